@@ -1,0 +1,373 @@
+r"""Normal-form games with payoffs that are sympy expressions in named parameters.
+
+A normal-form game is :math:`G = (N, (S_i)_{i\in N}, (u_i)_{i\in N})`: a finite set of actors
+:math:`N`, a finite strategy set :math:`S_i` for each and payoffs
+:math:`u_i : S_1\times\dots\times S_n \to \mathbb{R}`. Here each :math:`u_i` is one sympy
+expression in the model's parameters and in the indicators :math:`[\,j = s\,]` (written
+``ACTOR.strategy`` in files, 1 when actor ``j`` plays ``s`` and 0 otherwise). A payoff table is
+stored the same way, as :math:`u_i = \sum_{\sigma} u_i(\sigma)\prod_j [\,j=\sigma_j\,]`, so one
+representation serves both styles of FORMAT.md section 3. Evaluating the game at parameter values
+gives the numeric payoff array of shape ``(n, m_1, ..., m_n)`` on which the solvers work.
+
+>>> g = NormalFormGame.from_table(
+...     {"EU": ["reward", "withhold"], "CA": ["comply", "defy"]},
+...     {("reward", "comply"): ("B - p*k*r", "p*r - c"), ("reward", "defy"): (0, 0),
+...      ("withhold", "comply"): ("B", "-c"), ("withhold", "defy"): (0, 0)})
+>>> g.payoff_expr("CA", ("reward", "comply"))
+-c + p*r
+>>> g.payoff_array({"B": 3, "p": 0.8, "k": 0.15, "r": 2, "c": 1.3})[1]
+array([[ 0.3,  0. ],
+       [-1.3,  0. ]])
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+
+from bargaining.errors import GameError, ScenarioError
+from bargaining.expressions import as_expression, indicator_symbol, parameter_symbol
+from bargaining.model import check_identifier
+
+__all__ = ["NormalFormGame", "ExprLike", "Profile"]
+
+ExprLike = str | float | int | sympy.Expr
+Profile = tuple[str, ...]
+FloatArray = npt.NDArray[np.float64]
+
+
+class _AnyParameter(dict[str, sympy.Symbol]):
+    """A parameter map that accepts any identifier (for games built in Python without a list)."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __missing__(self, key: str) -> sympy.Symbol:
+        symbol = parameter_symbol(key)
+        self[key] = symbol
+        return symbol
+
+
+def _parameter_map(parameters: Sequence[str] | None) -> dict[str, sympy.Symbol]:
+    if parameters is None:
+        return _AnyParameter()
+    return {name: parameter_symbol(name) for name in parameters}
+
+
+def _numpy_modules() -> list[Any]:
+    """numpy translations for lambdify; Min/Max reduce elementwise so scalars and arrays mix."""
+    return [
+        {
+            "Min": lambda *a: functools.reduce(np.minimum, a),
+            "Max": lambda *a: functools.reduce(np.maximum, a),
+        },
+        "numpy",
+    ]
+
+
+@dataclass(frozen=True)
+class NormalFormGame:
+    """A finite game in normal form with labelled actors and strategies and symbolic payoffs.
+
+    Build one with :meth:`from_table`, :meth:`from_formulas` or :meth:`from_arrays`; the
+    constructor checks labels and that every payoff is a sympy expression.
+    """
+
+    actors: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+    formulas: tuple[sympy.Expr, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.actors) < 1:
+            raise GameError("at least one actor", found="none", field="actors")
+        if len(set(self.actors)) != len(self.actors):
+            dup = next(a for a in self.actors if self.actors.count(a) > 1)
+            raise GameError("unique actor ids", found=f"{dup!r} twice", field="actors")
+        if len(self.strategies) != len(self.actors) or len(self.formulas) != len(self.actors):
+            raise GameError("one strategy list and one payoff per actor", found="a mismatch", field="actors")
+        for i, (actor, strategies) in enumerate(zip(self.actors, self.strategies, strict=True)):
+            check_identifier(actor, f"actors[{i}].id")
+            if not strategies:
+                raise GameError("at least one strategy", found="none", field=f"actors[{i}].strategies")
+            for j, s in enumerate(strategies):
+                check_identifier(s, f"actors[{i}].strategies[{j}]")
+            if len(set(strategies)) != len(strategies):
+                dup = next(s for s in strategies if strategies.count(s) > 1)
+                raise GameError("unique strategies", found=f"{dup!r} twice", field=f"actors[{i}].strategies")
+        for actor, f in zip(self.actors, self.formulas, strict=True):
+            if not isinstance(f, sympy.Expr):
+                raise GameError("a sympy expression", found=type(f).__name__, field=f"payoffs.{actor}")
+
+    # -- construction -------------------------------------------------------------------------
+
+    @staticmethod
+    def _indicators(actors: Sequence[str], strategies: Sequence[Sequence[str]]) -> dict[str, dict[str, sympy.Symbol]]:
+        return {a: {s: indicator_symbol(a, s) for s in ss} for a, ss in zip(actors, strategies, strict=True)}
+
+    @classmethod
+    def from_formulas(
+        cls,
+        strategies: Mapping[str, Sequence[str]],
+        formulas: Mapping[str, ExprLike],
+        *,
+        parameters: Sequence[str] | None = None,
+    ) -> NormalFormGame:
+        """A game whose payoffs are formulas using the indicators ``ACTOR.strategy``.
+
+        >>> g = NormalFormGame.from_formulas({"A": ["sign", "out"], "B": ["sign", "out"]},
+        ...     {"A": "A.sign * (g - c + s * B.sign)", "B": "B.sign * (g - c + s * A.sign)"})
+        >>> g.payoff_array({"g": 1, "c": 2, "s": 3})[0].tolist()
+        [[2.0, -1.0], [0.0, 0.0]]
+        """
+        actors = tuple(strategies)
+        strats = tuple(tuple(strategies[a]) for a in actors)
+        cls._check_labels(actors, strats)
+        indicators = cls._indicators(actors, strats)
+        params = _parameter_map(parameters)
+        missing = [a for a in actors if a not in formulas]
+        if missing:
+            raise GameError("a payoff formula for every actor", found=f"none for {missing[0]}", field="payoff_formulas")
+        extra = [a for a in formulas if a not in strategies]
+        if extra:
+            raise GameError(f"an actor among {', '.join(actors)}", found=repr(extra[0]), field="payoff_formulas")
+        exprs = []
+        for a in actors:
+            try:
+                exprs.append(as_expression(formulas[a], parameters=params, indicators=indicators))
+            except ScenarioError as err:
+                raise err.located(field=f"payoff_formulas.{a}") from None
+        return cls(actors, strats, tuple(exprs))
+
+    @classmethod
+    def from_table(
+        cls,
+        strategies: Mapping[str, Sequence[str]],
+        payoffs: Mapping[Profile, Sequence[ExprLike] | Mapping[str, ExprLike]]
+        | Sequence[tuple[Mapping[str, str], Mapping[str, ExprLike]]],
+        *,
+        parameters: Sequence[str] | None = None,
+    ) -> NormalFormGame:
+        """A game from a payoff table: one entry per strategy profile, every profile exactly once.
+
+        ``payoffs`` maps a profile (a tuple of strategy names, one per actor in order) to the
+        actors' payoffs (a sequence in actor order or a mapping actor -> payoff); or it is a
+        sequence of ``(profile mapping, payoff mapping)`` pairs, as in a scenario file, whose
+        positions name the entries in error messages (``payoffs[2].CA``).
+        """
+        actors = tuple(strategies)
+        strats = tuple(tuple(strategies[a]) for a in actors)
+        cls._check_labels(actors, strats)
+        params = _parameter_map(parameters)
+        entries: list[tuple[str, Mapping[str, str], Mapping[str, ExprLike]]] = []
+        if isinstance(payoffs, Mapping):
+            for prof, pay in payoffs.items():
+                where = f"payoffs[{prof!r}]"
+                if not isinstance(prof, tuple) or len(prof) != len(actors):
+                    raise GameError(f"a profile of {len(actors)} strategies", found=repr(prof), field=where)
+                pay_map = pay if isinstance(pay, Mapping) else cls._by_actor(actors, pay, where)
+                entries.append((where, dict(zip(actors, prof, strict=True)), pay_map))
+        else:
+            entries = [(f"payoffs[{k}]", prof, pay) for k, (prof, pay) in enumerate(payoffs)]
+        seen: dict[Profile, str] = {}
+        terms: list[list[sympy.Expr]] = [[] for _ in actors]
+        for where, prof_map, pay_map in entries:
+            profile = cls._profile(actors, strats, prof_map, f"{where}.profile")
+            if profile in seen:
+                raise GameError("every profile exactly once", found=f"{profile} again (first at {seen[profile]})", field=where)
+            seen[profile] = where
+            extra = [k for k in pay_map if k not in actors]
+            if extra:
+                raise GameError(f"payoffs for the actors {', '.join(actors)}", found=repr(extra[0]), field=where)
+            weight = sympy.Mul(*(indicator_symbol(a, s) for a, s in zip(actors, profile, strict=True)))
+            for i, a in enumerate(actors):
+                if a not in pay_map:
+                    raise GameError(f"a payoff for {a}", found="none", field=f"{where}.{a}")
+                try:
+                    value = as_expression(pay_map[a], parameters=params)
+                except ScenarioError as err:
+                    raise err.located(field=f"{where}.{a}") from None
+                terms[i].append(value * weight)
+        total = math.prod(len(s) for s in strats)
+        if len(seen) != total:
+            missing = next(p for p in product(*strats) if p not in seen)
+            raise GameError(f"every one of the {total} profiles", found=f"no entry for {missing}", field="payoffs")
+        return cls(actors, strats, tuple(sympy.Add(*t) for t in terms))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *arrays: npt.ArrayLike,
+        actors: Sequence[str] | None = None,
+        strategies: Sequence[Sequence[str]] | None = None,
+    ) -> NormalFormGame:
+        """A numeric game from one payoff array per actor, each of shape ``(m_1, ..., m_n)``.
+
+        ``NormalFormGame.from_arrays(A, B)`` is nashpy's ``Game(A, B)`` with labels
+        (default actors ``P1, P2, ...`` and strategies ``s0, s1, ...``).
+
+        >>> NormalFormGame.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]).strategies
+        (('s0', 's1'), ('s0', 's1'))
+        """
+        mats = [np.asarray(a, dtype=object) for a in arrays]
+        if not mats:
+            raise GameError("at least one payoff array", found="none")
+        shape = mats[0].shape
+        if any(m.shape != shape for m in mats) or len(shape) != len(mats):
+            raise GameError(
+                f"{len(mats)} arrays of {len(mats)} dimensions with one shape", found=str([m.shape for m in mats])
+            )
+        names = tuple(actors) if actors is not None else tuple(f"P{i + 1}" for i in range(len(mats)))
+        strats = (
+            tuple(tuple(s) for s in strategies)
+            if strategies is not None
+            else tuple(tuple(f"s{k}" for k in range(m)) for m in shape)
+        )
+        table = {
+            tuple(strats[i][k] for i, k in enumerate(idx)): tuple(m[idx] for m in mats)
+            for idx in np.ndindex(*shape)
+        }
+        return cls.from_table(dict(zip(names, strats, strict=True)), table, parameters=[])
+
+    @staticmethod
+    def _check_labels(actors: tuple[str, ...], strats: tuple[tuple[str, ...], ...]) -> None:
+        NormalFormGame(actors, strats, tuple(sympy.Integer(0) for _ in actors))
+
+    @staticmethod
+    def _by_actor(actors: tuple[str, ...], pay: Sequence[ExprLike], where: str) -> dict[str, ExprLike]:
+        if isinstance(pay, str) or len(pay) != len(actors):
+            raise GameError(f"{len(actors)} payoffs, one per actor", found=repr(pay), field=where)
+        return dict(zip(actors, pay, strict=True))
+
+    @staticmethod
+    def _profile(
+        actors: tuple[str, ...], strats: tuple[tuple[str, ...], ...], prof: Mapping[str, str], where: str
+    ) -> Profile:
+        if not isinstance(prof, Mapping):
+            raise GameError("a table actor -> strategy", found=type(prof).__name__, field=where)
+        extra = [k for k in prof if k not in actors]
+        if extra:
+            raise GameError(f"an actor among {', '.join(actors)}", found=repr(extra[0]), field=where)
+        out = []
+        for a, ss in zip(actors, strats, strict=True):
+            if a not in prof:
+                raise GameError(f"a strategy for {a}", found="none", field=where)
+            if prof[a] not in ss:
+                raise GameError(f"a strategy of {a} ({', '.join(ss)})", found=repr(prof[a]), field=f"{where}.{a}")
+            out.append(prof[a])
+        return tuple(out)
+
+    # -- structure ----------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of strategies of each actor."""
+        return tuple(len(s) for s in self.strategies)
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actors)
+
+    def index(self, actor: str) -> int:
+        """Position of ``actor`` (a ``GameError`` names the actors otherwise)."""
+        if actor not in self.actors:
+            raise GameError(f"an actor among {', '.join(self.actors)}", found=repr(actor), field="--actor")
+        return self.actors.index(actor)
+
+    def strategy_index(self, actor: str, strategy: str) -> int:
+        """Position of ``strategy`` in ``actor``'s list."""
+        ss = self.strategies[self.index(actor)]
+        if strategy not in ss:
+            raise GameError(f"a strategy of {actor} ({', '.join(ss)})", found=repr(strategy))
+        return ss.index(strategy)
+
+    def profiles(self) -> Iterator[Profile]:
+        """Every strategy profile, in array order."""
+        return product(*self.strategies)
+
+    @functools.cached_property
+    def _indicator_symbols(self) -> tuple[tuple[sympy.Symbol, ...], ...]:
+        return tuple(tuple(indicator_symbol(a, s) for s in ss) for a, ss in zip(self.actors, self.strategies, strict=True))
+
+    def parameter_symbols(self) -> set[sympy.Symbol]:
+        """The parameters the payoffs depend on."""
+        indicators = {s for row in self._indicator_symbols for s in row}
+        found: set[sympy.Symbol] = set()
+        for f in self.formulas:
+            found |= {s for s in f.free_symbols if isinstance(s, sympy.Symbol) and s not in indicators}
+        return found
+
+    def payoff_expr(self, actor: str, profile: Sequence[str]) -> sympy.Expr:
+        """Actor's payoff at ``profile`` as a sympy expression in the parameters."""
+        i = self.index(actor)
+        if len(profile) != self.n_actors:
+            raise GameError(f"a profile of {self.n_actors} strategies", found=repr(tuple(profile)))
+        subs: dict[sympy.Basic, sympy.Basic] = {}
+        for j, (a, s) in enumerate(zip(self.actors, profile, strict=True)):
+            k = self.strategy_index(a, s)
+            for kk, sym in enumerate(self._indicator_symbols[j]):
+                subs[sym] = sympy.Integer(1 if kk == k else 0)
+        return self.formulas[i].xreplace(subs)
+
+    def payoff_table(self) -> npt.NDArray[np.object_]:
+        """All payoffs as sympy expressions, an object array of shape ``(n, m_1, ..., m_n)``."""
+        out = np.empty((self.n_actors, *self.shape), dtype=object)
+        for idx in np.ndindex(*self.shape):
+            profile = tuple(self.strategies[j][k] for j, k in enumerate(idx))
+            for i, a in enumerate(self.actors):
+                out[(i, *idx)] = self.payoff_expr(a, profile)
+        return out
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _parameter_order(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(sorted(self.parameter_symbols(), key=lambda s: s.name))
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[Callable[..., Any], ...]:
+        args = [*self._parameter_order, *(s for row in self._indicator_symbols for s in row)]
+        return tuple(sympy.lambdify(args, f, modules=_numpy_modules()) for f in self.formulas)
+
+    def payoff_array(self, values: Mapping[str, float] | None = None) -> FloatArray:
+        """Numeric payoffs at parameter ``values``: shape ``(n, m_1, ..., m_n)``.
+
+        Every parameter the payoffs use must have a value; a payoff that is not a finite number
+        there (``log`` of a negative number, say) is a ``ScenarioError``.
+        """
+        values = values or {}
+        missing = [s.name for s in self._parameter_order if s.name not in values]
+        if missing:
+            raise ScenarioError("a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters")
+        shape = self.shape
+        indicators = []
+        for j, m in enumerate(shape):
+            for k in range(m):
+                e = np.zeros(m)
+                e[k] = 1.0
+                view = [1] * len(shape)
+                view[j] = m
+                indicators.append(np.broadcast_to(e.reshape(view), shape))
+        args = [float(values[s.name]) for s in self._parameter_order] + indicators
+        out = np.empty((self.n_actors, *shape))
+        with np.errstate(all="ignore"):
+            for i, f in enumerate(self._compiled):
+                out[i] = np.broadcast_to(np.asarray(f(*args), dtype=float), shape)
+        if not np.all(np.isfinite(out)):
+            i = int(np.argwhere(~np.isfinite(out))[0][0])
+            raise ScenarioError(
+                "finite payoffs at these parameter values", found=f"a payoff of {self.actors[i]} that is not", field="payoffs"
+            )
+        return out
+
+    def _repr_html_(self) -> str:
+        from bargaining.display.html import game_html
+
+        return game_html(self)
