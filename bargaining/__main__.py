@@ -1,0 +1,7 @@
+"""``python -m bargaining`` runs the command."""
+
+import sys
+
+from bargaining.cli import main
+
+sys.exit(main())

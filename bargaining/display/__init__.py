@@ -1,0 +1,1 @@
+"""Faces: text for the terminal, HTML for Jupyter. They format results; they never compute."""

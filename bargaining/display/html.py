@@ -1,0 +1,76 @@
+"""HTML tables for Jupyter (``_repr_html_`` of scenarios, games and results)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bargaining.display.text import number, strategy_text
+from bargaining.games.normal import NormalFormGame
+from bargaining.model import Scenario
+from bargaining.results import EquilibriumSet
+
+__all__ = ["equilibria_html", "game_html", "scenario_html"]
+
+_STYLE = "border-collapse:collapse;margin:0.4em 0"
+_CELL = "border:1px solid #bbb;padding:2px 8px;text-align:left"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in r) + "</tr>" for r in rows)
+    return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def game_html(game: NormalFormGame) -> str:
+    """Symbolic payoffs: a bimatrix for two actors, one row per profile otherwise (small games)."""
+    if game.n_actors == 2:
+        a, b = game.actors
+        rows = [
+            [f"<b>{escape(s)}</b>"]
+            + [f"{escape(str(game.payoff_expr(a, (s, t))))}, {escape(str(game.payoff_expr(b, (s, t))))}" for t in game.strategies[1]]
+            for s in game.strategies[0]
+        ]
+        return f"<p>Normal-form game; payoffs ({escape(a)}, {escape(b)}):</p>" + _table(
+            [f"{escape(a)} \\ {escape(b)}", *(escape(t) for t in game.strategies[1])], rows
+        )
+    count = 1
+    for m in game.shape:
+        count *= m
+    if count > 64:
+        return f"<p>Normal-form game of {game.n_actors} actors and {count} profiles; payoffs by formula:</p>" + _table(
+            ["actor", "payoff"], [[escape(a), escape(str(f))] for a, f in zip(game.actors, game.formulas, strict=True)]
+        )
+    rows = [[escape(", ".join(p)), *(escape(str(game.payoff_expr(a, p))) for a in game.actors)] for p in game.profiles()]
+    return "<p>Normal-form game:</p>" + _table(["profile", *(escape(a) for a in game.actors)], rows)
+
+
+def scenario_html(scenario: Scenario) -> str:
+    """Title, summary, actors and parameters with their sources, then the game."""
+    params = [
+        [escape(p.name), number(p.value), f"[{number(p.min)}, {number(p.max)}]", escape(p.description), escape(p.source)]
+        for p in scenario.parameters
+    ]
+    actors = "; ".join(f"<b>{escape(a.id)}</b> ({escape(a.name)})" for a in scenario.actors)
+    return (
+        f"<h4>{escape(scenario.title)}</h4><p>{escape(scenario.summary)}</p><p>Actors: {actors}</p>"
+        + _table(["parameter", "value", "range", "meaning", "source"], params)
+        + game_html(scenario.game)
+    )
+
+
+def equilibria_html(result: EquilibriumSet) -> str:
+    """One row per equilibrium: each actor's strategy, payoffs, exact payoffs where known."""
+    actors = result.game.actors
+    rows = []
+    for k, eq in enumerate(result):
+        exact = ", ".join(f"{escape(a)} = {escape(str(u))}" for a, u in zip(actors, eq.exact_payoffs or (), strict=False))
+        rows.append(
+            [f"#{k + 1}", *(escape(strategy_text(eq, a)) for a in actors), ", ".join(number(u) for u in eq.payoffs), exact or "—"]
+        )
+    kind = "every equilibrium, mixed included" if result.complete else "every pure equilibrium"
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
+    return (
+        f"<p>Nash equilibria ({kind}; {escape(result.method)}):</p>"
+        + _table(["", *(escape(a) for a in actors), "payoffs", "payoffs as formulas"], rows)
+        + notes
+    )

@@ -1,0 +1,87 @@
+"""Commented templates that ``bargaining new`` writes: a starting point that loads as it is."""
+
+from __future__ import annotations
+
+__all__ = ["TEMPLATES"]
+
+NORMAL = '''\
+# A normal-form game in the bargaining/1 format (see the README and FORMAT.md).
+# Every payoff is an arithmetic expression in the parameters below: numbers, parameter names,
+# + - * / **, parentheses, and min, max, abs, exp, log, sqrt. Nothing in this file is executed.
+format = "bargaining/1"
+title = "A conditional reward"
+summary = """
+The principal promises a reward r, paid with probability p if the target complies; complying costs
+the target c. The target's best reply to the promise switches to compliance when r >= c / p.
+"""
+game = "normal"
+
+[[actors]]
+id = "P"                          # an identifier: letters, digits, _
+name = "Principal"
+strategies = ["reward", "withhold"]
+
+[[actors]]
+id = "T"
+name = "Target"
+strategies = ["comply", "defy"]
+
+[parameters.r]
+value = 2.0                       # the default value; `--set r=3` changes it for one run
+min = 0.0
+max = 10.0
+description = "reward promised for compliance"
+source = "illustrative assumption"   # required: a citation for data, or say it is an assumption
+
+[parameters.c]
+value = 1.3
+min = 0.0
+max = 10.0
+description = "target's cost of complying"
+source = "illustrative assumption"
+
+[parameters.p]
+value = 0.8
+min = 0.0
+max = 1.0
+description = "credibility: probability that the reward is paid"
+source = "illustrative assumption"
+
+[parameters.B]
+value = 3.0
+min = 0.0
+max = 10.0
+description = "principal's benefit from compliance"
+source = "illustrative assumption"
+
+# One [[payoffs]] table per strategy profile, every profile exactly once.
+# (Alternatively, one formula per actor under [payoff_formulas], using indicators such as
+#  T = "T.comply * (p * r * P.reward - c)", where T.comply is 1 when T complies and 0 otherwise.)
+[[payoffs]]
+profile = { P = "reward", T = "comply" }
+P = "B - p * r"
+T = "p * r - c"
+
+[[payoffs]]
+profile = { P = "reward", T = "defy" }
+P = "0"
+T = "0"
+
+[[payoffs]]
+profile = { P = "withhold", T = "comply" }
+P = "B"
+T = "-c"
+
+[[payoffs]]
+profile = { P = "withhold", T = "defy" }
+P = "0"
+T = "0"
+
+# Optional: what really happened, to hold the model against (`bargaining solve` reports it).
+# [[observed]]
+# what = { T = "comply" }
+# date = 2007-07-04
+# source = "where you read it"
+'''
+
+TEMPLATES = {"normal": NORMAL}
