@@ -1,0 +1,123 @@
+"""The command line as a user meets it: exit codes, one-line errors, JSON keys, no overwriting."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bargaining.builtins import builtin_names
+from bargaining.cli import main
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bargaining", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+def test_bare_command_solves_the_default_scenario() -> None:
+    done = run()
+    assert done.returncode == 0, done.stderr
+    assert "EU–Russia" in done.stdout
+    assert "Nash equilibria" in done.stdout
+    assert "EU plays offer; RU plays accept" in done.stdout
+
+
+def test_list_shows_every_builtin() -> None:
+    done = run("list")
+    assert done.returncode == 0
+    for name in builtin_names():
+        assert name in done.stdout
+    assert "(default)" in done.stdout
+
+
+def test_solve_json_has_the_format_keys() -> None:
+    done = run("solve", "eu_russia_2007", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["game"] == "normal"
+    for eq in out["equilibria"]:
+        assert set(eq) >= {"strategy", "payoff", "pure"}
+        assert set(eq["strategy"]) == {"EU", "RU"}
+        for probs in eq["strategy"].values():
+            assert abs(sum(probs.values()) - 1) < 1e-9
+    deal = [eq for eq in out["equilibria"] if eq["strategy"]["EU"]["offer"] == 1.0]
+    assert deal and deal[0]["strategy"]["RU"]["accept"] == 1.0
+
+
+def test_set_changes_a_parameter_for_one_run() -> None:
+    # with no transitory period Russia would pay the TCN cost at once and rejects (MODELS.md section 3)
+    out = json.loads(run("solve", "eu_russia_2007", "--set", "T=0", "--json").stdout)
+    assert out["parameters"]["T"] == 0.0
+    assert all(eq["strategy"]["RU"]["reject"] == 1.0 for eq in out["equilibria"])
+
+
+def test_many_actor_game_says_mixed_equilibria_are_not_enumerated() -> None:
+    out = json.loads(run("solve", "central_asia_signing", "--json").stdout)
+    assert "mixed equilibria are not enumerated" in out["note"]
+    assert out["mixed_enumerated"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["solve", "nowhere.toml"], "nowhere.toml: expected a scenario file or a built-in scenario"),
+        (["solve", "eu_russia_2007", "--set", "zz=1"], "expected a parameter of the scenario"),
+        (["solve", "eu_russia_2007", "--set", "T=abc"], "--set T: expected a number, found 'abc'"),
+        (["solve", "eu_russia_2007", "--set", "T"], "--set: expected NAME=NUMBER"),
+        (["solve", "eu_russia_2007", "--set", "T=-5"], "--set T: expected a number in"),
+        (["frobnicate"], "invalid choice"),
+        (["check"], "arguments are required"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args: list[str], message: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_check_reports_ok_or_the_error(tmp_path: Path) -> None:
+    assert "ok" in run("check", *builtin_names()).stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = "bargaining/1"\ntitle = "x"\ngame = "normal"\n', encoding="utf-8")
+    done = run("check", str(bad))
+    assert done.returncode == 2 and f"{bad}: actors: expected an array" in done.stderr
+
+
+def test_new_writes_a_template_that_loads_and_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "mine.toml"
+    assert run("new", str(target), "--game", "normal").returncode == 0
+    assert run("check", str(target)).returncode == 0
+    assert run("solve", str(target)).returncode == 0
+    target.write_text("my own work", encoding="utf-8")
+    done = run("new", str(target), "--game", "normal")
+    assert done.returncode == 2 and "existing file" in done.stderr
+    assert target.read_text(encoding="utf-8") == "my own work"
+    assert run("new", str(target), "--force").returncode == 0
+    assert "my own work" not in target.read_text(encoding="utf-8")
+
+
+def test_new_refuses_game_kinds_not_yet_built(tmp_path: Path) -> None:
+    done = run("new", str(tmp_path / "t.toml"), "--game", "tree")
+    assert done.returncode == 2 and "later release" in done.stderr
+    assert not (tmp_path / "t.toml").exists()
+
+
+def test_internal_errors_exit_1_without_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import bargaining.cli as cli
+
+    def boom(*_: object) -> str:
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(cli, "_solve", boom)
+    monkeypatch.delenv("BARGAINING_DEBUG", raising=False)
+    assert main(["solve", "eu_russia_2007"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err
