@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     solve = sub.add_parser("solve", help="every equilibrium of a scenario's game")
     solve.add_argument("scenario", metavar="SCENARIO")
-    solve.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run")
+    solve.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run"
+    )
     solve.add_argument("--json", action="store_true", help="machine-readable output (FORMAT.md section 7)")
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
@@ -104,7 +106,9 @@ def _check(scenarios: Sequence[str]) -> str:
 
 def _new(file: str, game: str, force: bool) -> str:
     if game not in TEMPLATES:
-        raise ScenarioError('"normal" (tree and bargain games come in a later release)', found=repr(game), field="--game")
+        raise ScenarioError(
+            '"normal" (tree and bargain games come in a later release)', found=repr(game), field="--game"
+        )
     path = Path(file)
     if path.exists() and not force:
         raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=file)
@@ -113,7 +117,9 @@ def _new(file: str, game: str, force: bool) -> str:
         with path.open(mode, encoding="utf-8") as fh:
             fh.write(TEMPLATES[game])
     except FileExistsError:
-        raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=file) from None
+        raise ScenarioError(
+            "a path that does not exist yet (or --force)", found="an existing file", file=file
+        ) from None
     except OSError as exc:
         raise ScenarioError("a writable path", found=exc.strerror or type(exc).__name__, file=file) from None
     return f"wrote {file}: a {game}-form template; try: bargaining solve {file}"
@@ -148,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("BARGAINING_DEBUG"):
             raise
-        print(f"bargaining: internal error ({type(exc).__name__}: {exc}); set BARGAINING_DEBUG=1 for a traceback", file=sys.stderr)
+        print(
+            f"bargaining: internal error ({type(exc).__name__}: {exc}); set BARGAINING_DEBUG=1 for a traceback",
+            file=sys.stderr,
+        )
         return 1
     print(out)
     return 0

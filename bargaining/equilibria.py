@@ -63,7 +63,9 @@ def _pure(game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, 
     eqs = []
     for k, idx in enumerate(found):
         profile = tuple(game.strategies[j][int(s)] for j, s in enumerate(idx))
-        probs = tuple(tuple(1.0 if t == int(s) else 0.0 for t in range(m)) for s, m in zip(idx, game.shape, strict=True))
+        probs = tuple(
+            tuple(1.0 if t == int(s) else 0.0 for t in range(m)) for s, m in zip(idx, game.shape, strict=True)
+        )
         pays = tuple(float(arr[(i, *idx)]) for i in range(game.n_actors))
         exact_probs = tuple(tuple(sympy.Integer(int(p)) for p in row) for row in probs) if exact else None
         exact_pays = tuple(game.payoff_expr(a, profile) for a in game.actors) if exact else None
@@ -76,8 +78,13 @@ def _pure(game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, 
     else:
         notes.append("A one-actor game: the equilibria are the actor's best strategies (and any mixture of them).")
     return EquilibriumSet(
-        game, tuple(eqs), values, "pure-profile enumeration (numpy)", complete=False,
-        components=tuple((k,) for k in range(len(eqs))), notes=tuple(notes),
+        game,
+        tuple(eqs),
+        values,
+        "pure-profile enumeration (numpy)",
+        complete=False,
+        components=tuple((k,) for k in range(len(eqs))),
+        notes=tuple(notes),
     )
 
 
@@ -109,11 +116,13 @@ def _bimatrix(
             sx = [i for i in range(m) if x[i] > 0]
             sy = [j for j in range(n) if y[j] > 0]
             tight_cols = (
-                [j for j in range(n) if col_tight(row_labels, k, m + j)] if row_labels is not None
+                [j for j in range(n) if col_tight(row_labels, k, m + j)]
+                if row_labels is not None
                 else _tight(strategy_payoffs(arr, 1, [x, y]))
             )
             tight_rows = (
-                [i for i in range(m) if col_tight(col_labels, k, i)] if col_labels is not None
+                [i for i in range(m) if col_tight(col_labels, k, i)]
+                if col_labels is not None
                 else _tight(strategy_payoffs(arr, 0, [x, y]))
             )
             ex = exact_mixture(table[1], sx, tight_cols, x, values)
@@ -125,9 +134,13 @@ def _bimatrix(
                 missing_exact += 1
         eqs.append(
             Equilibrium(
-                game.actors, game.strategies,
-                (tuple(float(p) for p in x), tuple(float(q) for q in y)), pays,
-                exact_probs, exact_pays, component=component_of.get(k, k),
+                game.actors,
+                game.strategies,
+                (tuple(float(p) for p in x), tuple(float(q) for q in y)),
+                pays,
+                exact_probs,
+                exact_pays,
+                component=component_of.get(k, k),
             )
         )
     if degenerate:
@@ -140,9 +153,12 @@ def _bimatrix(
                 "equilibria joins them (convex combinations within each maximal Nash subset)."
             )
     if missing_exact:
-        notes.append(f"{missing_exact} equilibrium(s) have no exact form: their indifference conditions do not pin them down.")
-    return EquilibriumSet(game, tuple(eqs), values, label, complete=True, degenerate=degenerate,
-                          components=components, notes=tuple(notes))
+        notes.append(
+            f"{missing_exact} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
+        )
+    return EquilibriumSet(
+        game, tuple(eqs), values, label, complete=True, degenerate=degenerate, components=components, notes=tuple(notes)
+    )
 
 
 def col_tight(labels: tuple[npt.NDArray[np.bool_], ...] | None, k: int, label: int) -> bool:

@@ -29,7 +29,11 @@ def _tidy(expr: sympy.Expr) -> sympy.Expr:
 
 def matches(expr: sympy.Expr, value: float, values: Mapping[str, float], tol: float = 1e-7) -> bool:
     """Whether ``expr`` evaluated at the parameter ``values`` equals ``value`` to within ``tol``."""
-    subs = {s: sympy.Float(values[s.name], 30) for s in expr.free_symbols if isinstance(s, sympy.Symbol) and s.name in values}
+    subs = {
+        s: sympy.Float(values[s.name], 30)
+        for s in expr.free_symbols
+        if isinstance(s, sympy.Symbol) and s.name in values
+    }
     try:
         got = complex(expr.xreplace(subs).evalf(20))
     except (TypeError, ValueError):

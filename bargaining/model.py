@@ -30,7 +30,7 @@ from bargaining.expressions import parameter_symbol
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
 
-__all__ = ["Actor", "Fact", "FORMAT", "Observed", "Parameter", "Scenario", "check_identifier"]
+__all__ = ["FORMAT", "Actor", "Fact", "Observed", "Parameter", "Scenario", "check_identifier"]
 
 FORMAT = "bargaining/1"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -81,7 +81,9 @@ class Parameter:
         where = f"parameters.{self.name}"
         check_identifier(self.name, where)
         if self.name in RESERVED:
-            raise ScenarioError("a name other than the functions min, max, abs, exp, log, sqrt", found=repr(self.name), field=where)
+            raise ScenarioError(
+                "a name other than the functions min, max, abs, exp, log, sqrt", found=repr(self.name), field=where
+            )
         for attr in ("value", "min", "max"):
             v = getattr(self, attr)
             if isinstance(v, bool) or not isinstance(v, int | float):
@@ -92,7 +94,7 @@ class Parameter:
                 raise ScenarioError("a number", found="nan", field=f"{where}.{attr}")
             object.__setattr__(self, attr, float(v))
         if self.min > self.max:
-            raise ScenarioError(f"min <= max", found=f"min {_fmt(self.min)} > max {_fmt(self.max)}", field=where)
+            raise ScenarioError("min <= max", found=f"min {_fmt(self.min)} > max {_fmt(self.max)}", field=where)
         self.check(self.value, f"{where}.value")
 
     def check(self, value: float, field_path: str | None = None) -> float:
@@ -159,7 +161,9 @@ class Scenario:
         names = [p.name for p in self.parameters]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ScenarioError("unique parameter names", found=f"{dupes[0]!r} twice", file=self.path or None, field="parameters")
+            raise ScenarioError(
+                "unique parameter names", found=f"{dupes[0]!r} twice", file=self.path or None, field="parameters"
+            )
         if not self.actors:
             object.__setattr__(self, "actors", tuple(Actor(a) for a in self.game.actors))
         if tuple(a.id for a in self.actors) != self.game.actors:
@@ -205,7 +209,9 @@ class Scenario:
     def with_values(self, overrides: Mapping[str, float]) -> Scenario:
         """The same scenario whose parameters default to ``overrides`` where given."""
         self.values(overrides)
-        params = tuple(replace(p, value=float(overrides[p.name])) if p.name in overrides else p for p in self.parameters)
+        params = tuple(
+            replace(p, value=float(overrides[p.name])) if p.name in overrides else p for p in self.parameters
+        )
         return replace(self, parameters=params)
 
     def _repr_html_(self) -> str:

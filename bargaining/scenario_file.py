@@ -30,12 +30,30 @@ from bargaining.model import FORMAT, Actor, Fact, Observed, Parameter, Scenario,
 
 __all__ = ["load", "loads", "resolve"]
 
-TOP_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed", "payoffs", "payoff_formulas"}
+TOP_KEYS = {
+    "format",
+    "title",
+    "summary",
+    "game",
+    "actors",
+    "parameters",
+    "facts",
+    "observed",
+    "payoffs",
+    "payoff_formulas",
+}
 LATER = {"tree": "game trees", "bargain": "package-deal bargaining problems"}
 
 
 def _type_name(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }
     for t, n in names.items():
         if type(value) is t:
             return n
@@ -57,7 +75,11 @@ class _Reader:
         if allowed is not None:
             extra = sorted(set(value) - allowed)
             if extra:
-                raise self.error(f"{field}.{extra[0]}" if field else extra[0], "one of the keys " + ", ".join(sorted(allowed)), repr(extra[0]))
+                raise self.error(
+                    f"{field}.{extra[0]}" if field else extra[0],
+                    "one of the keys " + ", ".join(sorted(allowed)),
+                    repr(extra[0]),
+                )
         return value
 
     def array(self, value: object, field: str) -> list[Any]:
@@ -103,10 +125,21 @@ def _parameters(r: _Reader, raw: object) -> tuple[Parameter, ...]:
             raise r.error(f"{where}.value", "a number", "nothing")
         source = r.string(check.get("source"), f"{where}.source")
         if not source.strip():
-            raise r.error(f"{where}.source", "where the number comes from (a citation or 'illustrative assumption')", "an empty string")
+            raise r.error(
+                f"{where}.source",
+                "where the number comes from (a citation or 'illustrative assumption')",
+                "an empty string",
+            )
         kwargs = {k: r.number(check[k], f"{where}.{k}") for k in ("value", "min", "max") if k in check}
         try:
-            out.append(Parameter(name, description=r.string(check.get("description"), f"{where}.description", required=False), source=source, **kwargs))
+            out.append(
+                Parameter(
+                    name,
+                    description=r.string(check.get("description"), f"{where}.description", required=False),
+                    source=source,
+                    **kwargs,
+                )
+            )
         except ScenarioError as err:
             raise err.located(file=r.file) from None
     return tuple(out)
@@ -150,7 +183,9 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
 def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], params: list[str]) -> NormalFormGame:
     has_table, has_formulas = "payoffs" in doc, "payoff_formulas" in doc
     if has_table == has_formulas:
-        raise r.error("payoffs", "either [[payoffs]] tables or a [payoff_formulas] table", "both" if has_table else "neither")
+        raise r.error(
+            "payoffs", "either [[payoffs]] tables or a [payoff_formulas] table", "both" if has_table else "neither"
+        )
     try:
         if has_formulas:
             formulas = r.table(doc["payoff_formulas"], "payoff_formulas")
@@ -181,7 +216,13 @@ def _facts(r: _Reader, raw: object) -> tuple[Fact, ...]:
     for k, item in enumerate(r.array(raw if raw is not None else [], "facts")):
         where = f"facts[{k}]"
         t = r.table(item, where, {"date", "text", "source"})
-        out.append(Fact(r.date(t.get("date"), f"{where}.date"), r.string(t.get("text"), f"{where}.text"), r.string(t.get("source"), f"{where}.source")))
+        out.append(
+            Fact(
+                r.date(t.get("date"), f"{where}.date"),
+                r.string(t.get("text"), f"{where}.text"),
+                r.string(t.get("source"), f"{where}.source"),
+            )
+        )
     return tuple(out)
 
 
@@ -195,8 +236,17 @@ def _observed(r: _Reader, raw: object, strategies: Mapping[str, list[str]]) -> t
             if actor not in strategies:
                 raise r.error(f"{where}.what.{actor}", "an actor among " + ", ".join(strategies), repr(actor))
             if r.string(s, f"{where}.what.{actor}") not in strategies[actor]:
-                raise r.error(f"{where}.what.{actor}", f"a strategy of {actor} ({', '.join(strategies[actor])})", repr(s))
-        out.append(Observed(dict(what), r.date(t.get("date"), f"{where}.date"), r.string(t.get("source"), f"{where}.source"), r.string(t.get("note"), f"{where}.note", required=False)))
+                raise r.error(
+                    f"{where}.what.{actor}", f"a strategy of {actor} ({', '.join(strategies[actor])})", repr(s)
+                )
+        out.append(
+            Observed(
+                dict(what),
+                r.date(t.get("date"), f"{where}.date"),
+                r.string(t.get("source"), f"{where}.source"),
+                r.string(t.get("note"), f"{where}.note", required=False),
+            )
+        )
     return tuple(out)
 
 
@@ -204,7 +254,9 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
     """A scenario from TOML text; ``name`` is the file name used in error messages."""
     r = _Reader(name)
     if not text.strip():
-        raise ScenarioFileError(f'a scenario (format = "{FORMAT}", title, game, actors, ...)', found="an empty file", file=name)
+        raise ScenarioFileError(
+            f'a scenario (format = "{FORMAT}", title, game, actors, ...)', found="an empty file", file=name
+        )
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -253,7 +305,9 @@ def resolve(scenario: str | Path) -> Path:
     if path.exists():
         raise ScenarioFileError("a scenario file", found="a folder", file=str(scenario))
     raise UnknownScenarioError(
-        "a scenario file or a built-in scenario (" + ", ".join(builtin_names()) + ")", found="neither", file=str(scenario)
+        "a scenario file or a built-in scenario (" + ", ".join(builtin_names()) + ")",
+        found="neither",
+        file=str(scenario),
     )
 
 
@@ -271,5 +325,7 @@ def load(scenario: str | Path) -> Scenario:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioFileError("UTF-8 text", found=f"a byte that is not UTF-8 at position {exc.start}", file=display) from None
+        raise ScenarioFileError(
+            "UTF-8 text", found=f"a byte that is not UTF-8 at position {exc.start}", file=display
+        ) from None
     return loads(text, name=display)

@@ -71,7 +71,10 @@ def same_equilibria(
         return False
     unmatched = list(second)
     for x, y in first:
-        hit = next((k for k, (u, v) in enumerate(unmatched) if np.allclose(x, u, atol=tol) and np.allclose(y, v, atol=tol)), None)
+        hit = next(
+            (k for k, (u, v) in enumerate(unmatched) if np.allclose(x, u, atol=tol) and np.allclose(y, v, atol=tol)),
+            None,
+        )
         if hit is None:
             return False
         unmatched.pop(hit)

@@ -110,7 +110,9 @@ def test_new_refuses_game_kinds_not_yet_built(tmp_path: Path) -> None:
     assert not (tmp_path / "t.toml").exists()
 
 
-def test_internal_errors_exit_1_without_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_errors_exit_1_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import bargaining.cli as cli
 
     def boom(*_: object) -> str:

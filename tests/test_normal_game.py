@@ -8,10 +8,10 @@ import sympy
 
 from bargaining.errors import GameError, ScenarioError
 from bargaining.expressions import parameter_symbol
-from bargaining.games.normal import NormalFormGame
+from bargaining.games.normal import ExprLike, NormalFormGame
 
 STRATS = {"EU": ["reward", "withhold"], "CA": ["comply", "defy"]}
-TABLE = {
+TABLE: dict[tuple[str, ...], tuple[ExprLike, ...]] = {
     ("reward", "comply"): ("B - p*k*r", "p*r - c"),
     ("reward", "defy"): (0, 0),
     ("withhold", "comply"): ("B", "-c"),
@@ -41,7 +41,9 @@ def test_payoff_array_has_shape_n_by_strategies_and_the_right_entries() -> None:
     assert arr.shape == (2, 2, 2)
     assert arr[1, 0, 0] == pytest.approx(0.8 * 2 - 1.3)
     assert arr[0, 0, 0] == pytest.approx(3 - 0.8 * 0.15 * 2)
-    assert game.payoff_expr("CA", ("reward", "comply")) == parameter_symbol("p") * parameter_symbol("r") - parameter_symbol("c")
+    assert game.payoff_expr("CA", ("reward", "comply")) == parameter_symbol("p") * parameter_symbol(
+        "r"
+    ) - parameter_symbol("c")
 
 
 def test_three_actor_formula_game_broadcasts_over_profiles() -> None:
@@ -78,13 +80,13 @@ def test_from_arrays_is_a_labelled_numeric_game() -> None:
         ({**TABLE, ("reward", "comply"): ("1/0", 0)}, "finite"),
     ],
 )
-def test_malformed_tables_are_refused(payoffs: dict[tuple[str, ...], tuple[object, ...]], message: str) -> None:
+def test_malformed_tables_are_refused(payoffs: dict[tuple[str, ...], tuple[ExprLike, ...]], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
-        NormalFormGame.from_table(STRATS, payoffs)  # type: ignore[arg-type]
+        NormalFormGame.from_table(STRATS, payoffs)
 
 
 def test_repeated_profile_names_both_places() -> None:
-    entries = [({"EU": "reward", "CA": "comply"}, {"EU": "0", "CA": "0"})] * 2
+    entries: list[tuple[dict[str, str], dict[str, ExprLike]]] = [({"EU": "reward", "CA": "comply"}, {"EU": "0", "CA": "0"})] * 2
     with pytest.raises(GameError, match=r"payoffs\[1\].*first at payoffs\[0\]"):
         NormalFormGame.from_table(STRATS, entries)
 

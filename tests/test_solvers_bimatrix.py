@@ -147,14 +147,15 @@ def test_mixed_domination_removes_what_pure_domination_cannot() -> None:
 
 def test_inspection_game_matches_the_closed_form() -> None:
     """MODELS.md 7b: with e < f and m < l the unique equilibrium is P(M) = e/f, P(C) = 1 - m/l."""
-    e, f, g, m, l = 1.0, 4.0, 2.0, 1.0, 2.0
-    A = np.array([[g - m, -m], [g, -l]])
+    e, f, g, m, loss = 1.0, 4.0, 2.0, 1.0, 2.0
+    A = np.array([[g - m, -m], [g, -loss]])
     B = np.array([[-e, -f], [-e, 0.0]])
-    (x, y), = pairs(A, B)
-    assert np.allclose(x, [e / f, 1 - e / f]) and np.allclose(y, [1 - m / l, m / l])
+    ((x, y),) = pairs(A, B)
+    assert np.allclose(x, [e / f, 1 - e / f]) and np.allclose(y, [1 - m / loss, m / loss])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert same_equilibria([(x, y)], [tuple(map(np.asarray, s)) for s in nashpy.Game(A, B).vertex_enumeration()])
+        theirs = [(np.asarray(u), np.asarray(v)) for u, v in nashpy.Game(A, B).vertex_enumeration()]
+    assert same_equilibria([(x, y)], theirs)
 
 
 def test_degenerate_game_reports_every_extreme_equilibrium_and_the_continuum() -> None:
@@ -191,5 +192,5 @@ def test_degenerate_offer_reply_game_keeps_the_non_credible_equilibrium() -> Non
 def test_games_where_one_actor_has_one_strategy(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(7)
     A, B = rng.normal(size=shape), rng.normal(size=shape)
-    (x, y), = pairs(A, B)
+    ((x, y),) = pairs(A, B)
     assert is_equilibrium(np.stack([A, B]), [x, y])

@@ -27,7 +27,10 @@ def game_html(game: NormalFormGame) -> str:
         a, b = game.actors
         rows = [
             [f"<b>{escape(s)}</b>"]
-            + [f"{escape(str(game.payoff_expr(a, (s, t))))}, {escape(str(game.payoff_expr(b, (s, t))))}" for t in game.strategies[1]]
+            + [
+                f"{escape(str(game.payoff_expr(a, (s, t))))}, {escape(str(game.payoff_expr(b, (s, t))))}"
+                for t in game.strategies[1]
+            ]
             for s in game.strategies[0]
         ]
         return f"<p>Normal-form game; payoffs ({escape(a)}, {escape(b)}):</p>" + _table(
@@ -40,14 +43,22 @@ def game_html(game: NormalFormGame) -> str:
         return f"<p>Normal-form game of {game.n_actors} actors and {count} profiles; payoffs by formula:</p>" + _table(
             ["actor", "payoff"], [[escape(a), escape(str(f))] for a, f in zip(game.actors, game.formulas, strict=True)]
         )
-    rows = [[escape(", ".join(p)), *(escape(str(game.payoff_expr(a, p))) for a in game.actors)] for p in game.profiles()]
+    rows = [
+        [escape(", ".join(p)), *(escape(str(game.payoff_expr(a, p))) for a in game.actors)] for p in game.profiles()
+    ]
     return "<p>Normal-form game:</p>" + _table(["profile", *(escape(a) for a in game.actors)], rows)
 
 
 def scenario_html(scenario: Scenario) -> str:
     """Title, summary, actors and parameters with their sources, then the game."""
     params = [
-        [escape(p.name), number(p.value), f"[{number(p.min)}, {number(p.max)}]", escape(p.description), escape(p.source)]
+        [
+            escape(p.name),
+            number(p.value),
+            f"[{number(p.min)}, {number(p.max)}]",
+            escape(p.description),
+            escape(p.source),
+        ]
         for p in scenario.parameters
     ]
     actors = "; ".join(f"<b>{escape(a.id)}</b> ({escape(a.name)})" for a in scenario.actors)
@@ -63,9 +74,16 @@ def equilibria_html(result: EquilibriumSet) -> str:
     actors = result.game.actors
     rows = []
     for k, eq in enumerate(result):
-        exact = ", ".join(f"{escape(a)} = {escape(str(u))}" for a, u in zip(actors, eq.exact_payoffs or (), strict=False))
+        exact = ", ".join(
+            f"{escape(a)} = {escape(str(u))}" for a, u in zip(actors, eq.exact_payoffs or (), strict=False)
+        )
         rows.append(
-            [f"#{k + 1}", *(escape(strategy_text(eq, a)) for a in actors), ", ".join(number(u) for u in eq.payoffs), exact or "—"]
+            [
+                f"#{k + 1}",
+                *(escape(strategy_text(eq, a)) for a in actors),
+                ", ".join(number(u) for u in eq.payoffs),
+                exact or "—",
+            ]
         )
     kind = "every equilibrium, mixed included" if result.complete else "every pure equilibrium"
     notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)

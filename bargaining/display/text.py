@@ -72,9 +72,15 @@ def report(scenario: Scenario, result: EquilibriumSet, observed_matches: Sequenc
     lines = [scenario.title, "=" * len(scenario.title)]
     if scenario.summary:
         lines += [*textwrap.wrap(" ".join(scenario.summary.split()), 96), ""]
-    names = "; ".join(f"{a.id} ({a.name}): {', '.join(ss)}" for a, ss in zip(scenario.actors, game.strategies, strict=True))
+    names = "; ".join(
+        f"{a.id} ({a.name}): {', '.join(ss)}" for a, ss in zip(scenario.actors, game.strategies, strict=True)
+    )
     lines += textwrap.wrap(f"Actors and strategies: {names}", 96, subsequent_indent="  ")
-    changed = {k: v for k, v in result.values.items() if k in {p.name for p in scenario.parameters} and v != scenario.parameter(k).value}
+    changed = {
+        k: v
+        for k, v in result.values.items()
+        if k in {p.name for p in scenario.parameters} and v != scenario.parameter(k).value
+    }
     values = ", ".join(f"{k} = {number(v)}" + (" (set)" if k in changed else "") for k, v in result.values.items())
     lines += textwrap.wrap(f"Parameters: {values}", 96, subsequent_indent="  ")
     if game.n_actors == 2 and max(game.shape) <= 8:

@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -37,10 +37,10 @@ from bargaining.errors import GameError, ScenarioError
 from bargaining.expressions import as_expression, indicator_symbol, parameter_symbol
 from bargaining.model import check_identifier
 
-__all__ = ["NormalFormGame", "ExprLike", "Profile"]
+__all__ = ["ExprLike", "NormalFormGame", "Profile"]
 
-ExprLike = str | float | int | sympy.Expr
-Profile = tuple[str, ...]
+ExprLike: TypeAlias = str | float | int | sympy.Expr
+Profile: TypeAlias = tuple[str, ...]
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -181,7 +181,9 @@ class NormalFormGame:
         for where, prof_map, pay_map in entries:
             profile = cls._profile(actors, strats, prof_map, f"{where}.profile")
             if profile in seen:
-                raise GameError("every profile exactly once", found=f"{profile} again (first at {seen[profile]})", field=where)
+                raise GameError(
+                    "every profile exactly once", found=f"{profile} again (first at {seen[profile]})", field=where
+                )
             seen[profile] = where
             extra = [k for k in pay_map if k not in actors]
             if extra:
@@ -231,8 +233,7 @@ class NormalFormGame:
             else tuple(tuple(f"s{k}" for k in range(m)) for m in shape)
         )
         table = {
-            tuple(strats[i][k] for i, k in enumerate(idx)): tuple(m[idx] for m in mats)
-            for idx in np.ndindex(*shape)
+            tuple(strats[i][k] for i, k in enumerate(idx)): tuple(m[idx] for m in mats) for idx in np.ndindex(*shape)
         }
         return cls.from_table(dict(zip(names, strats, strict=True)), table, parameters=[])
 
@@ -294,7 +295,9 @@ class NormalFormGame:
 
     @functools.cached_property
     def _indicator_symbols(self) -> tuple[tuple[sympy.Symbol, ...], ...]:
-        return tuple(tuple(indicator_symbol(a, s) for s in ss) for a, ss in zip(self.actors, self.strategies, strict=True))
+        return tuple(
+            tuple(indicator_symbol(a, s) for s in ss) for a, ss in zip(self.actors, self.strategies, strict=True)
+        )
 
     def parameter_symbols(self) -> set[sympy.Symbol]:
         """The parameters the payoffs depend on."""
@@ -345,7 +348,9 @@ class NormalFormGame:
         values = values or {}
         missing = [s.name for s in self._parameter_order if s.name not in values]
         if missing:
-            raise ScenarioError("a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters")
+            raise ScenarioError(
+                "a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters"
+            )
         shape = self.shape
         indicators = []
         for j, m in enumerate(shape):
@@ -363,7 +368,9 @@ class NormalFormGame:
         if not np.all(np.isfinite(out)):
             i = int(np.argwhere(~np.isfinite(out))[0][0])
             raise ScenarioError(
-                "finite payoffs at these parameter values", found=f"a payoff of {self.actors[i]} that is not", field="payoffs"
+                "finite payoffs at these parameter values",
+                found=f"a payoff of {self.actors[i]} that is not",
+                field="payoffs",
             )
         return out
 

@@ -85,7 +85,7 @@ def _normalise(M: FloatArray) -> FloatArray:
 
 def _vertices_qhull(M: FloatArray) -> FloatArray:
     """Vertices of :math:`\\{x \\ge 0 : Mx \\le 1\\}` (M positive, ``k x d``, d >= 2) by qhull on the polar."""
-    k, d = M.shape
+    _k, d = M.shape
     row_sums = M.sum(axis=1)
     t = 0.5 / row_sums.max()  # interior point z = t * 1
     points = np.vstack([-np.eye(d) / t, M / (1.0 - t * row_sums)[:, None]])
@@ -110,7 +110,7 @@ def _vertices_bases(M: FloatArray) -> FloatArray:
 
 def _polytope_vertices(M: FloatArray) -> FloatArray:
     """Vertices of :math:`\\{x \\ge 0 : Mx \\le 1\\}`, possibly with repeats at degenerate vertices."""
-    k, d = M.shape
+    _k, d = M.shape
     if d == 1:
         return np.array([[0.0], [1.0 / M.max()]])
     try:
@@ -209,7 +209,9 @@ def vertex_enumeration(A: npt.ArrayLike, B: npt.ArrayLike) -> BimatrixEquilibria
     )
 
 
-def _indifferent_mixtures(M: FloatArray, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray, BoolArray]:
+def _indifferent_mixtures(
+    M: FloatArray, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray, BoolArray]:
     """For each pair (rows[p], cols[p]) of equal-size supports, the mixture over ``cols`` that makes
     every row in ``rows`` indifferent under M: solve ``M[rows, cols] y = u 1, sum(y) = 1``.
 
@@ -253,7 +255,9 @@ def support_enumeration(A: npt.ArrayLike, B: npt.ArrayLike, tol: float = 1e-9) -
         y_s, u, ok_y = _indifferent_mixtures(A_, rows, cols)
         x_s, v, ok_x = _indifferent_mixtures(B_.T, cols, rows)
         ok = ok_x & ok_y
-        ok &= np.all(np.nan_to_num(y_s, nan=-1.0) >= -tol, axis=1) & np.all(np.nan_to_num(x_s, nan=-1.0) >= -tol, axis=1)
+        ok &= np.all(np.nan_to_num(y_s, nan=-1.0) >= -tol, axis=1) & np.all(
+            np.nan_to_num(x_s, nan=-1.0) >= -tol, axis=1
+        )
         P = len(rows)
         y = np.zeros((P, n))
         x = np.zeros((P, m))
