@@ -4,7 +4,7 @@
 >>> from bargaining.equilibria import equilibria
 >>> s = load("eu_russia_2007")
 >>> [matching_equilibria(equilibria(s), obs) for obs in s.observed]
-[[1]]
+[[0]]
 """
 
 from __future__ import annotations

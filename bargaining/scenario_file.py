@@ -12,7 +12,7 @@ checked for its type and meaning, and every expression goes through the ``ast`` 
 >>> loads('format = "bargaining/1"', name="x.toml")
 Traceback (most recent call last):
 ...
-bargaining.errors.ScenarioError: x.toml: title: expected a string, found nothing
+bargaining.errors.ScenarioError: x.toml: game: expected a string, found nothing
 """
 
 from __future__ import annotations

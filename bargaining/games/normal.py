@@ -365,6 +365,7 @@ class NormalFormGame:
         with np.errstate(all="ignore"):
             for i, f in enumerate(self._compiled):
                 out[i] = np.broadcast_to(np.asarray(f(*args), dtype=float), shape)
+        out += 0.0  # no negative zeros in tables
         if not np.all(np.isfinite(out)):
             i = int(np.argwhere(~np.isfinite(out))[0][0])
             raise ScenarioError(
