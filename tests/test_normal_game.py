@@ -86,7 +86,9 @@ def test_malformed_tables_are_refused(payoffs: dict[tuple[str, ...], tuple[ExprL
 
 
 def test_repeated_profile_names_both_places() -> None:
-    entries: list[tuple[dict[str, str], dict[str, ExprLike]]] = [({"EU": "reward", "CA": "comply"}, {"EU": "0", "CA": "0"})] * 2
+    entries: list[tuple[dict[str, str], dict[str, ExprLike]]] = [
+        ({"EU": "reward", "CA": "comply"}, {"EU": "0", "CA": "0"})
+    ] * 2
     with pytest.raises(GameError, match=r"payoffs\[1\].*first at payoffs\[0\]"):
         NormalFormGame.from_table(STRATS, entries)
 

@@ -197,7 +197,9 @@ def vertex_enumeration(A: npt.ArrayLike, B: npt.ArrayLike) -> BimatrixEquilibria
         LX, LY = labels_x(X), labels_y(Y)
     pairs = [(int(i), int(j)) for i, j in _complementary_pairs(LX, LY, simple=not degenerate)]
     # report in a reading order: strategies listed first, played with more probability, come first
-    pairs.sort(key=lambda ij: tuple(np.round(-np.concatenate([X[ij[0]] / X[ij[0]].sum(), Y[ij[1]] / Y[ij[1]].sum()]), 9)))
+    pairs.sort(
+        key=lambda ij: tuple(np.round(-np.concatenate([X[ij[0]] / X[ij[0]].sum(), Y[ij[1]] / Y[ij[1]].sum()]), 9))
+    )
     X = np.where(X <= LABEL_TOL, 0.0, X)
     Y = np.where(Y <= LABEL_TOL, 0.0, Y)
     eqs = tuple((X[i] / X[i].sum(), Y[j] / Y[j].sum()) for i, j in pairs)
