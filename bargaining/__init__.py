@@ -12,7 +12,7 @@ True
 
 from bargaining.equilibria import equilibria
 from bargaining.errors import ExpressionError, GameError, ScenarioError, ScenarioFileError, UnknownScenarioError
-from bargaining.expressions import parse_expression
+from bargaining.expressions import parameter_symbol, parse_expression
 from bargaining.games.normal import NormalFormGame
 from bargaining.model import Actor, Fact, Observed, Parameter, Scenario
 from bargaining.results import Equilibrium, EquilibriumSet
@@ -40,6 +40,7 @@ __all__ = [
     "iterated_elimination",
     "load",
     "loads",
+    "parameter_symbol",
     "parse_expression",
     "pure_equilibria",
     "strategy_payoffs",

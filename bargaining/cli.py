@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     scenario = load(scenario_name)
     overrides = parse_set(sets)
+    for name, value in overrides.items():
+        try:
+            scenario.values({name: value})
+        except ScenarioError as err:
+            raise ScenarioError(err.expected, found=err.found, file=err.file, field=f"--set {name}") from None
     values = scenario.values(overrides)
     result = equilibria(scenario.game, values)
     matches = [matching_equilibria(result, obs) for obs in scenario.observed]

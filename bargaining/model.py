@@ -203,8 +203,12 @@ class Scenario:
         """Parameter values: the defaults, with ``overrides`` checked against each parameter's bounds."""
         values = {p.name: p.value for p in self.parameters}
         for name, v in (overrides or {}).items():
-            values[name] = self.parameter(name).check(v, f"--set {name}")
+            values[name] = self.parameter(name).check(v, f"parameters.{name}")
         return values
+
+    def symbols(self) -> dict[str, sympy.Symbol]:
+        """The parameters' sympy symbols by name (real symbols: ``sympy.Symbol("c")`` is a different one)."""
+        return {p.name: p.symbol for p in self.parameters}
 
     def with_values(self, overrides: Mapping[str, float]) -> Scenario:
         """The same scenario whose parameters default to ``overrides`` where given."""

@@ -182,7 +182,7 @@ def test_set_of_unknown_parameter_or_out_of_range_value() -> None:
     scenario = loads(VALID, name="t.toml")
     with pytest.raises(ScenarioError, match="expected a parameter of the scenario \\(r, c\\), found 'zz'"):
         scenario.values({"zz": 1.0})
-    with pytest.raises(ScenarioError, match="--set r: expected a number in \\[0, 10\\], found -1"):
+    with pytest.raises(ScenarioError, match=r"parameters\.r: expected a number in \[0, 10\], found -1"):
         scenario.values({"r": -1.0})
     assert scenario.with_values({"r": 4.0}).values()["r"] == 4.0
 

@@ -77,6 +77,14 @@ def equilibria_html(result: EquilibriumSet) -> str:
         exact = ", ".join(
             f"{escape(a)} = {escape(str(u))}" for a, u in zip(actors, eq.exact_payoffs or (), strict=False)
         )
+        if not eq.pure and eq.exact_probabilities is not None:
+            mixed = "; ".join(
+                f"P({escape(s)}) = {escape(str(p))}"
+                for ss, ps in zip(eq.strategies, eq.exact_probabilities, strict=True)
+                for s, p in zip(ss, ps, strict=True)
+                if p != 0
+            )
+            exact = f"{mixed}<br>{exact}"
         rows.append(
             [
                 f"#{k + 1}",
@@ -89,6 +97,6 @@ def equilibria_html(result: EquilibriumSet) -> str:
     notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
     return (
         f"<p>Nash equilibria ({kind}; {escape(result.method)}):</p>"
-        + _table(["", *(escape(a) for a in actors), "payoffs", "payoffs as formulas"], rows)
+        + _table(["", *(escape(a) for a in actors), "payoffs", "exact form"], rows)
         + notes
     )

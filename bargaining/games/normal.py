@@ -299,6 +299,14 @@ class NormalFormGame:
             tuple(indicator_symbol(a, s) for s in ss) for a, ss in zip(self.actors, self.strategies, strict=True)
         )
 
+    def symbol(self, name: str) -> sympy.Symbol:
+        """The sympy symbol of parameter ``name`` as the payoffs use it (real, unlike ``sympy.Symbol(name)``)."""
+        for s in self.parameter_symbols():
+            if s.name == name:
+                return s
+        known = ", ".join(sorted(s.name for s in self.parameter_symbols())) or "none"
+        raise ScenarioError(f"a parameter of the game ({known})", found=repr(name))
+
     def parameter_symbols(self) -> set[sympy.Symbol]:
         """The parameters the payoffs depend on."""
         indicators = {s for row in self._indicator_symbols for s in row}
