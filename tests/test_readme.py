@@ -1,0 +1,35 @@
+"""The README is the first thing a user reads: its Python example runs and prints what it says."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_python_example_runs_and_prints_its_comment() -> None:
+    (block,) = python_blocks()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, str(README), "exec"), {})  # our own README, not user input
+    promised = [line.split("#", 1)[1].strip() for line in block.splitlines() if line.startswith("# ((")]
+    assert promised and promised[0].split("  --")[0] in out.getvalue()
+
+
+def test_readme_names_every_builtin_and_the_two_commands() -> None:
+    from bargaining.builtins import builtin_names
+
+    text = README.read_text(encoding="utf-8")
+    for name in builtin_names():
+        assert f"`{name}`" in text
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    commands = re.findall(r"```\n(python3 -m venv .*?)\n```", text)
+    assert len(commands) == 2
+    assert commands[1] in ci, ".ci/run must run exactly the README's check command"
