@@ -347,11 +347,17 @@ class NormalFormGame:
         args = [*self._parameter_order, *(s for row in self._indicator_symbols for s in row)]
         return tuple(sympy.lambdify(args, f, modules=_numpy_modules()) for f in self.formulas)
 
-    def payoff_array(self, values: Mapping[str, float] | None = None) -> FloatArray:
+    def payoff_array(self, values: Mapping[str, npt.ArrayLike] | None = None) -> FloatArray:
         """Numeric payoffs at parameter ``values``: shape ``(n, m_1, ..., m_n)``.
 
+        Values may also be arrays (a grid of parameter points, broadcast together to a shape
+        ``G``): the result then has shape ``(n, m_1, ..., m_n, *G)``, computed in one pass.
         Every parameter the payoffs use must have a value; a payoff that is not a finite number
-        there (``log`` of a negative number, say) is a ``ScenarioError``.
+        (``log`` of a negative number, say) is a ``ScenarioError``.
+
+        >>> g = NormalFormGame.from_formulas({"A": ["x", "y"]}, {"A": "A.x * c"})
+        >>> g.payoff_array({"c": [1.0, 2.0, 3.0]}).shape
+        (1, 2, 3)
         """
         values = values or {}
         missing = [s.name for s in self._parameter_order if s.name not in values]
@@ -359,26 +365,36 @@ class NormalFormGame:
             raise ScenarioError(
                 "a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters"
             )
+        params = [np.asarray(values[s.name], dtype=float) for s in self._parameter_order]
+        grid = np.broadcast_shapes(*(p.shape for p in params)) if params else ()
         shape = self.shape
+        full = (*shape, *grid)
         indicators = []
         for j, m in enumerate(shape):
             for k in range(m):
                 e = np.zeros(m)
                 e[k] = 1.0
-                view = [1] * len(shape)
+                view = [1] * len(full)
                 view[j] = m
-                indicators.append(np.broadcast_to(e.reshape(view), shape))
-        args = [float(values[s.name]) for s in self._parameter_order] + indicators
-        out = np.empty((self.n_actors, *shape))
+                indicators.append(np.broadcast_to(e.reshape(view), full))
+        lifted = [np.broadcast_to(p, grid).reshape((1,) * len(shape) + grid) if grid else p for p in params]
+        out = np.empty((self.n_actors, *full))
         with np.errstate(all="ignore"):
             for i, f in enumerate(self._compiled):
-                out[i] = np.broadcast_to(np.asarray(f(*args), dtype=float), shape)
+                out[i] = np.broadcast_to(np.asarray(f(*lifted, *indicators), dtype=float), full)
         out += 0.0  # no negative zeros in tables
         if not np.all(np.isfinite(out)):
-            i = int(np.argwhere(~np.isfinite(out))[0][0])
+            bad = np.argwhere(~np.isfinite(out))[0]
+            where = ""
+            if grid:
+                point = tuple(int(k) for k in bad[1 + len(shape) :])
+                where = " at " + ", ".join(
+                    f"{s.name} = {float(np.broadcast_to(p, grid)[point]):g}"
+                    for s, p in zip(self._parameter_order, params, strict=True)
+                )
             raise ScenarioError(
                 "finite payoffs at these parameter values",
-                found=f"a payoff of {self.actors[i]} that is not",
+                found=f"a payoff of {self.actors[int(bad[0])]} that is not{where}",
                 field="payoffs",
             )
         return out

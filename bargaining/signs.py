@@ -1,0 +1,183 @@
+r"""The sign of an expression over a box of parameters: decided by sympy, confirmed by sampling.
+
+Comparative statics ask whether :math:`\partial r^*/\partial q` is positive, negative, zero or of
+changing sign as the parameters range over their declared ``[min, max]``. The decision is made, in
+order, by
+
+1. **simplification**: an expression that simplifies to 0 is ``"0"``;
+2. **assumptions**: each parameter becomes a sympy symbol that knows its bounds' signs (positive,
+   non-negative, ...), and sympy's assumption system decides the factored expression's sign;
+3. **interval arithmetic**: each factor is evaluated on the box with ``sympy.AccumBounds``;
+
+and every decision is then **confirmed by sampling** the expression at the box's corners and at
+random points. Sampling also settles ``"?"``: points of both signs are witnesses that the sign
+changes inside the box. A sign seen by sampling alone, where sympy could not prove it, is reported
+with ``proven=False``, never passed off as a proof.
+
+>>> c, p = sympy.symbols("c p", real=True)
+>>> sign_over_box(-c / p**2, {c: (0.0, 10.0), p: (0.01, 1.0)}).sign
+'-'
+>>> sign_over_box(c - 5, {c: (0.0, 10.0)}).sign
+'?'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import sympy
+
+__all__ = ["Sign", "SignResult", "sign_over_box"]
+
+Sign = Literal["+", "-", "0", "?"]
+Box = Mapping[sympy.Symbol, tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class SignResult:
+    """A sign over a box and how it was established (``method``), with what sampling saw."""
+
+    sign: Sign
+    proven: bool
+    method: str
+    sampled: Sign
+
+    def __str__(self) -> str:
+        return self.sign if self.proven else f"{self.sign} (sampled, not proven)"
+
+
+def _assumed_symbol(symbol: sympy.Symbol, lo: float, hi: float) -> sympy.Symbol:
+    kw: dict[str, bool] = {"real": True}
+    if lo > 0:
+        kw["positive"] = True
+    elif lo >= 0:
+        kw["nonnegative"] = True
+    elif hi < 0:
+        kw["negative"] = True
+    elif hi <= 0:
+        kw["nonpositive"] = True
+    return sympy.Dummy(symbol.name, **kw)
+
+
+def _sign_by_assumptions(expr: sympy.Expr) -> Sign | None:
+    if expr.is_zero:
+        return "0"
+    if expr.is_positive or expr.is_nonnegative:
+        return "+"
+    if expr.is_negative or expr.is_nonpositive:
+        return "-"
+    return None
+
+
+def _sign_by_intervals(expr: sympy.Expr, box: Box) -> Sign | None:
+    bounds = {s: sympy.AccumBounds(_num(lo), _num(hi)) for s, (lo, hi) in box.items() if s in expr.free_symbols}
+    try:
+        value = expr.xreplace(bounds) if bounds else expr
+        value = sympy.sympify(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if isinstance(value, sympy.AccumBounds):
+        lo, hi = value.min, value.max
+    elif value.is_number and value.is_real:
+        lo = hi = value
+    else:
+        return None
+    if lo.is_nonnegative:
+        return "+" if not (lo == 0 and hi == 0) else "0"
+    if hi.is_nonpositive:
+        return "-"
+    return None
+
+
+def _num(x: float) -> sympy.Expr:
+    if math.isinf(x):
+        return sympy.oo if x > 0 else -sympy.oo
+    return sympy.Rational(repr(float(x)))
+
+
+def _combine(signs: list[Sign]) -> Sign:
+    if "0" in signs:
+        return "0"
+    negatives = sum(1 for s in signs if s == "-")
+    return "-" if negatives % 2 else "+"
+
+
+def _factor_signs(expr: sympy.Expr, box: Box, assumed: Mapping[sympy.Symbol, sympy.Symbol]) -> Sign | None:
+    """Sign of a product from the signs of its factors (each by assumptions, then intervals)."""
+    factored = sympy.factor(expr)
+    coeff, factors = factored.as_coeff_mul()
+    signs: list[Sign] = ["+" if coeff > 0 else "-" if coeff < 0 else "0"]
+    for f in factors:
+        base, exp = f.as_base_exp()
+        if exp.is_integer and exp.is_even:
+            signs.append("+")
+            continue
+        s = _sign_by_assumptions(f.xreplace(assumed)) or _sign_by_intervals(f, box)
+        if s is None and exp.is_integer:
+            s = _sign_by_assumptions(base.xreplace(assumed)) or _sign_by_intervals(base, box)
+        if s is None:
+            return None
+        signs.append(s)
+    return _combine(signs)
+
+
+def _sampling_box(lo: float, hi: float) -> tuple[float, float]:
+    if math.isfinite(lo) and math.isfinite(hi):
+        return lo, hi
+    if math.isfinite(lo):
+        return lo, lo + 10.0 * (1.0 + abs(lo))
+    if math.isfinite(hi):
+        return hi - 10.0 * (1.0 + abs(hi)), hi
+    return -10.0, 10.0
+
+
+def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int) -> Sign:
+    symbols = sorted((s for s in expr.free_symbols if s in box), key=lambda s: s.name)
+    f = sympy.lambdify(symbols, expr, modules="numpy")
+    rng = np.random.default_rng(seed)
+    ranges = [_sampling_box(*box[s]) for s in symbols]
+    if symbols:
+        corners = np.array(np.meshgrid(*[[lo, hi] for lo, hi in ranges], indexing="ij")).reshape(len(symbols), -1)
+        if corners.shape[1] > 1024:
+            corners = corners[:, rng.choice(corners.shape[1], 1024, replace=False)]
+        random = np.array([rng.uniform(lo, hi, samples) for lo, hi in ranges])
+        points = np.hstack([corners, random])
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(np.asarray(f(*points), dtype=float), (points.shape[1],))
+    else:
+        values = np.array([float(expr)])
+    values = values[np.isfinite(values)]
+    scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
+    pos = bool(np.any(values > 1e-12 * scale))
+    neg = bool(np.any(values < -1e-12 * scale))
+    return "?" if pos and neg else "+" if pos else "-" if neg else "0"
+
+
+def sign_over_box(expr: sympy.Expr, box: Box, *, samples: int = 2000, seed: int = 0) -> SignResult:
+    """The sign of ``expr`` as its symbols range over ``box`` (symbol -> (min, max)).
+
+    Symbols of ``expr`` missing from ``box`` range over the whole real line.
+    """
+    full: dict[sympy.Symbol, tuple[float, float]] = dict(box)
+    for s in expr.free_symbols:
+        full.setdefault(s, (-math.inf, math.inf))
+    sampled = _sampled_sign(expr, full, samples, seed)
+    if sympy.simplify(expr) == 0:
+        return SignResult("0", True, "simplifies to 0", sampled)
+    assumed = {s: _assumed_symbol(s, lo, hi) for s, (lo, hi) in full.items()}
+    decided = _sign_by_assumptions(sympy.factor(expr).xreplace(assumed))
+    method = "sympy assumptions"
+    if decided is None:
+        decided = _factor_signs(expr, full, assumed)
+        method = "sympy assumptions and interval arithmetic on each factor"
+    if decided is not None:
+        if sampled in (decided, "0"):
+            return SignResult(decided, True, method + ", confirmed by sampling", sampled)
+        return SignResult("?", False, f"{method} said {decided} but sampling found {sampled}", sampled)
+    if sampled == "?":
+        return SignResult("?", True, "sampling found points of both signs", sampled)
+    return SignResult(sampled, False, "sampling only: sympy could not decide", sampled)

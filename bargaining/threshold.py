@@ -1,0 +1,341 @@
+r"""Conditionality thresholds: the parameter value at which an actor's best reply switches.
+
+For an actor choosing between a preferred strategy :math:`X` and a rejected one :math:`Y`, with
+the other actors' play fixed (given, or their equilibrium play), the payoff difference
+:math:`\Delta(\theta) = u(X) - u(Y)` is a sympy expression in the parameters. The **threshold**
+for a parameter :math:`P` is a root :math:`P^*` of :math:`\Delta = 0`, solved exactly with
+:func:`sympy.solve`; on one side of it :math:`X` is the better reply (``favours`` says which), and
+it holds where the conditions listed (denominators non-zero) hold. In the external-incentives model
+(Schimmelfennig & Sedelmeier 2004; MODELS.md section 1) :math:`\Delta = p\,\delta^\tau r - c`,
+so :math:`r^* = c / (p\,\delta^\tau)`. **Comparative statics** are the derivatives
+:math:`\partial P^* / \partial q` for every other parameter, with their signs over the parameters'
+declared ``[min, max]`` (:mod:`bargaining.signs`). Where sympy finds no closed form the threshold is
+a bracketed numeric root (Brent's method), flagged ``exact=False``.
+
+:func:`threshold_of` works on any payoff difference, so game trees reuse it on continuation values;
+:func:`threshold` builds the difference from a normal-form game.
+
+>>> from bargaining.scenario_file import load
+>>> t = threshold(load("conditionality"), "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})
+>>> t.formula, round(t.value, 6), t.favours
+(c/(delta**tau*p), 1.625, 'above')
+>>> {q: str(s) for q, s in t.comparative_statics.items()}
+{'B': '0', 'c': '+', 'delta': '-', 'k': '0', 'p': '-', 'tau': '+'}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import scipy.optimize
+import sympy
+
+from bargaining.errors import ScenarioError
+from bargaining.model import Parameter, Scenario
+from bargaining.results import clean_number
+from bargaining.signs import SignResult, sign_over_box
+
+if TYPE_CHECKING:
+    from bargaining.games.normal import NormalFormGame
+
+__all__ = ["Threshold", "payoff_difference", "threshold", "threshold_of"]
+
+Side = Literal["above", "below", "never", "always"]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Where ``prefer`` becomes the better reply as ``parameter`` moves, and how that point moves.
+
+    ``formula`` is the exact threshold (None when only a numeric root exists); ``value`` its value
+    at ``values``; ``favours`` whether ``prefer`` is strictly better ``"above"`` or ``"below"`` it
+    (or ``"always"``/``"never"`` when the difference keeps one sign over the parameter's range);
+    ``solutions`` every exact root; ``conditions`` where the formula is valid;
+    ``comparative_statics`` the sign of each derivative over the parameters' box.
+    """
+
+    parameter: str
+    difference: sympy.Expr
+    formula: sympy.Expr | None
+    value: float | None
+    favours: Side
+    exact: bool
+    values: Mapping[str, float]
+    solutions: tuple[sympy.Expr, ...] = ()
+    conditions: tuple[sympy.Basic, ...] = ()
+    derivatives: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    comparative_statics: Mapping[str, SignResult] = field(default_factory=dict)
+    actor: str = ""
+    prefer: str = ""
+    over: str = ""
+    others: str = ""
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """FORMAT.md section 7: ``parameter``, ``formula``, ``latex``, ``value``, ``comparative_statics``."""
+        return {
+            "parameter": self.parameter,
+            "formula": None if self.formula is None else str(self.formula),
+            "latex": None if self.formula is None else sympy.latex(self.formula),
+            "value": None if self.value is None else clean_number(self.value),
+            "comparative_statics": {q: s.sign for q, s in self.comparative_statics.items()},
+            "proven": {q: s.proven for q, s in self.comparative_statics.items()},
+            "derivatives": {q: str(d) for q, d in self.derivatives.items()},
+            "favours": self.favours,
+            "exact": self.exact,
+            "solutions": [str(s) for s in self.solutions],
+            "conditions": [str(c) for c in self.conditions],
+            "difference": str(self.difference),
+            "actor": self.actor,
+            "prefer": self.prefer,
+            "over": self.over,
+            "others": self.others,
+            "parameters": {k: clean_number(v) for k, v in self.values.items()},
+            "notes": list(self.notes),
+        }
+
+    def _repr_html_(self) -> str:
+        from bargaining.display.html import threshold_html
+
+        return threshold_html(self)
+
+
+def _evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
+    subs = {s: sympy.Float(values[s.name], 30) for s in expr.free_symbols if s.name in values}
+    return complex(sympy.N(expr.xreplace(subs), 20))
+
+
+def _conditions(solution: sympy.Expr) -> tuple[sympy.Basic, ...]:
+    denominators = {sympy.denom(f) for f in sympy.Add.make_args(sympy.together(solution))}
+    out = []
+    for d in denominators:
+        if d.free_symbols:
+            for factor in sympy.Mul.make_args(sympy.factor(d)):
+                base = factor.as_base_exp()[0]
+                if base.free_symbols and not base.is_positive:
+                    out.append(sympy.Ne(base, 0))
+    return tuple(dict.fromkeys(out))
+
+
+def _box(parameters: Sequence[Parameter]) -> dict[sympy.Symbol, tuple[float, float]]:
+    return {p.symbol: (p.min, p.max) for p in parameters}
+
+
+def _numeric_root(difference: sympy.Expr, target: Parameter, values: Mapping[str, float]) -> float | None:
+    """A sign change of the difference in the parameter's range, refined by Brent's method."""
+    lo, hi = target.min, target.max
+    if not math.isfinite(lo):
+        lo = min(target.value, hi if math.isfinite(hi) else target.value) - 100.0 * (1 + abs(target.value))
+    if not math.isfinite(hi):
+        hi = max(target.value, lo) + 100.0 * (1 + abs(target.value))
+    others = {s: values[s.name] for s in difference.free_symbols if s.name in values and s != target.symbol}
+    f = sympy.lambdify([target.symbol], difference.xreplace(others), modules="numpy")
+    grid = np.linspace(lo, hi, 4001)
+    with np.errstate(all="ignore"):
+        ys = np.broadcast_to(np.asarray(f(grid), dtype=float), grid.shape)
+    ok = np.isfinite(ys)
+    sign = np.sign(ys)
+    changes = np.flatnonzero(ok[:-1] & ok[1:] & (sign[:-1] * sign[1:] < 0))
+    exact_zero = np.flatnonzero(ok & (ys == 0))
+    if exact_zero.size:
+        return float(grid[exact_zero[0]])
+    if not changes.size:
+        return None
+    k = changes[np.argmin(np.abs(grid[changes] - target.value))]
+    return float(scipy.optimize.brentq(lambda x: float(f(x)), grid[k], grid[k + 1], xtol=1e-14, rtol=1e-14))
+
+
+def _side(difference: sympy.Expr, target: Parameter, at: float | None, values: Mapping[str, float]) -> Side:
+    others = {s: values[s.name] for s in difference.free_symbols if s.name in values and s != target.symbol}
+    f = sympy.lambdify([target.symbol], difference.xreplace(others), modules="numpy")
+    if at is None:
+        lo, hi = target.min, target.max
+        x = np.linspace(lo if math.isfinite(lo) else target.value - 100, hi if math.isfinite(hi) else target.value + 100, 101)
+        with np.errstate(all="ignore"):
+            ys = np.broadcast_to(np.asarray(f(x), dtype=float), x.shape)
+        return "always" if np.nanmin(ys) >= 0 else "never"
+    h = 1e-6 * max(1.0, abs(at))
+    above, below = float(f(at + h)), float(f(at - h))
+    if above > 0 >= below:
+        return "above"
+    if below > 0 >= above:
+        return "below"
+    return "always" if min(above, below) > 0 else "never"
+
+
+def threshold_of(
+    difference: sympy.Expr,
+    solve_for: str,
+    parameters: Sequence[Parameter],
+    values: Mapping[str, float] | None = None,
+    *,
+    statics: bool = True,
+) -> Threshold:
+    """The threshold of ``solve_for`` at which ``difference`` (preferred minus rejected) changes sign.
+
+    ``parameters`` declare the box for comparative statics and the range searched for roots;
+    ``values`` default to their values.
+    """
+    by_name = {p.name: p for p in parameters}
+    if solve_for not in by_name:
+        raise ScenarioError(
+            f"a parameter ({', '.join(by_name) or 'none'})", found=repr(solve_for), field="--solve-for"
+        )
+    target = by_name[solve_for]
+    vals = {p.name: p.value for p in parameters} | dict(values or {})
+    if target.symbol not in difference.free_symbols:
+        raise ScenarioError(
+            f"a parameter that the payoff difference depends on ({difference} = 0 has no {solve_for})",
+            found=repr(solve_for),
+            field="--solve-for",
+        )
+    notes: list[str] = []
+    try:
+        roots = [sympy.simplify(r) for r in sympy.solve(difference, target.symbol)]
+    except (NotImplementedError, ValueError):
+        roots = []
+    real_roots: list[tuple[sympy.Expr, float]] = []
+    for r in roots:
+        try:
+            v = _evaluate(r, vals)
+        except (TypeError, ValueError):
+            continue
+        if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)):
+            real_roots.append((r, v.real))
+    in_range = [(r, v) for r, v in real_roots if target.min - 1e-12 <= v <= target.max + 1e-12]
+    chosen = min(in_range or real_roots, key=lambda rv: abs(rv[1] - target.value), default=None)
+    formula: sympy.Expr | None
+    if chosen is not None:
+        formula, value, exact = chosen[0], chosen[1], True
+        if not in_range:
+            notes.append(f"The threshold {value:g} lies outside {solve_for}'s range [{target.min:g}, {target.max:g}].")
+    else:
+        formula, exact = None, False
+        value_or_none = _numeric_root(difference, target, vals)
+        value = value_or_none if value_or_none is not None else math.nan
+        if value_or_none is not None:
+            notes.append("No closed form: the threshold is a numeric root (Brent's method), not a formula.")
+        else:
+            notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
+    found = value if math.isfinite(value) else None
+    side = _side(difference, target, found, vals)
+    derivatives: dict[str, sympy.Expr] = {}
+    signs: dict[str, SignResult] = {}
+    if statics and formula is not None:
+        box = _box([p for p in parameters if p.name != solve_for])
+        for p in sorted(parameters, key=lambda p: p.name):
+            if p.name == solve_for:
+                continue
+            d = sympy.simplify(sympy.diff(formula, p.symbol))
+            derivatives[p.name] = d
+            signs[p.name] = sign_over_box(d, box)
+    return Threshold(
+        parameter=solve_for,
+        difference=difference,
+        formula=formula,
+        value=found,
+        favours=side,
+        exact=exact,
+        values=vals,
+        solutions=tuple(r for r, _ in real_roots) or tuple(roots),
+        conditions=_conditions(formula) if formula is not None else (),
+        derivatives=derivatives,
+        comparative_statics=signs,
+        notes=tuple(notes),
+    )
+
+
+def payoff_difference(
+    game: NormalFormGame, actor: str, prefer: str, over: str, others: Mapping[str, Mapping[str, sympy.Expr]]
+) -> sympy.Expr:
+    """``u_actor(prefer, σ_-actor) - u_actor(over, σ_-actor)`` with the others' mixtures ``others``
+    (actor -> strategy -> probability, exact expressions or numbers)."""
+    i = game.index(actor)
+    for s in (prefer, over):
+        game.strategy_index(actor, s)
+    supports = []
+    for j, a in enumerate(game.actors):
+        if j == i:
+            supports.append([(None, sympy.Integer(1))])
+        else:
+            supports.append([(s, sympy.sympify(p)) for s, p in others[a].items() if p != 0])
+    total = sympy.Integer(0)
+    for combo in product(*supports):
+        weight = sympy.Mul(*(w for _, w in combo))
+        mine = [s for s, _ in combo]
+        for choice, sign in ((prefer, 1), (over, -1)):
+            mine[i] = choice
+            total += sign * weight * game.payoff_expr(actor, tuple(str(s) for s in mine))
+    return sympy.simplify(total)
+
+
+def threshold(
+    scenario: Scenario,
+    actor: str,
+    *,
+    prefer: str,
+    over: str,
+    solve_for: str,
+    given: Mapping[str, str] | None = None,
+    values: Mapping[str, float] | None = None,
+    statics: bool = True,
+) -> Threshold:
+    """The value of ``solve_for`` at which ``actor``'s best reply switches from ``over`` to ``prefer``.
+
+    Other actors play as ``given`` (actor -> strategy); those not given play as in the first
+    Nash equilibrium at ``values`` (exact probabilities where known), and a note says so.
+    """
+    from bargaining.equilibria import equilibria
+
+    game = scenario.game
+    vals = scenario.values(values)
+    game.index(actor)
+    for field_name, s in (("--prefer", prefer), ("--over", over)):
+        try:
+            game.strategy_index(actor, s)
+        except ScenarioError as err:
+            raise ScenarioError(err.expected, found=err.found, file=scenario.path or None, field=field_name) from None
+    given = dict(given or {})
+    others: dict[str, dict[str, sympy.Expr]] = {}
+    for a, s in given.items():
+        if a == actor or a not in game.actors:
+            raise ScenarioError(
+                f"another actor ({', '.join(x for x in game.actors if x != actor)})", found=repr(a), field="--given"
+            )
+        try:
+            k = game.strategy_index(a, s)
+        except ScenarioError as err:
+            raise ScenarioError(err.expected, found=err.found, field=f"--given {a}") from None
+        others[a] = {t: sympy.Integer(1 if n == k else 0) for n, t in enumerate(game.strategies[game.index(a)])}
+    notes: list[str] = []
+    missing = [a for a in game.actors if a != actor and a not in others]
+    if missing:
+        eq = equilibria(scenario, vals)[0]
+        for a in missing:
+            j = game.index(a)
+            exact = eq.exact_probabilities[j] if eq.exact_probabilities is not None else None
+            probs = exact if exact is not None else tuple(sympy.Float(p) for p in eq.probabilities[j])
+            others[a] = dict(zip(game.strategies[j], probs, strict=True))
+        notes.append(
+            "Actors not given play as in equilibrium #1: "
+            + "; ".join(f"{a} " + ", ".join(f"{s} {clean_number(p, 6)}" for s, p in eq.strategy(a).items() if p) for a in missing)
+            + "."
+        )
+    difference = payoff_difference(game, actor, prefer, over, others)
+    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    described = "; ".join(f"{a} plays {s}" for a, s in given.items())
+    return Threshold(
+        **{
+            **result.__dict__,
+            "actor": actor,
+            "prefer": prefer,
+            "over": over,
+            "others": described,
+            "notes": result.notes + tuple(notes),
+        }
+    )
