@@ -1,0 +1,502 @@
+r"""The outcome of a game over a grid of parameter values, computed as array operations in chunks.
+
+For two actors the symbolic work is done once. Every extreme Nash equilibrium is a pair of vertices
+of the best-response polytopes (von Stengel 2007; Avis et al. 2010), and a vertex :math:`x` with
+support :math:`S_1` is fixed by :math:`|S_1|` of the opponent's strategies :math:`T_2` that it makes
+indifferent. So on every pair :math:`(S_1, T_2)` of equal size sympy solves the indifference
+conditions for :math:`x` as formulas in the parameters (likewise :math:`(S_2, T_1)` for :math:`y`).
+numpy then evaluates every such vertex on a whole chunk of grid points at once, keeps those with
+positive probabilities on their support that really make :math:`T_2` best replies, and pairs
+:math:`x` with :math:`y` when each one's support is among the other's best replies. The pairs that
+pass are the extreme equilibria at each point, degenerate points included; points where the game is
+degenerate are flagged, and where two extreme equilibria share a strategy a continuum joins them
+(``continuum``). For three or more actors every pure profile is a candidate and the
+pure-equilibrium test is applied to the payoff array of the whole chunk.
+
+The grid is processed in chunks of flat indices by a pure function of the chunk's parameter arrays
+(:func:`solve_chunk`), so the same code can be mapped over blocks by Dask.
+
+>>> from bargaining.scenario_file import load
+>>> s = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]})
+>>> [s.label(k) for k in range(len(s.candidates)) if s.valid[k, 3]]
+['EU offer; RU accept', 'EU no_offer; RU reject']
+>>> s.valid[s.index("EU offer; RU accept")].tolist()  # the deal is an equilibrium from T = 3 on
+[False, False, False, True, True]
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+
+from bargaining.errors import ScenarioError
+from bargaining.games.normal import NormalFormGame, _numpy_modules
+from bargaining.model import Scenario
+from bargaining.results import clean_number
+from bargaining.solvers.pure import pure_equilibrium_mask
+
+__all__ = ["Candidate", "Sweep", "parse_grid", "solve_chunk", "sweep"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+TOL = 1e-9
+DEFAULT_CHUNK = 1 << 17
+
+
+@dataclass(frozen=True)
+class Vertex:
+    """A possible vertex of one actor's best-response polytope: its support, the opponent's
+    strategies it makes indifferent, and the probabilities on the support as formulas."""
+
+    support: tuple[int, ...]
+    tight: tuple[int, ...]
+    mixture: tuple[sympy.Expr, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible equilibrium: one support per actor (and, for two actors, the vertices' indices)."""
+
+    supports: tuple[tuple[int, ...], ...]
+    vertices: tuple[int, ...] = ()
+
+
+def _indifference(M: npt.NDArray[np.object_], rows: Sequence[int], cols: Sequence[int]) -> tuple[sympy.Expr, ...] | None:
+    """The mixture on ``cols`` that makes every row in ``rows`` indifferent under ``M``, or None."""
+    k = len(cols)
+    if k == 1:
+        return (sympy.Integer(1),)
+    q = sympy.symbols(f"q0:{k}")
+    w = sympy.Symbol("w")
+    eqs = [sympy.Add(*q) - 1] + [sympy.Add(*(q[c] * M[r, cols[c]] for c in range(k))) - w for r in rows]
+    sols = sympy.linsolve(eqs, [*q, w])
+    if not isinstance(sols, sympy.FiniteSet) or len(sols) != 1:
+        return None
+    (sol,) = tuple(sols)
+    if any(e.free_symbols & {*q, w} for e in sol):
+        return None
+    return tuple(sympy.cancel(e) for e in sol[:k])
+
+
+def _vertices(M: npt.NDArray[np.object_]) -> tuple[Vertex, ...]:
+    """Vertices of the polytope of the actor whose strategies are M's columns, M the opponent's payoffs
+    with the opponent's strategies as rows: support S (columns), tight T (rows), |S| = |T|."""
+    rows, cols = M.shape
+    out = []
+    for k in range(1, min(rows, cols) + 1):
+        for support in itertools.combinations(range(cols), k):
+            for tight in itertools.combinations(range(rows), k):
+                mix = (sympy.Integer(1),) if k == 1 else _indifference(M, tight, support)
+                if mix is not None:
+                    out.append(Vertex(support, tight, mix))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every chunk needs: the game, its possible vertices compiled to numpy, parameter order."""
+
+    game: NormalFormGame
+    names: tuple[str, ...]
+    vertices: tuple[tuple[Vertex, ...], ...]
+    compiled: tuple[tuple[Callable[..., Any], ...], ...]
+
+
+@functools.cache
+def _plan(game: NormalFormGame, names: tuple[str, ...]) -> _Plan:
+    if game.n_actors != 2:
+        return _Plan(game, names, (), ())
+    table = game.payoff_table()
+    A, B = table[0], table[1]
+    vx = _vertices(B.T)  # x: support among rows of A, tight among columns; uses B (column actor's payoffs)
+    vy = _vertices(A)  # y: support among columns, tight among rows; uses A
+    symbols = [sympy.Symbol(n, real=True) for n in names]
+    compiled = tuple(
+        tuple(sympy.lambdify(symbols, list(v.mixture), modules=_numpy_modules()) for v in vs) for vs in (vx, vy)
+    )
+    return _Plan(game, names, (vx, vy), compiled)
+
+
+def _evaluate_vertices(
+    plan: _Plan, side: int, args: Sequence[FloatArray], opponent: FloatArray, size: int, N: int
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """Mixtures (V, N, size), validity (V, N) and the opponent's best replies (V, N, other size).
+
+    ``opponent`` is the opponent's payoff array arranged (size, other, N): entry [s, t] is its
+    payoff when this actor plays s and the opponent t.
+    """
+    vertices = plan.vertices[side]
+    V = len(vertices)
+    other = opponent.shape[1]
+    X = np.zeros((V, N, size))
+    ok = np.ones((V, N), dtype=bool)
+    br = np.zeros((V, N, other), dtype=bool)
+    scale = 1.0 + np.abs(opponent).max(axis=(0, 1))
+    with np.errstate(all="ignore"):
+        for v, (vert, f) in enumerate(zip(vertices, plan.compiled[side], strict=True)):
+            values = f(*args)
+            for pos, s in enumerate(vert.support):
+                X[v, :, s] = np.broadcast_to(np.asarray(values[pos], dtype=float), (N,))
+            on_support = X[v][:, list(vert.support)]
+            ok[v] = np.all(np.isfinite(on_support), axis=1) & np.all(on_support > TOL, axis=1)
+            pay = np.einsum("stN,Ns->Nt", opponent, X[v])
+            br[v] = pay >= pay.max(axis=1, keepdims=True) - TOL * scale[:, None]
+            ok[v] &= br[v][:, list(vert.tight)].all(axis=1)
+    # one vertex may be reached through several tight sets at degenerate points: keep the first
+    for v, vert in enumerate(vertices):
+        for w in range(v):
+            if vertices[w].support == vert.support:
+                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= 1e-9, axis=1)
+                ok[v] &= ~same
+    return X, ok, br
+
+
+def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[Any]]:
+    """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
+
+    Two actors: ``pairs`` (2, K) vertex indices of the candidates, ``valid`` (K, N), ``prob0`` and
+    ``prob1`` (V, N, m) per actor's vertex, ``payoffs`` (K, N, 2), ``degenerate`` (N,). More actors:
+    ``valid`` (K, N) over all pure profiles and ``payoffs`` (K, N, n).
+    """
+    game = plan.game
+    P = game.payoff_array(params)  # (n, m_1, ..., m_n, N)
+    N = P.shape[-1]
+    n = game.n_actors
+    if n != 2:
+        K = int(np.prod(game.shape))
+        mask = pure_equilibrium_mask(P, tol=TOL).reshape(K, N)
+        return {"valid": mask, "payoffs": P.reshape(n, K, N).transpose(1, 2, 0), "degenerate": np.zeros(N, bool)}
+    A, B = P[0], P[1]  # (m, n, N)
+    m, nn = game.shape
+    args = [np.asarray(params[name], dtype=float) for name in plan.names]
+    X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N)  # brx: column best replies to x
+    Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N)  # bry: row best replies to y
+    vx, vy = plan.vertices
+    s1 = np.zeros((len(vx), m), dtype=bool)
+    for v, vert in enumerate(vx):
+        s1[v, list(vert.support)] = True
+    s2 = np.zeros((len(vy), nn), dtype=bool)
+    for v, vert in enumerate(vy):
+        s2[v, list(vert.support)] = True
+    pairs = []
+    valid = []
+    for i in range(len(vx)):
+        if not okx[i].any():
+            continue
+        # y's support among x's best replies, and x's support among y's best replies
+        cover_y = ~np.any(s2[:, None, :] & ~brx[i][None, :, :], axis=2)  # (Vy, N)
+        cover_x = ~np.any(s1[i][None, None, :] & ~bry, axis=2)  # (Vy, N)
+        ok = okx[i][None, :] & oky & cover_y & cover_x
+        for j in np.flatnonzero(ok.any(axis=1)):
+            pairs.append((i, int(j)))
+            valid.append(ok[j])
+    K = len(pairs)
+    valid_arr = np.array(valid, dtype=bool).reshape(K, N)
+    pair_arr = np.array(pairs, dtype=np.intp).reshape(K, 2).T
+    pays = np.zeros((K, N, 2))
+    degenerate = np.zeros(N, dtype=bool)
+    for k, (i, j) in enumerate(pairs):
+        pays[k, :, 0] = np.einsum("Ni,ijN,Nj->N", X[i], A, Y[j])
+        pays[k, :, 1] = np.einsum("Ni,ijN,Nj->N", X[i], B, Y[j])
+        extra_br = (brx[i].sum(axis=1) > len(vx[i].support)) | (bry[j].sum(axis=1) > len(vy[j].support))
+        degenerate |= valid_arr[k] & extra_br
+    return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The equilibria of a game at every point of a parameter grid.
+
+    ``axes`` maps each swept parameter to its 1-D values (the grid is their product, in order);
+    ``valid[k]`` (shape of the grid) says where candidate k is an equilibrium;
+    ``probabilities[i][k]`` gives actor i's mixture (grid shape + (m_i,)); ``payoffs[k]`` the
+    payoffs (grid shape + (n,)); ``degenerate`` marks points where the game is degenerate and
+    ``continuum`` those where a continuum joins two extreme equilibria; ``thresholds`` holds any
+    threshold formulas evaluated on the grid.
+    """
+
+    game: NormalFormGame
+    axes: Mapping[str, FloatArray]
+    fixed: Mapping[str, float]
+    candidates: tuple[Candidate, ...]
+    valid: BoolArray
+    probabilities: tuple[FloatArray, ...]
+    payoffs: FloatArray
+    degenerate: BoolArray
+    continuum: BoolArray
+    complete: bool
+    thresholds: Mapping[str, FloatArray] = field(default_factory=dict)
+    method: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.axes.values())
+
+    @property
+    def count(self) -> npt.NDArray[np.int64]:
+        """Number of extreme equilibria at each grid point."""
+        return np.asarray(self.valid.sum(axis=0), dtype=np.int64)
+
+    def index(self, label: str) -> int:
+        """The candidate with this label (see :meth:`label`)."""
+        for k in range(len(self.candidates)):
+            if self.label(k) == label:
+                return k
+        raise KeyError(label)
+
+    def label(self, k: int) -> str:
+        """A candidate in words: ``EU offer; RU accept`` or ``EU 0.25 monitor + 0.75 trust; ...``."""
+        c = self.candidates[k]
+        parts = []
+        for i, (a, support) in enumerate(zip(self.game.actors, c.supports, strict=True)):
+            names = [self.game.strategies[i][s] for s in support]
+            parts.append(f"{a} {names[0]}" if len(names) == 1 else f"{a} mixes {'/'.join(names)}")
+        return "; ".join(parts)
+
+    def grid(self) -> dict[str, FloatArray]:
+        """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
+        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
+        return dict(zip(self.axes, mesh, strict=True))
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Distinct sets of equilibria over the grid: which ones, share of points, axis ranges."""
+        labels = [self.label(k) for k in range(len(self.candidates))]
+        flat = self.valid.reshape(len(self.candidates), -1)
+        degenerate = self.degenerate.reshape(-1)
+        grid = {k: v.reshape(-1) for k, v in self.grid().items()}
+        groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+        codes, inverse = np.unique(np.vstack([flat, degenerate[None, :]]).T, axis=0, return_inverse=True)
+        for g, code in enumerate(codes):
+            key = (tuple(sorted({labels[k] for k in np.flatnonzero(code[:-1])})), bool(code[-1]))
+            groups.setdefault(key, []).append(g)
+        total = flat.shape[1]
+        out = []
+        inverse = inverse.reshape(-1)
+        for (eqs, degen), members in groups.items():
+            where = np.flatnonzero(np.isin(inverse, members))
+            out.append(
+                {
+                    "equilibria": list(eqs),
+                    "degenerate": degen,
+                    "points": int(where.size),
+                    "share": where.size / total,
+                    "ranges": {
+                        a: [clean_number(float(v[where].min())), clean_number(float(v[where].max()))]
+                        for a, v in grid.items()
+                    },
+                }
+            )
+        return sorted(out, key=lambda o: -o["points"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """A summary for ``--json``: axes, fixed values, outcomes with shares and ranges."""
+        return {
+            "game": "normal",
+            "axes": {a: {"from": clean_number(float(v[0])), "to": clean_number(float(v[-1])), "n": len(v)} for a, v in self.axes.items()},
+            "fixed": {k: clean_number(v) for k, v in self.fixed.items()},
+            "points": int(np.prod(self.shape)),
+            "method": self.method,
+            "mixed_enumerated": self.complete,
+            "degenerate_points": int(self.degenerate.sum()),
+            "continuum_points": int(self.continuum.sum()),
+            "outcomes": self.outcomes(),
+            "notes": list(self.notes),
+        }
+
+    def to_csv(self) -> str:
+        """One row per grid point: parameters, number of equilibria, then each candidate's validity and mixtures."""
+        grid = {k: v.reshape(-1) for k, v in self.grid().items()}
+        header = [*grid, "equilibria", "degenerate"]
+        columns: list[npt.NDArray[Any]] = [*grid.values(), self.count.reshape(-1), self.degenerate.reshape(-1).astype(int)]
+        for k in range(len(self.candidates)):
+            header.append(f"eq{k}")
+            columns.append(self.valid[k].reshape(-1).astype(int))
+            for i, a in enumerate(self.game.actors):
+                for j, s in enumerate(self.game.strategies[i]):
+                    header.append(f"eq{k}.{a}.{s}")
+                    columns.append(self.probabilities[i][k][..., j].reshape(-1))
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        for row in zip(*columns, strict=True):
+            writer.writerow([f"{v:.12g}" if isinstance(v, float | np.floating) else int(v) for v in row])
+        return buf.getvalue()
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write ``.csv`` or ``.npz``; an existing file is kept unless ``force``."""
+        target = Path(path)
+        if target.suffix not in (".csv", ".npz"):
+            raise ScenarioError("a file name ending in .csv or .npz", found=repr(target.name), field="--out")
+        if target.exists() and not force:
+            raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=str(target))
+        mode = "wb" if force else "xb"
+        with target.open(mode) as fh:
+            if target.suffix == ".csv":
+                fh.write(self.to_csv().encode("utf-8"))
+            else:
+                arrays: dict[str, npt.NDArray[Any]] = {f"axis_{a}": v for a, v in self.axes.items()}
+                arrays |= {"valid": self.valid, "payoffs": self.payoffs, "degenerate": self.degenerate, "count": self.count}
+                arrays |= {f"probabilities_{a}": p for a, p in zip(self.game.actors, self.probabilities, strict=True)}
+                arrays |= {f"threshold_{k}": v for k, v in self.thresholds.items()}
+                arrays["candidates"] = np.array([self.label(k) for k in range(len(self.candidates))])
+                np.savez_compressed(fh, **arrays)
+        return target
+
+
+def parse_grid(text: str) -> tuple[str, FloatArray]:
+    """``"p=0:1:11"`` -> ``("p", array of 11 points from 0 to 1)``.
+
+    >>> name, values = parse_grid("p=0:1:5")
+    >>> name, values.tolist()
+    ('p', [0.0, 0.25, 0.5, 0.75, 1.0])
+    """
+    name, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or not name.strip() or len(parts) != 3:
+        raise ScenarioError("NAME=LOW:HIGH:N", found=repr(text), field="--grid")
+    try:
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise ScenarioError("numbers LOW and HIGH and a whole number N", found=repr(spec), field=f"--grid {name}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or n < 1:
+        raise ScenarioError("finite LOW, HIGH and N >= 1", found=repr(spec), field=f"--grid {name}")
+    return name.strip(), np.linspace(lo, hi, n)
+
+
+def sweep(
+    scenario: Scenario,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+    thresholds: Sequence[Any] = (),
+) -> Sweep:
+    """Every (extreme) equilibrium of ``scenario``'s game at every point of ``grid`` (parameter -> 1-D values).
+
+    Parameters not swept keep ``values`` (or their defaults). Every grid value must lie in the
+    parameter's [min, max]. ``progress(done, total)`` is called after each chunk. ``thresholds``
+    (:class:`~bargaining.threshold.Threshold` objects) are evaluated on the grid too.
+    """
+    game = scenario.game
+    axes: dict[str, FloatArray] = {}
+    for name, raw in grid.items():
+        p = scenario.parameter(name)
+        arr = np.atleast_1d(np.asarray(raw, dtype=float))
+        if arr.ndim != 1 or arr.size == 0:
+            raise ScenarioError("a 1-D list of values", found=f"shape {arr.shape}", field=f"--grid {name}")
+        bad = arr[(arr < p.min) | (arr > p.max) | ~np.isfinite(arr)]
+        if bad.size:
+            raise ScenarioError(f"values in [{p.min:g}, {p.max:g}]", found=f"{bad[0]:g}", field=f"--grid {name}")
+        axes[name] = arr
+    fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
+    names = tuple(sorted(s.name for s in game.parameter_symbols()))
+    plan = _plan(game, names)
+    shape = tuple(len(v) for v in axes.values())
+    total = int(np.prod(shape)) if shape else 1
+    step = max(1, chunk)
+    rows: dict[tuple[int, ...], int] = {}
+    pieces: list[tuple[int, int, dict[str, npt.NDArray[Any]]]] = []
+    degenerate = np.zeros(total, dtype=bool)
+    for start in range(0, total, step):
+        stop = min(total, start + step)
+        idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
+        params = {k: np.full(stop - start, v) for k, v in fixed.items()}
+        params |= {a: axes[a][i] for a, i in zip(axes, idx, strict=True)}
+        out = solve_chunk(plan, params)
+        keys = (
+            [tuple(int(v) for v in col) for col in out["pairs"].T]
+            if game.n_actors == 2
+            else [(k,) for k in range(out["valid"].shape[0])]
+        )
+        for k, key in enumerate(keys):
+            if out["valid"][k].any():
+                rows.setdefault(key, len(rows))
+        out["keys"] = np.array([rows.get(key, -1) for key in keys], dtype=np.intp)
+        pieces.append((start, stop, out))
+        degenerate[start:stop] = out["degenerate"]
+        if progress is not None:
+            progress(stop, total)
+    K = len(rows)
+    valid = np.zeros((K, total), dtype=bool)
+    probs = [np.zeros((K, total, m)) for m in game.shape]
+    pays = np.zeros((K, total, game.n_actors))
+    for start, stop, out in pieces:
+        for k, row in enumerate(out["keys"]):
+            if row < 0:
+                continue
+            valid[row, start:stop] = out["valid"][k]
+            pays[row, start:stop] = out["payoffs"][k]
+            if game.n_actors == 2:
+                i, j = out["pairs"][:, k]
+                probs[0][row, start:stop] = out["prob0"][i]
+                probs[1][row, start:stop] = out["prob1"][j]
+    ordered = sorted(rows, key=lambda key: rows[key])
+    if game.n_actors == 2:
+        vx, vy = plan.vertices
+        candidates = tuple(Candidate((vx[i].support, vy[j].support), (i, j)) for i, j in ordered)
+    else:
+        profiles = list(np.ndindex(*game.shape))
+        candidates = tuple(Candidate(tuple((int(s),) for s in profiles[k])) for (k,) in ordered)
+        for row, (k,) in enumerate(ordered):
+            for a, s in enumerate(profiles[k]):
+                probs[a][row, :, s] = 1.0
+    continuum = np.zeros(total, dtype=bool)
+    if game.n_actors == 2:
+        for a, b in itertools.combinations(range(K), 2):
+            if any(candidates[a].vertices[s] == candidates[b].vertices[s] for s in (0, 1)):
+                continuum |= valid[a] & valid[b]
+    evaluated = {}
+    mesh = dict(zip(axes, np.meshgrid(*axes.values(), indexing="ij"), strict=True))
+    for t in thresholds:
+        if t.formula is None:
+            continue
+        syms = sorted(t.formula.free_symbols, key=lambda s: s.name)
+        f = sympy.lambdify(syms, t.formula, modules=_numpy_modules())
+        with np.errstate(all="ignore"):
+            evaluated[t.parameter] = np.broadcast_to(
+                np.asarray(f(*(mesh.get(s.name, fixed.get(s.name)) for s in syms)), dtype=float), shape
+            )
+    notes = []
+    if game.n_actors == 2 and continuum.any():
+        notes.append(
+            f"At {int(continuum.sum())} grid points two extreme equilibria share a strategy: a continuum of "
+            "equilibria joins them there."
+        )
+    return Sweep(
+        game=game,
+        axes=axes,
+        fixed=fixed,
+        candidates=candidates,
+        valid=valid.reshape(K, *shape),
+        probabilities=tuple(p.reshape(K, *shape, p.shape[-1]) for p in probs),
+        payoffs=pays.reshape(K, *shape, game.n_actors),
+        degenerate=degenerate.reshape(shape),
+        continuum=continuum.reshape(shape),
+        complete=game.n_actors == 2,
+        thresholds=evaluated,
+        notes=tuple(notes),
+        method=(
+            "vertex pairs from symbolic indifference conditions, evaluated with numpy (every extreme equilibrium)"
+            if game.n_actors == 2
+            else "pure-profile test on the payoff array (mixed equilibria not enumerated)"
+        ),
+    )
+
+
+def params_at(axes: Mapping[str, FloatArray], fixed: Mapping[str, float], shape: tuple[int, ...], flat: int) -> dict[str, float]:
+    """The parameter values at flat grid index ``flat``."""
+    idx = np.unravel_index(flat, shape) if shape else ()
+    return {**fixed, **{a: float(axes[a][i]) for a, i in zip(axes, idx, strict=True)}}
