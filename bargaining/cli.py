@@ -11,17 +11,21 @@ import json
 import math
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from bargaining.builtins import DEFAULT_SCENARIO, builtin_names
-from bargaining.display.text import report
+from bargaining.display.text import report, sweep_text, threshold_text
 from bargaining.equilibria import equilibria
 from bargaining.errors import ScenarioError
 from bargaining.history import matching_equilibria
+from bargaining.model import Scenario
 from bargaining.scenario_file import load, resolve
+from bargaining.sweep import parse_grid, sweep
 from bargaining.templates import TEMPLATES
+from bargaining.threshold import threshold
 
 __all__ = ["main"]
 
@@ -66,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run"
     )
     solve.add_argument("--json", action="store_true", help="machine-readable output (FORMAT.md section 7)")
+    th = sub.add_parser("threshold", help="the value of a parameter at which an actor's best reply switches")
+    th.add_argument("scenario", metavar="SCENARIO")
+    th.add_argument("--actor", required=True)
+    th.add_argument("--prefer", required=True, metavar="X", help="the strategy that becomes the better reply")
+    th.add_argument("--over", required=True, metavar="Y", help="the strategy it is compared with")
+    th.add_argument("--solve-for", required=True, metavar="P", help="the parameter to solve for")
+    th.add_argument("--given", action="append", default=[], metavar="ACTOR=STRATEGY", help="what another actor plays")
+    th.add_argument("--at", metavar="NODE", help="a decision node (game trees)")
+    th.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run")
+    th.add_argument("--json", action="store_true")
+    sw = sub.add_parser("sweep", help="the equilibria over a grid of parameter values")
+    sw.add_argument("scenario", metavar="SCENARIO")
+    sw.add_argument("--grid", action="append", required=True, metavar="P=LOW:HIGH:N", help="a parameter axis")
+    sw.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a fixed parameter")
+    sw.add_argument("--out", metavar="FILE", help="write every grid point to FILE (.csv or .npz); never overwrites")
+    sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
+    sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
+    sw.add_argument("--json", action="store_true")
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
     new.add_argument("--game", choices=["normal", "tree", "bargain"], default="normal")
@@ -73,15 +95,101 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
-    scenario = load(scenario_name)
+def _values(scenario: Scenario, sets: Sequence[str]) -> dict[str, float]:
+    """The scenario's parameter values with ``--set`` applied, each override checked and named."""
     overrides = parse_set(sets)
     for name, value in overrides.items():
         try:
             scenario.values({name: value})
         except ScenarioError as err:
             raise ScenarioError(err.expected, found=err.found, file=err.file, field=f"--set {name}") from None
-    values = scenario.values(overrides)
+    return scenario.values(overrides)
+
+
+def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ScenarioError("ACTOR=STRATEGY", found=repr(item), field=option)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _threshold(args: argparse.Namespace) -> str:
+    scenario = load(args.scenario)
+    if args.at is not None:
+        raise ScenarioError(
+            "--at only with game trees (a later release of bargaining)", found=f"--at {args.at}", field="--at"
+        )
+    result = threshold(
+        scenario,
+        args.actor,
+        prefer=args.prefer,
+        over=args.over,
+        solve_for=args.solve_for,
+        given=_pairs(args.given, "--given"),
+        values=_values(scenario, args.set),
+    )
+    if args.json:
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    return threshold_text(result)
+
+
+class _Progress:
+    """A progress bar on stderr, shown only once a sweep has taken more than a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr, after: float = 1.0) -> None:
+        self.stream, self.after, self.start, self.shown = stream, after, time.perf_counter(), False
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.start
+        if elapsed < self.after and not self.shown:
+            return
+        self.shown = True
+        width = 30
+        filled = int(width * done / max(total, 1))
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points, {elapsed:.1f} s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _check_new_file(path: str | None, option: str, force: bool) -> None:
+    if path is not None and Path(path).exists() and not force:
+        raise ScenarioError(
+            "a path that does not exist yet (or --force)", found="an existing file", file=path, field=option
+        )
+
+
+def _sweep(args: argparse.Namespace) -> str:
+    scenario = load(args.scenario)
+    values = _values(scenario, args.set)
+    grid = dict(parse_grid(g) for g in args.grid)
+    _check_new_file(args.out, "--out", args.force)
+    _check_new_file(args.plot, "--plot", args.force)
+    if args.plot is not None and Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ScenarioError("a file name ending in .png, .pdf or .svg", found=repr(args.plot), field="--plot")
+    result = sweep(scenario, grid, values, progress=_Progress())
+    lines = []
+    if args.out is not None:
+        result.save(args.out, force=args.force)
+        lines.append(f"wrote {args.out}")
+    if args.plot is not None:
+        from bargaining.display.plots import outcome_figure
+
+        outcome_figure(result).savefig(args.plot)
+        lines.append(f"wrote {args.plot}")
+    if args.json:
+        out = result.to_dict()
+        out["scenario"] = scenario.name
+        return json.dumps(out, indent=2, ensure_ascii=False)
+    return "\n".join([sweep_text(result), *lines])
+
+
+def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
+    scenario = load(scenario_name)
+    values = _values(scenario, sets)
     result = equilibria(scenario.game, values)
     matches = [matching_equilibria(result, obs) for obs in scenario.observed]
     if as_json:
@@ -141,6 +249,10 @@ def run(argv: Sequence[str]) -> str:
         return _check(args.scenarios)
     if args.command == "solve":
         return _solve(args.scenario, args.set, args.json)
+    if args.command == "threshold":
+        return _threshold(args)
+    if args.command == "sweep":
+        return _sweep(args)
     if args.command == "new":
         return _new(args.file, args.game, args.force)
     raise ScenarioError("a command", found=repr(args.command))  # pragma: no cover - argparse refuses others
@@ -164,7 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(out)
+    try:
+        print(out)
+    except BrokenPipeError:  # the reader went away (``bargaining ... | head``): not an error
+        sys.stderr.close()
     return 0
 
 

@@ -72,7 +72,9 @@ class Candidate:
     vertices: tuple[int, ...] = ()
 
 
-def _indifference(M: npt.NDArray[np.object_], rows: Sequence[int], cols: Sequence[int]) -> tuple[sympy.Expr, ...] | None:
+def _indifference(
+    M: npt.NDArray[np.object_], rows: Sequence[int], cols: Sequence[int]
+) -> tuple[sympy.Expr, ...] | None:
     """The mixture on ``cols`` that makes every row in ``rows`` indifferent under ``M``, or None."""
     k = len(cols)
     if k == 1:
@@ -206,10 +208,10 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     pair_arr = np.array(pairs, dtype=np.intp).reshape(K, 2).T
     pays = np.zeros((K, N, 2))
     degenerate = np.zeros(N, dtype=bool)
-    for k, (i, j) in enumerate(pairs):
-        pays[k, :, 0] = np.einsum("Ni,ijN,Nj->N", X[i], A, Y[j])
-        pays[k, :, 1] = np.einsum("Ni,ijN,Nj->N", X[i], B, Y[j])
-        extra_br = (brx[i].sum(axis=1) > len(vx[i].support)) | (bry[j].sum(axis=1) > len(vy[j].support))
+    for k, (vi, vj) in enumerate(pairs):
+        pays[k, :, 0] = np.einsum("Ni,ijN,Nj->N", X[vi], A, Y[vj])
+        pays[k, :, 1] = np.einsum("Ni,ijN,Nj->N", X[vi], B, Y[vj])
+        extra_br = (brx[vi].sum(axis=1) > len(vx[vi].support)) | (bry[vj].sum(axis=1) > len(vy[vj].support))
         degenerate |= valid_arr[k] & extra_br
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
@@ -270,41 +272,56 @@ class Sweep:
         mesh = np.meshgrid(*self.axes.values(), indexing="ij")
         return dict(zip(self.axes, mesh, strict=True))
 
-    def outcomes(self) -> list[dict[str, Any]]:
-        """Distinct sets of equilibria over the grid: which ones, share of points, axis ranges."""
+    def outcome_codes(self) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
+        """Distinct sets of equilibria over the grid (most frequent first), and each point's set number."""
         labels = [self.label(k) for k in range(len(self.candidates))]
         flat = self.valid.reshape(len(self.candidates), -1)
         degenerate = self.degenerate.reshape(-1)
         grid = {k: v.reshape(-1) for k, v in self.grid().items()}
-        groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
         codes, inverse = np.unique(np.vstack([flat, degenerate[None, :]]).T, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
         for g, code in enumerate(codes):
             key = (tuple(sorted({labels[k] for k in np.flatnonzero(code[:-1])})), bool(code[-1]))
             groups.setdefault(key, []).append(g)
         total = flat.shape[1]
-        out = []
-        inverse = inverse.reshape(-1)
+        found: list[tuple[dict[str, Any], BoolArray]] = []
         for (eqs, degen), members in groups.items():
-            where = np.flatnonzero(np.isin(inverse, members))
-            out.append(
-                {
-                    "equilibria": list(eqs),
-                    "degenerate": degen,
-                    "points": int(where.size),
-                    "share": where.size / total,
-                    "ranges": {
-                        a: [clean_number(float(v[where].min())), clean_number(float(v[where].max()))]
-                        for a, v in grid.items()
+            where = np.isin(inverse, members)
+            idx = np.flatnonzero(where)
+            found.append(
+                (
+                    {
+                        "equilibria": list(eqs),
+                        "degenerate": degen,
+                        "points": int(idx.size),
+                        "share": idx.size / total,
+                        "ranges": {
+                            a: [clean_number(float(v[idx].min())), clean_number(float(v[idx].max()))]
+                            for a, v in grid.items()
+                        },
                     },
-                }
+                    where,
+                )
             )
-        return sorted(out, key=lambda o: -o["points"])
+        found.sort(key=lambda item: -item[0]["points"])
+        point_code = np.zeros(total, dtype=np.int64)
+        for g, (_, where) in enumerate(found):
+            point_code[where] = g
+        return [o for o, _ in found], point_code.reshape(self.shape)
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Distinct sets of equilibria over the grid: which ones, share of points, axis ranges."""
+        return self.outcome_codes()[0]
 
     def to_dict(self) -> dict[str, Any]:
         """A summary for ``--json``: axes, fixed values, outcomes with shares and ranges."""
         return {
             "game": "normal",
-            "axes": {a: {"from": clean_number(float(v[0])), "to": clean_number(float(v[-1])), "n": len(v)} for a, v in self.axes.items()},
+            "axes": {
+                a: {"from": clean_number(float(v[0])), "to": clean_number(float(v[-1])), "n": len(v)}
+                for a, v in self.axes.items()
+            },
             "fixed": {k: clean_number(v) for k, v in self.fixed.items()},
             "points": int(np.prod(self.shape)),
             "method": self.method,
@@ -319,7 +336,11 @@ class Sweep:
         """One row per grid point: parameters, number of equilibria, then each candidate's validity and mixtures."""
         grid = {k: v.reshape(-1) for k, v in self.grid().items()}
         header = [*grid, "equilibria", "degenerate"]
-        columns: list[npt.NDArray[Any]] = [*grid.values(), self.count.reshape(-1), self.degenerate.reshape(-1).astype(int)]
+        columns: list[npt.NDArray[Any]] = [
+            *grid.values(),
+            self.count.reshape(-1),
+            self.degenerate.reshape(-1).astype(int),
+        ]
         for k in range(len(self.candidates)):
             header.append(f"eq{k}")
             columns.append(self.valid[k].reshape(-1).astype(int))
@@ -340,18 +361,25 @@ class Sweep:
         if target.suffix not in (".csv", ".npz"):
             raise ScenarioError("a file name ending in .csv or .npz", found=repr(target.name), field="--out")
         if target.exists() and not force:
-            raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=str(target))
+            raise ScenarioError(
+                "a path that does not exist yet (or --force)", found="an existing file", file=str(target)
+            )
         mode = "wb" if force else "xb"
         with target.open(mode) as fh:
             if target.suffix == ".csv":
                 fh.write(self.to_csv().encode("utf-8"))
             else:
                 arrays: dict[str, npt.NDArray[Any]] = {f"axis_{a}": v for a, v in self.axes.items()}
-                arrays |= {"valid": self.valid, "payoffs": self.payoffs, "degenerate": self.degenerate, "count": self.count}
+                arrays |= {
+                    "valid": self.valid,
+                    "payoffs": self.payoffs,
+                    "degenerate": self.degenerate,
+                    "count": self.count,
+                }
                 arrays |= {f"probabilities_{a}": p for a, p in zip(self.game.actors, self.probabilities, strict=True)}
                 arrays |= {f"threshold_{k}": v for k, v in self.thresholds.items()}
                 arrays["candidates"] = np.array([self.label(k) for k in range(len(self.candidates))])
-                np.savez_compressed(fh, **arrays)
+                np.savez_compressed(fh, allow_pickle=False, **arrays)
         return target
 
 
@@ -369,7 +397,9 @@ def parse_grid(text: str) -> tuple[str, FloatArray]:
     try:
         lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
     except ValueError:
-        raise ScenarioError("numbers LOW and HIGH and a whole number N", found=repr(spec), field=f"--grid {name}") from None
+        raise ScenarioError(
+            "numbers LOW and HIGH and a whole number N", found=repr(spec), field=f"--grid {name}"
+        ) from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or n < 1:
         raise ScenarioError("finite LOW, HIGH and N >= 1", found=repr(spec), field=f"--grid {name}")
     return name.strip(), np.linspace(lo, hi, n)
@@ -496,7 +526,9 @@ def sweep(
     )
 
 
-def params_at(axes: Mapping[str, FloatArray], fixed: Mapping[str, float], shape: tuple[int, ...], flat: int) -> dict[str, float]:
+def params_at(
+    axes: Mapping[str, FloatArray], fixed: Mapping[str, float], shape: tuple[int, ...], flat: int
+) -> dict[str, float]:
     """The parameter values at flat grid index ``flat``."""
     idx = np.unravel_index(flat, shape) if shape else ()
     return {**fixed, **{a: float(axes[a][i]) for a, i in zip(axes, idx, strict=True)}}

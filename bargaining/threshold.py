@@ -32,6 +32,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import scipy.optimize
 import sympy
 
@@ -43,7 +44,7 @@ from bargaining.signs import SignResult, sign_over_box
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
 
-__all__ = ["Threshold", "payoff_difference", "threshold", "threshold_of"]
+__all__ = ["BestReplyMap", "Threshold", "best_reply_map", "payoff_difference", "threshold", "threshold_of"]
 
 Side = Literal["above", "below", "never", "always"]
 
@@ -155,7 +156,9 @@ def _side(difference: sympy.Expr, target: Parameter, at: float | None, values: M
     f = sympy.lambdify([target.symbol], difference.xreplace(others), modules="numpy")
     if at is None:
         lo, hi = target.min, target.max
-        x = np.linspace(lo if math.isfinite(lo) else target.value - 100, hi if math.isfinite(hi) else target.value + 100, 101)
+        x = np.linspace(
+            lo if math.isfinite(lo) else target.value - 100, hi if math.isfinite(hi) else target.value + 100, 101
+        )
         with np.errstate(all="ignore"):
             ys = np.broadcast_to(np.asarray(f(x), dtype=float), x.shape)
         return "always" if np.nanmin(ys) >= 0 else "never"
@@ -183,9 +186,7 @@ def threshold_of(
     """
     by_name = {p.name: p for p in parameters}
     if solve_for not in by_name:
-        raise ScenarioError(
-            f"a parameter ({', '.join(by_name) or 'none'})", found=repr(solve_for), field="--solve-for"
-        )
+        raise ScenarioError(f"a parameter ({', '.join(by_name) or 'none'})", found=repr(solve_for), field="--solve-for")
     target = by_name[solve_for]
     vals = {p.name: p.value for p in parameters} | dict(values or {})
     if target.symbol not in difference.free_symbols:
@@ -258,10 +259,10 @@ def payoff_difference(
     i = game.index(actor)
     for s in (prefer, over):
         game.strategy_index(actor, s)
-    supports = []
+    supports: list[list[tuple[str, sympy.Expr]]] = []
     for j, a in enumerate(game.actors):
         if j == i:
-            supports.append([(None, sympy.Integer(1))])
+            supports.append([(prefer, sympy.Integer(1))])
         else:
             supports.append([(s, sympy.sympify(p)) for s, p in others[a].items() if p != 0])
     total = sympy.Integer(0)
@@ -323,7 +324,10 @@ def threshold(
             others[a] = dict(zip(game.strategies[j], probs, strict=True))
         notes.append(
             "Actors not given play as in equilibrium #1: "
-            + "; ".join(f"{a} " + ", ".join(f"{s} {clean_number(p, 6)}" for s, p in eq.strategy(a).items() if p) for a in missing)
+            + "; ".join(
+                f"{a} " + ", ".join(f"{s} {clean_number(p, 6)}" for s, p in eq.strategy(a).items() if p)
+                for a in missing
+            )
             + "."
         )
     difference = payoff_difference(game, actor, prefer, over, others)
@@ -339,3 +343,50 @@ def threshold(
             "notes": result.notes + tuple(notes),
         }
     )
+
+
+@dataclass(frozen=True)
+class BestReplyMap:
+    """``difference`` = u(prefer) - u(over) on the grid ``x`` by ``y`` (shape (len(y), len(x))), and the
+    threshold curve ``curve_x`` (the threshold of the x parameter at each y; NaN where there is none)."""
+
+    x_name: str
+    y_name: str
+    x: npt.NDArray[np.float64]
+    y: npt.NDArray[np.float64]
+    difference: npt.NDArray[np.float64]
+    curve_x: npt.NDArray[np.float64]
+    threshold: Threshold
+
+
+def best_reply_map(
+    scenario: Scenario,
+    actor: str,
+    *,
+    prefer: str,
+    over: str,
+    x: tuple[str, npt.ArrayLike],
+    y: tuple[str, npt.ArrayLike],
+    given: Mapping[str, str] | None = None,
+    values: Mapping[str, float] | None = None,
+) -> BestReplyMap:
+    """Where ``actor`` prefers ``prefer`` in the plane of two parameters, with the threshold curve of x."""
+    from bargaining.games.normal import _numpy_modules
+
+    t = threshold(scenario, actor, prefer=prefer, over=over, solve_for=x[0], given=given, values=values, statics=False)
+    vals = scenario.values(values)
+    xs, ys = np.asarray(x[1], dtype=float), np.asarray(y[1], dtype=float)
+    X, Y = np.meshgrid(xs, ys)
+    env = {k: np.full(X.shape, v) for k, v in vals.items()} | {x[0]: X, y[0]: Y}
+    syms = sorted(t.difference.free_symbols, key=lambda s: s.name)
+    f = sympy.lambdify(syms, t.difference, modules=_numpy_modules())
+    with np.errstate(all="ignore"):
+        diff = np.broadcast_to(np.asarray(f(*(env[s.name] for s in syms)), dtype=float), X.shape)
+        if t.formula is not None:
+            fs = sorted(t.formula.free_symbols, key=lambda s: s.name)
+            g = sympy.lambdify(fs, t.formula, modules=_numpy_modules())
+            line = {k: np.full(ys.shape, v) for k, v in vals.items()} | {y[0]: ys}
+            curve = np.broadcast_to(np.asarray(g(*(line[s.name] for s in fs)), dtype=float), ys.shape)
+        else:
+            curve = np.full(ys.shape, np.nan)
+    return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from bargaining.display.text import number, strategy_text
+import sympy
+
+from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
 from bargaining.model import Scenario
 from bargaining.results import EquilibriumSet
+from bargaining.threshold import Threshold
 
-__all__ = ["equilibria_html", "game_html", "scenario_html"]
+__all__ = ["equilibria_html", "game_html", "scenario_html", "threshold_html"]
 
 _STYLE = "border-collapse:collapse;margin:0.4em 0"
 _CELL = "border:1px solid #bbb;padding:2px 8px;text-align:left"
@@ -100,3 +103,20 @@ def equilibria_html(result: EquilibriumSet) -> str:
         + _table(["", *(escape(a) for a in actors), "payoffs", "exact form"], rows)
         + notes
     )
+
+
+def threshold_html(t: Threshold) -> str:
+    """The threshold formula (LaTeX for Jupyter's MathJax), its value, side and comparative statics."""
+    if t.formula is None:
+        head = f"<p>{escape(t.parameter)}* ≈ {number(t.value) if t.value is not None else '—'} (numeric root)</p>"
+    else:
+        head = (
+            f"<p>$${escape(t.parameter)}^* = {escape(sympy.latex(t.formula))}$$ = {number(t.value or float('nan'))}</p>"
+        )
+    who = f"{escape(t.actor)} prefers <b>{escape(t.prefer)}</b> over <b>{escape(t.over)}</b>" if t.actor else ""
+    side = f"<p>{who} {escape(side_text(t))}</p>"
+    rows = [
+        [escape(q), escape(str(s)), escape(str(t.derivatives.get(q, "")))] for q, s in t.comparative_statics.items()
+    ]
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in t.notes)
+    return head + side + _table(["parameter", "sign of ∂/∂", "derivative"], rows) + notes

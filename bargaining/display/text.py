@@ -11,8 +11,19 @@ import numpy.typing as npt
 from bargaining.games.normal import NormalFormGame
 from bargaining.model import Scenario
 from bargaining.results import Equilibrium, EquilibriumSet, clean_number
+from bargaining.sweep import Sweep
+from bargaining.threshold import Threshold
 
-__all__ = ["equilibria_text", "number", "payoff_table_text", "report", "strategy_text"]
+__all__ = [
+    "equilibria_text",
+    "number",
+    "payoff_table_text",
+    "report",
+    "side_text",
+    "strategy_text",
+    "sweep_text",
+    "threshold_text",
+]
 
 
 def number(x: float) -> str:
@@ -94,4 +105,61 @@ def report(scenario: Scenario, result: EquilibriumSet, observed_matches: Sequenc
             where = ("equilibrium " + ", ".join(f"#{h + 1}" for h in hits)) if hits else "no equilibrium"
             when = f" ({obs.date})" if obs.date else ""
             lines.append(f"  {what}{when}: played in {where}. Source: {obs.source}")
+    return "\n".join(lines)
+
+
+def side_text(t: Threshold) -> str:
+    """Where the preferred strategy is the better reply, in words."""
+    if t.favours == "above":
+        return f"when {t.parameter} >= {t.parameter}* (indifferent at it)"
+    if t.favours == "below":
+        return f"when {t.parameter} <= {t.parameter}* (indifferent at it)"
+    if t.favours == "always":
+        return f"for every {t.parameter} in its range"
+    return f"for no {t.parameter} in its range"
+
+
+def threshold_text(t: Threshold) -> str:
+    """The report of ``bargaining threshold``."""
+    lines = [f"Threshold for {t.parameter}: {t.actor} prefers {t.prefer} over {t.over} {side_text(t)}"]
+    if t.others:
+        lines.append(f"  given: {t.others}")
+    if t.formula is not None:
+        lines.append(f"  {t.parameter}* = {t.formula}")
+    if t.value is not None:
+        kind = "" if t.exact else " (numeric root, no closed form)"
+        lines.append(f"  value at the scenario's parameters: {number(t.value)}{kind}")
+    if t.conditions:
+        lines.append("  valid where: " + ", ".join(str(c) for c in t.conditions))
+    if len(t.solutions) > 1:
+        lines.append("  all roots: " + ", ".join(str(s) for s in t.solutions))
+    lines.append(f"  payoff difference {t.prefer} - {t.over}: {t.difference}")
+    if t.comparative_statics:
+        lines.append("  comparative statics (sign of the derivative over the parameters' [min, max]):")
+        width = max(len(q) for q in t.comparative_statics)
+        for q, s in t.comparative_statics.items():
+            lines.append(f"    d{t.parameter}*/d{q:<{width}}  {s!s:<26} {t.derivatives[q]}")
+    for note in t.notes:
+        lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def sweep_text(result: Sweep) -> str:
+    """The report of ``bargaining sweep``: the grid, then each distinct set of equilibria and where it holds."""
+    axes = ", ".join(f"{a} from {number(v[0])} to {number(v[-1])} ({len(v)} values)" for a, v in result.axes.items())
+    points = int(np.prod(result.shape))
+    lines = [f"Sweep over {axes}: {points} points", f"  method: {result.method}"]
+    if result.fixed:
+        lines += textwrap.wrap(
+            "  fixed: " + ", ".join(f"{k} = {number(v)}" for k, v in result.fixed.items()), 96, subsequent_indent="    "
+        )
+    lines.append("Equilibria found, by share of the grid:")
+    for o in result.outcomes():
+        ranges = ", ".join(f"{a} in [{number(lo)}, {number(hi)}]" for a, (lo, hi) in o["ranges"].items())
+        flag = " (degenerate)" if o["degenerate"] else ""
+        lines.append(f"  {100 * o['share']:5.1f}%  {ranges}{flag}")
+        for eq in o["equilibria"] or ["no equilibrium found"]:
+            lines.append(f"           {eq}")
+    for note in result.notes:
+        lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
     return "\n".join(lines)
