@@ -59,7 +59,7 @@ def _resolve(
 
 
 def _pure(game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, float], exact: bool) -> EquilibriumSet:
-    found = pure_equilibria(arr)
+    found = pure_equilibria(arr, tol=1e-9 * (1.0 + float(np.abs(arr).max())))  # ties up to rounding count
     eqs = []
     for k, idx in enumerate(found):
         profile = tuple(game.strategies[j][int(s)] for j, s in enumerate(idx))

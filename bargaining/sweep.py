@@ -155,6 +155,15 @@ def _evaluate_vertices(
             pay = np.einsum("stN,Ns->Nt", opponent, X[v])
             br[v] = pay >= pay.max(axis=1, keepdims=True) - TOL * scale[:, None]
             ok[v] &= br[v][:, list(vert.tight)].all(axis=1)
+            if len(vert.support) > 1:
+                # a vertex only where its tight constraints are independent: the indifference system
+                # must be non-singular at the point (a cancelled factor can hide a singular one)
+                k = len(vert.support)
+                system = np.zeros((N, k + 1, k + 1))
+                system[:, :k, :k] = opponent[np.ix_(list(vert.support), list(vert.tight))].transpose(2, 1, 0)
+                system[:, :k, k] = -1.0
+                system[:, k, :k] = 1.0
+                ok[v] &= np.abs(np.linalg.det(system)) > 1e-9 * scale**k
     # one vertex may be reached through several tight sets at degenerate points: keep the first
     for v, vert in enumerate(vertices):
         for w in range(v):
@@ -177,7 +186,7 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     n = game.n_actors
     if n != 2:
         K = int(np.prod(game.shape))
-        mask = pure_equilibrium_mask(P, tol=TOL).reshape(K, N)
+        mask = pure_equilibrium_mask(P, tol=TOL * (1.0 + float(np.abs(P).max()))).reshape(K, N)
         return {"valid": mask, "payoffs": P.reshape(n, K, N).transpose(1, 2, 0), "degenerate": np.zeros(N, bool)}
     A, B = P[0], P[1]  # (m, n, N)
     m, nn = game.shape

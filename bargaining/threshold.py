@@ -224,7 +224,7 @@ def threshold_of(
         else:
             notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
     found = value if math.isfinite(value) else None
-    side = _side(difference, target, found, vals)
+    side = _side(difference, target, found if (in_range or formula is None) else None, vals)
     derivatives: dict[str, sympy.Expr] = {}
     signs: dict[str, SignResult] = {}
     if statics and formula is not None:

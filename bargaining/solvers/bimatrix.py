@@ -78,7 +78,7 @@ class BimatrixEquilibria:
 def _normalise(M: FloatArray) -> FloatArray:
     """Positive affine rescaling of a payoff matrix into [1, 2] (equilibria are unchanged)."""
     lo, hi = float(M.min()), float(M.max())
-    if hi - lo <= 1e-300:
+    if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):  # constant up to rounding: do not amplify noise
         return np.ones_like(M)
     return (M - lo) / (hi - lo) + 1.0
 
