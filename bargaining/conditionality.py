@@ -125,6 +125,9 @@ class ExternalIncentives:
 
     def complies(self, r: Num) -> bool:
         """Whether the target complies with reward ``r`` (an indifferent target complies)."""
+        plain = (self.c, self.p, self.delta, self.tau, r)
+        if all(isinstance(v, int | float) for v in plain):  # float inputs: compare in float, as a user would
+            return bool(float(self.p) * float(self.delta) ** float(self.tau) * float(r) - float(self.c) >= 0)
         return bool(self._x * _s(r) - _s(self.c) >= 0)
 
     def win_set(self) -> WinSet:

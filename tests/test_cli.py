@@ -123,3 +123,77 @@ def test_internal_errors_exit_1_without_traceback(
     assert main(["solve", "eu_russia_2007"]) == 1
     err = capsys.readouterr().err
     assert "internal error" in err and "Traceback" not in err
+
+
+def test_threshold_command_answers_the_issue_question() -> None:
+    args = ["threshold", "conditionality", "--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r"]
+    done = run(*args, "--given", "EU=reward")
+    assert done.returncode == 0, done.stderr
+    assert "r* = c/(delta**tau*p)" in done.stdout and "1.625" in done.stdout
+    out = json.loads(run(*args, "--given", "EU=reward", "--json").stdout)
+    assert out["parameter"] == "r" and out["formula"] == "c/(delta**tau*p)"
+    assert out["value"] == 1.625 and out["latex"]
+    assert out["comparative_statics"] == {"B": "0", "c": "+", "delta": "-", "k": "0", "p": "-", "tau": "+"}
+    changed = json.loads(run(*args, "--given", "EU=reward", "--set", "p=0.5", "--json").stdout)
+    assert changed["value"] == pytest.approx(2.6)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--actor", "XX", "--prefer", "comply", "--over", "defy", "--solve-for", "r"],
+            "--actor: expected an actor among EU, CA",
+        ),
+        (
+            ["--actor", "CA", "--prefer", "obey", "--over", "defy", "--solve-for", "r"],
+            "--prefer: expected a strategy of CA",
+        ),
+        (
+            ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "zz"],
+            "--solve-for: expected a parameter",
+        ),
+        (
+            ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "B", "--given", "EU=reward"],
+            "depends on",
+        ),
+        (
+            ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--given", "EU"],
+            "--given: expected ACTOR=STRATEGY",
+        ),
+        (["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--at", "n1"], "--at"),
+    ],
+)
+def test_bad_threshold_requests_exit_2(extra: list[str], message: str) -> None:
+    done = run("threshold", "conditionality", *extra)
+    assert done.returncode == 2, done.stdout
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sweep_command_reports_writes_and_never_overwrites(tmp_path: Path) -> None:
+    out, plot = tmp_path / "grid.csv", tmp_path / "grid.png"
+    done = run("sweep", "eu_russia_2007", "--grid", "T=0:5:11", "--out", str(out), "--plot", str(plot))
+    assert done.returncode == 0, done.stderr
+    assert "EU offer; RU accept" in done.stdout and out.exists() and plot.read_bytes()[:4] == b"\x89PNG"
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 12
+    before = out.read_bytes()
+    again = run("sweep", "eu_russia_2007", "--grid", "T=0:5:11", "--out", str(out))
+    assert again.returncode == 2 and "existing file" in again.stderr and out.read_bytes() == before
+    data = json.loads(run("sweep", "conditionality", "--grid", "r=0:4:9", "--json").stdout)
+    assert data["points"] == 9 and sum(o["points"] for o in data["outcomes"]) == 9
+
+
+def test_progress_bar_appears_only_after_a_second() -> None:
+    import io
+
+    from bargaining.cli import _Progress
+
+    stream = io.StringIO()
+    bar = _Progress(stream, after=3600.0)
+    bar(5, 10)
+    assert stream.getvalue() == ""
+    bar = _Progress(stream, after=0.0)
+    bar(5, 10)
+    bar(10, 10)
+    assert "5/10 points" in stream.getvalue() and stream.getvalue().endswith("\n")

@@ -39,7 +39,10 @@ COORDINATION = Scenario(
     game=NormalFormGame.from_table(
         {"A": ["x", "y", "z"], "B": ["x", "y", "z"]},
         {
-            (s, t): (f"{'a' if s == t == 'x' else 'b' if s == t else '0.5' if s < t else '0'}", f"{'1' if s == t else 'a - b'}")
+            (s, t): (
+                f"{'a' if s == t == 'x' else 'b' if s == t else '0.5' if s < t else '0'}",
+                f"{'1' if s == t else 'a - b'}",
+            )
             for s in "xyz"
             for t in "xyz"
         },
@@ -49,13 +52,15 @@ COORDINATION = Scenario(
 
 
 def point_equilibria(result: Sweep, idx: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
-    ks = np.flatnonzero(result.valid[(slice(None), *idx)])
+    ks = np.flatnonzero(result.valid[(slice(None), *idx)])  # type: ignore[arg-type]
     return [(result.probabilities[0][(k, *idx)], result.probabilities[1][(k, *idx)]) for k in ks]
 
 
 def solved_at(scenario: Scenario, result: Sweep, idx: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
     values = dict(result.fixed) | {a: float(v[i]) for (a, v), i in zip(result.axes.items(), idx, strict=True)}
-    return [(np.array(e.probabilities[0]), np.array(e.probabilities[1])) for e in equilibria(scenario, values, exact=False)]
+    return [
+        (np.array(e.probabilities[0]), np.array(e.probabilities[1])) for e in equilibria(scenario, values, exact=False)
+    ]
 
 
 CASES = [
@@ -127,7 +132,8 @@ def test_csv_and_npz_are_written_and_never_overwritten(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"), [("p", "NAME=LOW:HIGH:N"), ("p=0:1", "NAME=LOW:HIGH:N"), ("p=a:1:3", "numbers"), ("p=0:1:0", "N >= 1")]
+    ("text", "message"),
+    [("p", "NAME=LOW:HIGH:N"), ("p=0:1", "NAME=LOW:HIGH:N"), ("p=a:1:3", "numbers"), ("p=0:1:0", "N >= 1")],
 )
 def test_bad_grid_specs(text: str, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):

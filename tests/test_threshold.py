@@ -1,4 +1,5 @@
-"""Thresholds: the formula against bisection, the switch of best reply, comparative statics against finite differences."""
+"""Thresholds: the formula against bisection, the switch of best reply, comparative statics against
+finite differences."""
 
 from __future__ import annotations
 
@@ -45,7 +46,12 @@ def test_conditionality_threshold_is_the_eim_formula() -> None:
     assert sympy.simplify(t.formula - c / (p * delta**tau)) == 0
     assert t.exact and t.favours == "above"
     assert {q: s.sign for q, s in t.comparative_statics.items()} == {
-        "B": "0", "c": "+", "delta": "-", "k": "0", "p": "-", "tau": "+"
+        "B": "0",
+        "c": "+",
+        "delta": "-",
+        "k": "0",
+        "p": "-",
+        "tau": "+",
     }
     assert all(s.proven for s in t.comparative_statics.values())
 
@@ -113,7 +119,7 @@ def test_eu_russia_thresholds_are_the_section_3_closed_forms() -> None:
     t_min = threshold(EURU, "RU", prefer="accept", over="reject", solve_for="T", given={"EU": "offer"})
     expected = sympy.log((v["a"] * v["v_cap"] - v["c_N"] - v["d_R"]) / v["C_TCN"]) / sympy.log(v["delta"])
     assert t_min.value == pytest.approx(float(expected), abs=1e-9)
-    assert math.ceil(t_min.value) == 3 and t_min.favours == "above"
+    assert t_min.value is not None and math.ceil(t_min.value) == 3 and t_min.favours == "above"
 
 
 def test_equilibrium_play_of_the_others_is_used_when_not_given() -> None:
@@ -123,7 +129,10 @@ def test_equilibrium_play_of_the_others_is_used_when_not_given() -> None:
 
 
 def test_numeric_fallback_where_sympy_has_no_closed_form() -> None:
-    params = [Parameter("x", 1.0, min=0.0, max=5.0, source="test"), Parameter("c", 3.0, min=0.0, max=10.0, source="test")]
+    params = [
+        Parameter("x", 1.0, min=0.0, max=5.0, source="test"),
+        Parameter("c", 3.0, min=0.0, max=10.0, source="test"),
+    ]
     x, c = (p.symbol for p in params)
     difference = x * sympy.exp(x) + sympy.sqrt(x) * sympy.cos(x) - c
     t = threshold_of(difference, "x", params)
@@ -156,7 +165,13 @@ def test_no_sign_change_in_the_range_says_always_or_never() -> None:
     ],
 )
 def test_bad_requests_are_scenario_errors(kwargs: dict[str, object], message: str) -> None:
-    request: dict[str, object] = {"actor": "CA", "prefer": "comply", "over": "defy", "solve_for": "r", "given": {"EU": "reward"}}
+    request: dict[str, object] = {
+        "actor": "CA",
+        "prefer": "comply",
+        "over": "defy",
+        "solve_for": "r",
+        "given": {"EU": "reward"},
+    }
     request.update(kwargs)
     actor = request.pop("actor")
     with pytest.raises(ScenarioError, match=message):
