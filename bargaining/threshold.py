@@ -123,6 +123,19 @@ def _conditions(solution: sympy.Expr) -> tuple[sympy.Basic, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _open_conditions(formula: sympy.Expr, parameters: Sequence[Parameter]) -> tuple[sympy.Basic, ...]:
+    """The formula's validity conditions, less those its parameters' bounds already guarantee
+    (``p != 0`` is dropped when p ranges over [0.01, 1])."""
+    bounds = {p.symbol: (p.min, p.max) for p in parameters}
+    kept = []
+    for cond in _conditions(formula):
+        base = cond.lhs
+        if base in bounds and (bounds[base][0] > 0 or bounds[base][1] < 0):
+            continue
+        kept.append(cond)
+    return tuple(kept)
+
+
 def _box(parameters: Sequence[Parameter]) -> dict[sympy.Symbol, tuple[float, float]]:
     return {p.symbol: (p.min, p.max) for p in parameters}
 
@@ -244,7 +257,7 @@ def threshold_of(
         exact=exact,
         values=vals,
         solutions=tuple(r for r, _ in real_roots) or tuple(roots),
-        conditions=_conditions(formula) if formula is not None else (),
+        conditions=_open_conditions(formula, parameters) if formula is not None else (),
         derivatives=derivatives,
         comparative_statics=signs,
         notes=tuple(notes),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -14,13 +15,21 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_readme_python_example_runs_and_prints_its_comment() -> None:
-    (block,) = python_blocks()
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(block, str(README), "exec"), {})  # our own README, not user input
-    promised = [line.split("#", 1)[1].strip() for line in block.splitlines() if line.startswith("# ((")]
-    assert promised and promised[0].split("  --")[0] in out.getvalue()
+def test_readme_python_examples_run_and_print_what_their_comments_say() -> None:
+    namespace: dict[str, object] = {}
+    for block in python_blocks():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, str(README), "exec"), namespace)  # our own README, not user input
+        lines = block.splitlines()
+        promised = [
+            line[2:].split("  --")[0].strip()
+            for before, line in itertools.pairwise(lines)
+            if before.startswith("print(") and line.startswith("# ")
+        ]
+        assert promised, "each example shows what it prints"
+        for text in promised:
+            assert text in out.getvalue()
 
 
 def test_readme_names_every_builtin_and_the_two_commands() -> None:
