@@ -130,45 +130,66 @@ def _plan(game: NormalFormGame, names: tuple[str, ...]) -> _Plan:
     return _Plan(game, names, (vx, vy), compiled)
 
 
+def _det_indifference(opponent: FloatArray, support: Sequence[int], tight: Sequence[int]) -> FloatArray:
+    """Determinant, at each point, of the indifference system that fixes a vertex (N,)."""
+    k = len(support)
+    if k == 2:  # |[[a, b, -1], [c, d, -1], [1, 1, 0]]| = a - b - c + d, rows = tight, columns = support
+        (s0, s1), (t0, t1) = support, tight
+        return np.asarray(opponent[s0, t0] - opponent[s1, t0] - opponent[s0, t1] + opponent[s1, t1])
+    N = opponent.shape[-1]
+    system = np.zeros((N, k + 1, k + 1))
+    system[:, :k, :k] = opponent[np.ix_(list(support), list(tight))].transpose(2, 1, 0)
+    system[:, :k, k] = -1.0
+    system[:, k, :k] = 1.0
+    return np.asarray(np.linalg.det(system))
+
+
 def _evaluate_vertices(
     plan: _Plan, side: int, args: Sequence[FloatArray], opponent: FloatArray, size: int, N: int
 ) -> tuple[FloatArray, BoolArray, BoolArray]:
-    """Mixtures (V, N, size), validity (V, N) and the opponent's best replies (V, N, other size).
+    """Mixtures (V, size, N), validity (V, N) and the opponent's best replies (V, other, N).
 
     ``opponent`` is the opponent's payoff array arranged (size, other, N): entry [s, t] is its
-    payoff when this actor plays s and the opponent t.
+    payoff when this actor plays s and the opponent t. Arrays are strategy-major, so reductions
+    over a handful of strategies are elementwise operations over the grid.
     """
     vertices = plan.vertices[side]
     V = len(vertices)
     other = opponent.shape[1]
-    X = np.zeros((V, N, size))
-    ok = np.ones((V, N), dtype=bool)
-    br = np.zeros((V, N, other), dtype=bool)
+    X = np.zeros((V, size, N))
+    ok = np.zeros((V, N), dtype=bool)
+    br = np.zeros((V, other, N), dtype=bool)
     scale = 1.0 + np.abs(opponent).max(axis=(0, 1))
+    tol = TOL * scale
     with np.errstate(all="ignore"):
         for v, (vert, f) in enumerate(zip(vertices, plan.compiled[side], strict=True)):
             values = f(*args)
+            good = np.ones(N, dtype=bool)
             for pos, s in enumerate(vert.support):
-                X[v, :, s] = np.broadcast_to(np.asarray(values[pos], dtype=float), (N,))
-            on_support = X[v][:, list(vert.support)]
-            ok[v] = np.all(np.isfinite(on_support), axis=1) & np.all(on_support > TOL, axis=1)
-            pay = np.einsum("stN,Ns->Nt", opponent, X[v])
-            br[v] = pay >= pay.max(axis=1, keepdims=True) - TOL * scale[:, None]
-            ok[v] &= br[v][:, list(vert.tight)].all(axis=1)
-            if len(vert.support) > 1:
+                X[v, s] = np.broadcast_to(np.asarray(values[pos], dtype=float), (N,))
+                good &= X[v, s] > TOL  # also False for nan
+            if not good.any():
+                continue
+            pay = np.zeros((other, N))
+            for s in vert.support:
+                pay += opponent[s] * X[v, s]
+            best = pay.max(axis=0)
+            br[v] = pay >= best - tol
+            for t in vert.tight:
+                good &= br[v, t]
+            if len(vert.support) > 1 and good.any():
                 # a vertex only where its tight constraints are independent: the indifference system
                 # must be non-singular at the point (a cancelled factor can hide a singular one)
                 k = len(vert.support)
-                system = np.zeros((N, k + 1, k + 1))
-                system[:, :k, :k] = opponent[np.ix_(list(vert.support), list(vert.tight))].transpose(2, 1, 0)
-                system[:, :k, k] = -1.0
-                system[:, k, :k] = 1.0
-                ok[v] &= np.abs(np.linalg.det(system)) > 1e-9 * scale**k
+                good &= np.abs(_det_indifference(opponent, vert.support, vert.tight)) > 1e-9 * scale**k
+            ok[v] = good
     # one vertex may be reached through several tight sets at degenerate points: keep the first
     for v, vert in enumerate(vertices):
+        if not ok[v].any():
+            continue
         for w in range(v):
-            if vertices[w].support == vert.support:
-                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= 1e-9, axis=1)
+            if vertices[w].support == vert.support and ok[w].any():
+                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= 1e-9, axis=0)
                 ok[v] &= ~same
     return X, ok, br
 
@@ -177,7 +198,7 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
     Two actors: ``pairs`` (2, K) vertex indices of the candidates, ``valid`` (K, N), ``prob0`` and
-    ``prob1`` (V, N, m) per actor's vertex, ``payoffs`` (K, N, 2), ``degenerate`` (N,). More actors:
+    ``prob1`` (V, m, N) per actor's vertex, ``payoffs`` (K, N, 2), ``degenerate`` (N,). More actors:
     ``valid`` (K, N) over all pure profiles and ``payoffs`` (K, N, n).
     """
     game = plan.game
@@ -194,33 +215,33 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N)  # brx: column best replies to x
     Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N)  # bry: row best replies to y
     vx, vy = plan.vertices
-    s1 = np.zeros((len(vx), m), dtype=bool)
-    for v, vert in enumerate(vx):
-        s1[v, list(vert.support)] = True
-    s2 = np.zeros((len(vy), nn), dtype=bool)
-    for v, vert in enumerate(vy):
-        s2[v, list(vert.support)] = True
+    live_x = [i for i in range(len(vx)) if okx[i].any()]
+    live_y = [j for j in range(len(vy)) if oky[j].any()]
+    # x's best replies cover y's support, and y's best replies cover x's support
+    cover_y = {(i, vy[j].support): brx[i][list(vy[j].support)].all(axis=0) for i in live_x for j in live_y}
+    cover_x = {(j, vx[i].support): bry[j][list(vx[i].support)].all(axis=0) for j in live_y for i in live_x}
     pairs = []
     valid = []
-    for i in range(len(vx)):
-        if not okx[i].any():
-            continue
-        # y's support among x's best replies, and x's support among y's best replies
-        cover_y = ~np.any(s2[:, None, :] & ~brx[i][None, :, :], axis=2)  # (Vy, N)
-        cover_x = ~np.any(s1[i][None, None, :] & ~bry, axis=2)  # (Vy, N)
-        ok = okx[i][None, :] & oky & cover_y & cover_x
-        for j in np.flatnonzero(ok.any(axis=1)):
-            pairs.append((i, int(j)))
-            valid.append(ok[j])
+    for i in live_x:
+        for j in live_y:
+            ok = okx[i] & oky[j] & cover_y[(i, vy[j].support)] & cover_x[(j, vx[i].support)]
+            if ok.any():
+                pairs.append((i, j))
+                valid.append(ok)
     K = len(pairs)
     valid_arr = np.array(valid, dtype=bool).reshape(K, N)
     pair_arr = np.array(pairs, dtype=np.intp).reshape(K, 2).T
     pays = np.zeros((K, N, 2))
     degenerate = np.zeros(N, dtype=bool)
     for k, (vi, vj) in enumerate(pairs):
-        pays[k, :, 0] = np.einsum("Ni,ijN,Nj->N", X[vi], A, Y[vj])
-        pays[k, :, 1] = np.einsum("Ni,ijN,Nj->N", X[vi], B, Y[vj])
-        extra_br = (brx[vi].sum(axis=1) > len(vx[vi].support)) | (bry[vj].sum(axis=1) > len(vy[vj].support))
+        with np.errstate(all="ignore"):  # off the points where the pair is valid, mixtures may be nan
+            for s in vx[vi].support:
+                for t in vy[vj].support:
+                    w = X[vi, s] * Y[vj, t]
+                    pays[k, :, 0] += w * A[s, t]
+                    pays[k, :, 1] += w * B[s, t]
+        pays[k][~valid_arr[k]] = 0.0
+        extra_br = (brx[vi].sum(axis=0) > len(vx[vi].support)) | (bry[vj].sum(axis=0) > len(vy[vj].support))
         degenerate |= valid_arr[k] & extra_br
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
@@ -480,8 +501,8 @@ def sweep(
             pays[row, start:stop] = out["payoffs"][k]
             if game.n_actors == 2:
                 i, j = out["pairs"][:, k]
-                probs[0][row, start:stop] = out["prob0"][i]
-                probs[1][row, start:stop] = out["prob1"][j]
+                probs[0][row, start:stop] = out["prob0"][i].T
+                probs[1][row, start:stop] = out["prob1"][j].T
     ordered = sorted(rows, key=lambda key: rows[key])
     if game.n_actors == 2:
         vx, vy = plan.vertices
