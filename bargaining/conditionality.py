@@ -45,6 +45,13 @@ def _s(x: Num) -> sympy.Expr:
     return sympy.sympify(x)
 
 
+def _decimal(x: Num) -> sympy.Expr:
+    """A float as the exact decimal it prints as; anything else as sympy."""
+    if isinstance(x, float):
+        return sympy.Rational(repr(x))
+    return sympy.sympify(x)
+
+
 @dataclass(frozen=True)
 class Uniform:
     """Cost uniformly distributed on [low, high]."""
@@ -125,10 +132,11 @@ class ExternalIncentives:
 
     def complies(self, r: Num) -> bool:
         """Whether the target complies with reward ``r`` (an indifferent target complies)."""
-        plain = (self.c, self.p, self.delta, self.tau, r)
-        if all(isinstance(v, int | float) for v in plain):  # float inputs: compare in float, as a user would
-            return bool(float(self.p) * float(self.delta) ** float(self.tau) * float(r) - float(self.c) >= 0)
-        return bool(self._x * _s(r) - _s(self.c) >= 0)
+        # floats are read as the decimals they print as (0.3 is 3/10), and the comparison is exact:
+        # at c = 0.9, p = 0.3, r = 3 the target is indifferent and complies, as a class computes it
+        exact = [_decimal(v) for v in (self.c, self.p, self.delta, self.tau, r)]
+        c, p, delta, tau, reward = exact
+        return bool(p * delta**tau * reward - c >= 0)
 
     def win_set(self) -> WinSet:
         """:math:`[r^*, \\min(\\bar r, (B-\\kappa-d_P)/(pk))]`; ``nonempty`` is None while symbolic."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -98,7 +99,9 @@ class Parameter:
         self.check(self.value, f"{where}.value")
 
     def check(self, value: float, field_path: str | None = None) -> float:
-        """``value`` if it lies in [min, max], else a ``ScenarioError`` naming the bounds."""
+        """``value`` if it is a number in [min, max], else a ``ScenarioError`` naming the bounds."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ScenarioError("a number", found=repr(value), field=field_path or f"parameters.{self.name}")
         if not math.isfinite(value) or not self.min <= value <= self.max:
             raise ScenarioError(
                 f"a number in [{_fmt(self.min)}, {_fmt(self.max)}]",

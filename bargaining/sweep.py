@@ -181,7 +181,9 @@ def _evaluate_vertices(
                 # a vertex only where its tight constraints are independent: the indifference system
                 # must be non-singular at the point (a cancelled factor can hide a singular one)
                 k = len(vert.support)
-                good &= np.abs(_det_indifference(opponent, vert.support, vert.tight)) > 1e-9 * scale**k
+                where = np.flatnonzero(good)  # only where the vertex is still a candidate
+                det = _det_indifference(opponent[..., where], vert.support, vert.tight)
+                good[where] &= np.abs(det) > 1e-9 * scale[where] ** k
             ok[v] = good
     # one vertex may be reached through several tight sets at degenerate points: keep the first
     for v, vert in enumerate(vertices):

@@ -56,7 +56,8 @@ class Threshold:
     ``formula`` is the exact threshold (None when only a numeric root exists); ``value`` its value
     at ``values``; ``favours`` whether ``prefer`` is strictly better ``"above"`` or ``"below"`` it
     (or ``"always"``/``"never"`` when the difference keeps one sign over the parameter's range);
-    ``solutions`` every exact root; ``conditions`` where the formula is valid;
+    ``direction`` the side of the root where ``prefer`` is better, even when the root lies outside
+    the range; ``solutions`` every exact root; ``conditions`` where the formula is valid;
     ``comparative_statics`` the sign of each derivative over the parameters' box.
     """
 
@@ -65,6 +66,7 @@ class Threshold:
     formula: sympy.Expr | None
     value: float | None
     favours: Side
+    direction: Literal["above", "below"] | None
     exact: bool
     values: Mapping[str, float]
     solutions: tuple[sympy.Expr, ...] = ()
@@ -88,6 +90,7 @@ class Threshold:
             "proven": {q: s.proven for q, s in self.comparative_statics.items()},
             "derivatives": {q: str(d) for q, d in self.derivatives.items()},
             "favours": self.favours,
+            "direction": self.direction,
             "exact": self.exact,
             "solutions": [str(s) for s in self.solutions],
             "conditions": [str(c) for c in self.conditions],
@@ -238,6 +241,8 @@ def threshold_of(
             notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
     found = value if math.isfinite(value) else None
     side = _side(difference, target, found if (in_range or formula is None) else None, vals)
+    near = _side(difference, target, found, vals) if found is not None else None
+    direction: Literal["above", "below"] | None = "above" if near == "above" else "below" if near == "below" else None
     derivatives: dict[str, sympy.Expr] = {}
     signs: dict[str, SignResult] = {}
     if statics and formula is not None:
@@ -254,6 +259,7 @@ def threshold_of(
         formula=formula,
         value=found,
         favours=side,
+        direction=direction,
         exact=exact,
         values=vals,
         solutions=tuple(r for r, _ in real_roots) or tuple(roots),

@@ -39,3 +39,41 @@ def test_equilibria_benchmark_quick_mode_runs() -> None:
     for goal in GOALS:
         pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
         assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+
+
+SWEEP_SCRIPT = SCRIPT.with_name("sweep.py")
+
+SWEEP_GOALS = [
+    "2x2 sweep of 10^6 points under 1 s",
+    "2x2 sweep of 10^6 points within 3x of the numpy closed form",
+    "2x2 sweep at least 100x faster than the fastest per-point loop",
+    "3x3 sweep at least 100x faster than the fastest per-point loop",
+    "threshold with comparative statics under 0.5 s",
+]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("quantecon") is None, reason="needs the 'bench' extra (QuantEcon)")
+def test_sweep_benchmark_quick_mode_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(SWEEP_SCRIPT), "--quick"],
+        cwd=SWEEP_SCRIPT.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for game in ("2x2", "3x3"):
+        for method in ("sweep", "loop: nashpy vertex_enumeration", "loop: QuantEcon vertex_enumeration"):
+            case = f"{game} {method}"
+            assert re.search(rf"^{re.escape(case)}\b", out, re.MULTILINE), f"no table row for {case!r}:\n{out}"
+        assert re.search(rf"^{game} sweep \(first call, incl\. setup\)", out, re.MULTILINE), out
+    assert re.search(r"^2x2 numpy closed form\b", out, re.MULTILINE), f"no closed-form row:\n{out}"
+    assert re.search(r"^2x2 loop: sympy subs \+ vertex_enumeration\b", out, re.MULTILINE), out
+    assert "sweep = numpy closed form at every point of both grids" in out
+    assert len(re.findall(r"^sweep = per-point vertex_enumeration at \d+ random points", out, re.MULTILINE)) == 2, out
+    assert re.search(r"^threshold first call .+, median of the next \d+ calls .+$", out, re.MULTILINE), out
+    for goal in SWEEP_GOALS:
+        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
+        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"

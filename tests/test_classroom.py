@@ -1,0 +1,228 @@
+"""The class demo: the target's best reply switches at r* = c/(p δ^τ), and the sliders redraw it.
+
+Thresholds are recomputed here from the closed form of Schimmelfennig & Sedelmeier's (2004)
+external-incentives model (MODELS.md section 1), never copied from the module.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import bargaining
+from bargaining.classroom import ConditionalityView, conditionality_demo, conditionality_view
+from bargaining.display.text import number
+from bargaining.errors import ScenarioError
+
+SCENARIO = bargaining.load("conditionality")
+DEFAULTS = SCENARIO.values()
+
+rewards = st.floats(SCENARIO.parameter("r").min, SCENARIO.parameter("r").max)
+# costs below 1e-9 only test subnormal floating point, not the model
+costs = st.floats(max(SCENARIO.parameter("c").min, 1e-9), SCENARIO.parameter("c").max)
+credibilities = st.floats(SCENARIO.parameter("p").min, SCENARIO.parameter("p").max)
+
+
+def decimal(x: float) -> Fraction:
+    """The number a float prints as (0.3 is 3/10): the view compares decimals exactly."""
+    return Fraction(repr(x))
+
+
+def discount(values: dict[str, float]) -> Fraction:
+    """δ^τ exactly, for the integer delays these tests use."""
+    assert float(values["tau"]).is_integer()
+    return decimal(values["delta"]) ** int(values["tau"])
+
+
+def closed_form_threshold(c: float, p: float, values: dict[str, float] = DEFAULTS) -> float:
+    """r* = c / (p δ^τ), exactly, then rounded once."""
+    return float(decimal(c) / (decimal(p) * discount(values)))
+
+
+def test_defaults_the_uzbek_numbers_comply_at_the_default_reward() -> None:
+    """MODELS.md section 1 (c), Russia -> Uzbekistan 2007: c = 1.3, p = 0.8 and r = 2 >= r*."""
+    c, p, r = DEFAULTS["c"], DEFAULTS["p"], DEFAULTS["r"]
+    view = conditionality_view(r, c, p)
+    assert view.threshold == closed_form_threshold(c, p)
+    assert view.threshold == pytest.approx(c / (p * DEFAULTS["delta"] ** DEFAULTS["tau"]), rel=1e-15)
+    assert (view.best_reply, view.clears) == ("comply", True)
+    assert str(view.formula) == "c/(delta**tau*p)"
+
+
+def test_best_reply_switches_exactly_at_the_threshold() -> None:
+    c, p = DEFAULTS["c"], DEFAULTS["p"]
+    r_star = closed_form_threshold(c, p)
+    assert decimal(r_star) * decimal(p) == decimal(c)  # 1.3 / 0.8 is a short decimal: r* is met exactly
+    at = conditionality_view(r_star, c, p)
+    above = conditionality_view(math.nextafter(r_star, math.inf), c, p)
+    below = conditionality_view(math.nextafter(r_star, 0.0), c, p)
+    assert at.best_reply == "comply"  # an indifferent target complies (MODELS.md section 0)
+    assert at.payoffs[1, 0, 0] == pytest.approx(0.0, abs=1e-15)
+    assert (above.best_reply, above.clears) == ("comply", True)
+    assert (below.best_reply, below.clears) == ("defy", False)
+
+
+def test_knife_edge_is_decided_in_decimals_not_binary() -> None:
+    """c = 0.9, p = 0.3, r = 3: p r = c, so the target is indifferent and complies, as by hand."""
+    c, p, r = 0.9, 0.3, 3.0
+    assert p * r < c  # the binary floats would say defy
+    assert decimal(p) * decimal(r) == decimal(c)
+    view = conditionality_view(r, c, p)
+    assert view.threshold == closed_form_threshold(c, p) == r
+    assert (view.best_reply, view.clears) == ("comply", True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(costs, credibilities)
+def test_best_reply_switches_one_ulp_around_the_closed_form(c: float, p: float) -> None:
+    r_star = closed_form_threshold(c, p)
+    r_par = SCENARIO.parameter("r")
+    assume(r_par.min < r_star < r_par.max)
+    view = conditionality_view(r_star, c, p)
+    assert view.threshold == r_star
+    assert view.threshold == pytest.approx(c / (p * DEFAULTS["delta"] ** DEFAULTS["tau"]), rel=1e-15)
+    assert conditionality_view(math.nextafter(r_star, math.inf), c, p).best_reply == "comply"
+    if c > 0:
+        assert conditionality_view(math.nextafter(r_star, 0.0), c, p).best_reply == "defy"
+
+
+@settings(max_examples=60, deadline=None)
+@given(rewards, costs, credibilities)
+def test_complies_iff_discounted_expected_reward_covers_the_cost(r: float, c: float, p: float) -> None:
+    """Best reply is comply iff p δ^τ r >= c (in the decimals the inputs print as)."""
+    view = conditionality_view(r, c, p)
+    complies = decimal(p) * discount(DEFAULTS) * decimal(r) >= decimal(c)
+    assert view.best_reply == ("comply" if complies else "defy")
+    assert view.clears == complies
+    assert view.reply_text.startswith("Comply:" if complies else "Defy:")
+
+
+def test_threshold_with_a_delayed_reward_includes_the_discount() -> None:
+    """τ = 2 years at δ = 0.9: the reward is worth δ² of its face value, so r* = c / (p δ²)."""
+    delayed = SCENARIO.with_values({"tau": 2})
+    values = delayed.values()
+    c, p = values["c"], values["p"]
+    r_star = closed_form_threshold(c, p, values)
+    assert conditionality_view(2.0, c, p, scenario=delayed).threshold == r_star
+    assert conditionality_view(math.nextafter(r_star, math.inf), c, p, scenario=delayed).best_reply == "comply"
+    assert conditionality_view(math.nextafter(r_star, 0.0), c, p, scenario=delayed).best_reply == "defy"
+    assert conditionality_view(2.0, c, p, scenario=delayed).best_reply == ("comply" if 2.0 >= r_star else "defy")
+
+
+@pytest.mark.parametrize(
+    ("r", "c", "p"), [(2.0, 1.3, 0.8), (1.0, 1.3, 0.8), (7.5, 4.9366, 1.0), (0.0, 0.0, 0.01), (9.0, 10.0, 0.5)]
+)
+def test_table_shows_the_payoffs_computed_from_the_game(r: float, c: float, p: float) -> None:
+    view = conditionality_view(r, c, p)
+    game = SCENARIO.game
+    payoffs = game.payoff_array(SCENARIO.values({"r": r, "c": c, "p": p}))
+    assert (view.payoffs == payoffs).all()
+    for i, s in enumerate(game.strategies[0]):
+        assert f"<b>{s}</b>" in view.table_html
+        for j, t in enumerate(game.strategies[1]):
+            assert t in view.table_html
+            assert f"{number(payoffs[0, i, j])}, {number(payoffs[1, i, j])}</td>" in view.table_html
+
+
+def test_reply_text_names_the_formula_and_both_numbers() -> None:
+    view = conditionality_view(1.5, 1.3, 0.8)
+    assert view.reply_text == "Defy: the promised reward 1.50 falls short of the threshold c/(p·δ^τ) = 1.625."
+    assert view.reply_text in view.html()
+
+
+def test_figure_marks_the_current_point() -> None:
+    view = conditionality_view(3.0, 1.3, 0.5)
+    ax = view.figure.axes[0]
+    points = [
+        (np.asarray(ln.get_xdata(), float).tolist(), np.asarray(ln.get_ydata(), float).tolist())
+        for ln in ax.get_lines()
+    ]
+    assert ([3.0], [0.5]) in points
+    assert view.png().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("r", "c", "p", "field"),
+    [(-1.0, 1.3, 0.8, "parameters.r"), (2.0, 10.5, 0.8, "parameters.c"), (2.0, 1.3, 0.0, "parameters.p")],
+)
+def test_out_of_range_input_is_a_scenario_error(r: float, c: float, p: float, field: str) -> None:
+    with pytest.raises(ScenarioError, match="expected a number in") as err:
+        conditionality_view(r, c, p)
+    assert err.value.field == field
+
+
+def test_threshold_beyond_the_reward_range_means_defy_everywhere() -> None:
+    """c = 6, p = 0.5: r* = 12 lies above every reward the slider offers."""
+    r_max = SCENARIO.parameter("r").max
+    view = conditionality_view(r_max, 6.0, 0.5)
+    assert view.threshold == closed_form_threshold(6.0, 0.5) > r_max
+    assert (view.best_reply, view.clears) == ("defy", False)
+
+
+def test_nan_is_a_scenario_error() -> None:
+    with pytest.raises(ScenarioError):
+        conditionality_view(math.nan, 1.3, 0.8)
+
+
+def shown_threshold(reply_html: str) -> float:
+    """The number after "threshold c/(p·δ^τ) =" in the demo's reply."""
+    found = re.search(r"threshold c/\(p·δ\^τ\) = ([0-9.e+-]+)\.<", reply_html)
+    assert found, reply_html
+    return float(found.group(1))
+
+
+def _walk(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def test_demo_sliders_redraw_the_reply_table_and_picture() -> None:
+    demo = conditionality_demo()
+    assert isinstance(demo, widgets.Widget)
+    parts = list(_walk(demo))
+    sliders = {w.description: w for w in parts if isinstance(w, widgets.FloatSlider)}
+    html = [w for w in parts if isinstance(w, widgets.HTML)]
+    (picture,) = [w for w in parts if isinstance(w, widgets.Image)]
+    reply, table = html[0], html[1]
+    r, c, p = sliders["reward r"], sliders["cost c"], sliders["credibility p"]
+    for slider, name in ((r, "r"), (c, "c"), (p, "p")):
+        par = SCENARIO.parameter(name)
+        assert (slider.min, slider.max, slider.value) == (par.min, par.max, par.value)
+        assert 0 < slider.step <= (par.max - par.min) / 50
+
+    assert reply.value.startswith("<p><b>Comply:")
+    before = bytes(picture.value)
+
+    r.value = 1.0  # below r* = 1.3 / 0.8
+    assert "Defy: the promised reward 1.00 falls short of" in reply.value
+    assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.8), rel=1e-6)
+    assert bytes(picture.value) != before and bytes(picture.value).startswith(b"\x89PNG")
+
+    p.value = 0.25  # r* = 1.3 / 0.25 = 5.2
+    r.value = 6.0
+    assert "Comply: the promised reward 6.00 clears" in reply.value
+    assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.25), rel=1e-6)
+    payoffs = SCENARIO.game.payoff_array(SCENARIO.values({"r": 6.0, "c": 1.3, "p": 0.25}))
+    assert f"{number(payoffs[0, 0, 0])}, {number(payoffs[1, 0, 0])}" in table.value
+
+    c.value = 2.0  # r* = 8
+    assert "Defy" in reply.value
+    assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(2.0, 0.25), rel=1e-6)
+
+
+def test_view_is_a_frozen_result() -> None:
+    view = conditionality_view(2.0, 1.3, 0.8)
+    assert isinstance(view, ConditionalityView)
+    with pytest.raises(AttributeError):
+        view.r = 3.0  # type: ignore[misc]
+    assert view.values == SCENARIO.values({"r": 2.0})
