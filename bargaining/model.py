@@ -30,6 +30,7 @@ from bargaining.expressions import parameter_symbol
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
+    from bargaining.games.tree import TreeGame
 
 __all__ = ["FORMAT", "Actor", "Fact", "Observed", "Parameter", "Scenario", "check_identifier"]
 
@@ -133,6 +134,7 @@ class Observed:
     date: str = ""
     source: str = ""
     note: str = ""
+    settings: Mapping[str, float] = field(default_factory=dict)  # parameter values under which it was observed
 
 
 def _date_text(value: object) -> str:
@@ -150,7 +152,7 @@ class Scenario:
     """
 
     title: str
-    game: NormalFormGame
+    game: NormalFormGame | TreeGame
     parameters: tuple[Parameter, ...] = ()
     actors: tuple[Actor, ...] = ()
     summary: str = ""

@@ -26,23 +26,17 @@ from typing import Any
 from bargaining.builtins import builtin_names, builtin_path
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import TreeGame
 from bargaining.model import FORMAT, Actor, Fact, Observed, Parameter, Scenario, check_identifier
 
 __all__ = ["load", "loads", "resolve"]
 
+COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed"}
 TOP_KEYS = {
-    "format",
-    "title",
-    "summary",
-    "game",
-    "actors",
-    "parameters",
-    "facts",
-    "observed",
-    "payoffs",
-    "payoff_formulas",
+    "normal": COMMON_KEYS | {"payoffs", "payoff_formulas"},
+    "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
 }
-LATER = {"tree": "game trees", "bargain": "package-deal bargaining problems"}
+LATER = {"bargain": "package-deal bargaining problems"}
 
 
 def _type_name(value: object) -> str:
@@ -159,7 +153,7 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
             check_identifier(actor_id, f"{where}.id")
         except ScenarioError as err:
             raise err.located(file=r.file) from None
-        if actor_id in strategies:
+        if any(a.id == actor_id for a in actors):
             raise r.error(f"{where}.id", "a unique actor id", f"{actor_id!r} again")
         actors.append(Actor(actor_id, r.string(t.get("name"), f"{where}.name", required=False)))
         if game == "normal":
@@ -177,6 +171,8 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
                 if names.index(s) != j:
                     raise r.error(f"{where}.strategies[{j}]", "unique strategy names", f"{s!r} again")
             strategies[actor_id] = names
+        elif "strategies" in t:
+            raise r.error(f"{where}.strategies", "no strategies in a game tree (the moves are at its nodes)", "a list")
     return tuple(actors), strategies
 
 
@@ -211,6 +207,23 @@ def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], 
         raise err.located(file=r.file) from None
 
 
+def _tree(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: tuple[Parameter, ...]) -> TreeGame:
+    root = r.string(doc.get("root"), "root")
+    nodes = r.table(doc.get("nodes"), "nodes")
+    outcomes = r.table(doc.get("outcomes"), "outcomes")
+    try:
+        return TreeGame.build(
+            actors,
+            root,
+            nodes,
+            outcomes,
+            parameters=[p.name for p in parameters],
+            box={p.name: (p.min, p.max) for p in parameters},
+        )
+    except ScenarioError as err:
+        raise err.located(file=r.file) from None
+
+
 def _facts(r: _Reader, raw: object) -> tuple[Fact, ...]:
     out = []
     for k, item in enumerate(r.array(raw if raw is not None else [], "facts")):
@@ -226,11 +239,18 @@ def _facts(r: _Reader, raw: object) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-def _observed(r: _Reader, raw: object, strategies: Mapping[str, list[str]]) -> tuple[Observed, ...]:
+def _observed(
+    r: _Reader, raw: object, strategies: Mapping[str, list[str]], parameters: list[str]
+) -> tuple[Observed, ...]:
     out = []
     for k, item in enumerate(r.array(raw if raw is not None else [], "observed")):
         where = f"observed[{k}]"
-        t = r.table(item, where, {"what", "date", "source", "note"})
+        t = r.table(item, where, {"what", "date", "source", "note", "set"})
+        settings = r.table(t.get("set", {}), f"{where}.set")
+        for pname, v in settings.items():
+            if pname not in parameters:
+                raise r.error(f"{where}.set.{pname}", f"a parameter ({', '.join(parameters)})", repr(pname))
+            r.number(v, f"{where}.set.{pname}")
         what = r.table(t.get("what"), f"{where}.what")
         for actor, s in what.items():
             if actor not in strategies:
@@ -245,6 +265,7 @@ def _observed(r: _Reader, raw: object, strategies: Mapping[str, list[str]]) -> t
                 r.date(t.get("date"), f"{where}.date"),
                 r.string(t.get("source"), f"{where}.source"),
                 r.string(t.get("note"), f"{where}.note", required=False),
+                {n: float(v) for n, v in settings.items()},
             )
         )
     return tuple(out)
@@ -270,24 +291,31 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
     game = r.string(doc.get("game"), "game")
     if game in LATER:
         raise r.error("game", f'"normal" ({LATER[game]} come in a later release of bargaining)', repr(game))
-    if game != "normal":
+    if game not in TOP_KEYS:
         raise r.error("game", '"normal", "tree" or "bargain"', repr(game))
-    r.table(doc, "", TOP_KEYS)
+    r.table(doc, "", TOP_KEYS[game])
     title = r.string(doc.get("title"), "title")
     summary = r.string(doc.get("summary"), "summary", required=False)
     parameters = _parameters(r, doc.get("parameters"))
     actors, strategies = _actors(r, doc.get("actors"), game)
-    nf = _game(r, doc, strategies, [p.name for p in parameters])
+    names = [p.name for p in parameters]
+    built: NormalFormGame | TreeGame
+    if game == "tree":
+        tree = _tree(r, doc, [a.id for a in actors], parameters)
+        strategies = {a.id: sorted({m for n in tree.decision_nodes(a.id) for m, _ in tree.moves_at(n)}) for a in actors}
+        built = tree
+    else:
+        built = _game(r, doc, strategies, names)
     try:
         return Scenario(
             title=title,
-            game=nf,
+            game=built,
             parameters=parameters,
             actors=actors,
             summary=summary,
             facts=_facts(r, doc.get("facts")),
-            observed=_observed(r, doc.get("observed"), strategies),
-            kind="normal",
+            observed=_observed(r, doc.get("observed"), strategies, names),
+            kind="tree" if game == "tree" else "normal",
             path=name,
         )
     except ScenarioError as err:

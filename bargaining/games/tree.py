@@ -1,0 +1,314 @@
+r"""Game trees with perfect information: decision, chance and offer nodes, outcomes with payoffs.
+
+A tree (FORMAT.md section 4) has a root; each **decision node** belongs to an actor who picks one
+of its moves; each **chance node** picks a move with the probabilities given (expressions that sum
+to 1); each **offer node** lets its actor set a parameter (the level of visa facilitation, say)
+within bounds before play goes on; **outcomes** give every actor a payoff. Payoffs and
+probabilities are sympy expressions in the parameters. A tree is checked when it is built: every
+node reachable from the root, no cycle, every outcome paying every actor, probabilities summing to
+1 (symbolically, or else at sampled points of the parameters' box).
+
+>>> t = TreeGame.build(
+...     actors=["EU", "RU"], root="eu",
+...     nodes={"eu": {"actor": "EU", "moves": {"offer": "ru", "no_offer": "sq"}},
+...            "ru": {"actor": "RU", "moves": {"accept": "deal", "reject": "sq"}}},
+...     outcomes={"deal": {"EU": "b - k", "RU": "a - c"}, "sq": {"EU": "0", "RU": "0"}})
+>>> t.decision_nodes("RU")
+('ru',)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy
+
+from bargaining.errors import GameError, ScenarioError
+from bargaining.expressions import as_expression
+from bargaining.games.normal import ExprLike
+from bargaining.model import check_identifier
+
+__all__ = ["ChanceNode", "DecisionNode", "OfferNode", "Outcome", "TreeGame"]
+
+
+@dataclass(frozen=True)
+class DecisionNode:
+    """An actor picks one of ``moves`` (move -> next node or outcome), in the order listed."""
+
+    id: str
+    actor: str
+    moves: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ChanceNode:
+    """Nature picks a move with the given probabilities (expressions in the parameters)."""
+
+    id: str
+    moves: tuple[tuple[str, str], ...]
+    probabilities: tuple[sympy.Expr, ...]
+
+
+@dataclass(frozen=True)
+class OfferNode:
+    """The actor sets parameter ``parameter`` within [low, high] (expressions), then play goes to ``next``."""
+
+    id: str
+    actor: str
+    parameter: str
+    low: sympy.Expr
+    high: sympy.Expr
+    next: str
+
+    @property
+    def moves(self) -> tuple[tuple[str, str], ...]:
+        return ((self.parameter, self.next),)
+
+
+Node = DecisionNode | ChanceNode | OfferNode
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An end of play: a payoff for every actor."""
+
+    id: str
+    payoffs: Mapping[str, sympy.Expr]
+
+
+@dataclass(frozen=True)
+class TreeGame:
+    """A perfect-information game tree; build it with :meth:`build` (checked) or from a scenario file."""
+
+    actors: tuple[str, ...]
+    root: str
+    nodes: Mapping[str, Node]
+    outcomes: Mapping[str, Outcome]
+    order: tuple[str, ...] = field(default=())  # nodes in a topological order, root first
+
+    @classmethod
+    def build(
+        cls,
+        actors: Sequence[str],
+        root: str,
+        nodes: Mapping[str, Mapping[str, Any]],
+        outcomes: Mapping[str, Mapping[str, ExprLike]],
+        *,
+        parameters: Sequence[str] | None = None,
+        box: Mapping[str, tuple[float, float]] | None = None,
+    ) -> TreeGame:
+        """A checked tree from plain mappings, as in a scenario file (``nodes.ID`` and ``outcomes.ID``).
+
+        ``parameters`` are the names expressions may use (None: any); ``box`` their [min, max], used
+        to check that chance probabilities sum to 1 where sympy cannot prove it.
+        """
+        from bargaining.games.normal import _parameter_map
+
+        params = _parameter_map(parameters)
+        actor_ids = tuple(actors)
+        for k, a in enumerate(actor_ids):
+            check_identifier(a, f"actors[{k}].id")
+
+        def expr(value: object, where: str) -> sympy.Expr:
+            if isinstance(value, bool) or not isinstance(value, str | int | float | sympy.Expr):
+                raise GameError("an expression string or a number", found=type(value).__name__, field=where)
+            try:
+                return as_expression(value, parameters=params)
+            except ScenarioError as err:
+                raise err.located(field=where) from None
+
+        built: dict[str, Node] = {}
+        for nid, spec in nodes.items():
+            where = f"nodes.{nid}"
+            check_identifier(nid, where)
+            if not isinstance(spec, Mapping):
+                raise GameError("a table", found=type(spec).__name__, field=where)
+            keys = set(spec)
+            if "offer" in spec:
+                allowed = {"actor", "offer", "within", "next"}
+                extra = sorted(keys - allowed)
+                if extra:
+                    raise GameError("an offer node's keys actor, offer, within, next", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                actor = cls._actor(spec.get("actor"), actor_ids, f"{where}.actor")
+                name = spec["offer"]
+                if not isinstance(name, str) or name not in params:
+                    raise GameError("the name of a declared parameter", found=repr(name), field=f"{where}.offer")
+                within = spec.get("within")
+                if not isinstance(within, Sequence) or isinstance(within, str) or len(within) != 2:
+                    raise GameError('two bounds, ["low", "high"]', found=repr(within), field=f"{where}.within")
+                low, high = expr(within[0], f"{where}.within[0]"), expr(within[1], f"{where}.within[1]")
+                if params[name] in (low.free_symbols | high.free_symbols):
+                    raise GameError(f"bounds that do not depend on {name} itself", found=f"{low}, {high}", field=f"{where}.within")
+                nxt = spec.get("next")
+                if not isinstance(nxt, str):
+                    raise GameError("the id of the next node or outcome", found=repr(nxt), field=f"{where}.next")
+                built[nid] = OfferNode(nid, actor, name, low, high, nxt)
+                continue
+            moves = spec.get("moves")
+            if not isinstance(moves, Mapping) or not moves:
+                raise GameError("a table of moves, move -> next node or outcome", found=repr(moves), field=f"{where}.moves")
+            for m, target in moves.items():
+                check_identifier(m, f"{where}.moves.{m}")
+                if not isinstance(target, str):
+                    raise GameError("the id of a node or an outcome", found=repr(target), field=f"{where}.moves.{m}")
+            pairs = tuple((str(m), str(t)) for m, t in moves.items())
+            if "probabilities" in spec:
+                extra = sorted(keys - {"moves", "probabilities"})
+                if extra:
+                    raise GameError("a chance node's keys moves, probabilities", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                probs = spec["probabilities"]
+                if not isinstance(probs, Mapping) or set(probs) != set(moves):
+                    raise GameError("one probability per move", found=repr(probs), field=f"{where}.probabilities")
+                built[nid] = ChanceNode(nid, pairs, tuple(expr(probs[m], f"{where}.probabilities.{m}") for m, _ in pairs))
+            else:
+                extra = sorted(keys - {"actor", "moves"})
+                if extra:
+                    raise GameError("a decision node's keys actor, moves", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                built[nid] = DecisionNode(nid, cls._actor(spec.get("actor"), actor_ids, f"{where}.actor"), pairs)
+        finished: dict[str, Outcome] = {}
+        for oid, pays in outcomes.items():
+            where = f"outcomes.{oid}"
+            check_identifier(oid, where)
+            if oid in built:
+                raise GameError("an outcome id that is not also a node id", found=repr(oid), field=where)
+            if not isinstance(pays, Mapping):
+                raise GameError("a table actor -> payoff", found=type(pays).__name__, field=where)
+            extra = [a for a in pays if a not in actor_ids]
+            if extra:
+                raise GameError(f"an actor among {', '.join(actor_ids)}", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+            missing = [a for a in actor_ids if a not in pays]
+            if missing:
+                raise GameError(f"a payoff for every actor ({', '.join(actor_ids)})", found=f"none for {missing[0]}", field=where)
+            finished[oid] = Outcome(oid, {a: expr(pays[a], f"{where}.{a}") for a in actor_ids})
+        tree = cls(actor_ids, root, built, finished)
+        order = tree._check()
+        tree._check_probabilities(box or {})
+        return cls(actor_ids, root, built, finished, order)
+
+    @staticmethod
+    def _actor(value: object, actors: tuple[str, ...], where: str) -> str:
+        if value not in actors:
+            raise GameError(f"an actor among {', '.join(actors)}", found=repr(value), field=where)
+        return str(value)
+
+    def _check(self) -> tuple[str, ...]:
+        if self.root not in self.nodes:
+            raise GameError("the id of a node", found=repr(self.root), field="root")
+        for nid, node in self.nodes.items():
+            for m, target in node.moves:
+                if target not in self.nodes and target not in self.outcomes:
+                    raise GameError("the id of a node or an outcome", found=repr(target), field=f"nodes.{nid}.moves.{m}")
+        # depth-first with an explicit stack: detects cycles, yields a topological order (root first)
+        state: dict[str, int] = {}
+        post: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(self.root, iter([t for _, t in self.nodes[self.root].moves]))]
+        state[self.root] = 1
+        while stack:
+            nid, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                state[nid] = 2
+                post.append(nid)
+                continue
+            if child in self.outcomes:
+                continue
+            if state.get(child) == 1:
+                raise GameError("a tree without cycles", found=f"a cycle through {child!r}", field=f"nodes.{nid}")
+            if child not in state:
+                state[child] = 1
+                stack.append((child, iter([t for _, t in self.nodes[child].moves])))
+        unreachable = sorted(set(self.nodes) - set(state))
+        if unreachable:
+            raise GameError("every node reachable from the root", found=f"{unreachable[0]!r} unreachable", field=f"nodes.{unreachable[0]}")
+        reached = {t for n in self.nodes.values() for _, t in n.moves}
+        unused = sorted(set(self.outcomes) - reached)
+        if unused:
+            raise GameError("every outcome reachable from the root", found=f"{unused[0]!r} unreachable", field=f"outcomes.{unused[0]}")
+        return tuple(reversed(post))
+
+    def _check_probabilities(self, box: Mapping[str, tuple[float, float]]) -> None:
+        rng = np.random.default_rng(0)
+        for node in self.nodes.values():
+            if not isinstance(node, ChanceNode):
+                continue
+            total = sympy.simplify(sympy.Add(*node.probabilities) - 1)
+            if total == 0:
+                pass
+            elif not total.free_symbols:
+                raise GameError("probabilities that sum to 1", found=f"a sum of {1 + total}", field=f"nodes.{node.id}.probabilities")
+            else:
+                symbols = sorted(total.free_symbols, key=lambda s: s.name)
+                for _ in range(64):
+                    point = {}
+                    for s in symbols:
+                        lo, hi = box.get(s.name, (-10.0, 10.0))
+                        lo, hi = (lo if math.isfinite(lo) else -10.0), (hi if math.isfinite(hi) else 10.0)
+                        point[s] = float(rng.uniform(lo, hi))
+                    if abs(float(total.xreplace(point))) > 1e-9:
+                        raise GameError(
+                            "probabilities that sum to 1 for all allowed parameters",
+                            found=f"a sum of {1 + total}",
+                            field=f"nodes.{node.id}.probabilities",
+                        )
+            for m, p in zip((m for m, _ in node.moves), node.probabilities, strict=True):
+                if not p.free_symbols and not (0 <= float(p) <= 1):
+                    raise GameError("a probability in [0, 1]", found=str(p), field=f"nodes.{node.id}.probabilities.{m}")
+
+    # -- structure -----------------------------------------------------------------------------
+
+    def decision_nodes(self, actor: str | None = None) -> tuple[str, ...]:
+        """Decision nodes (of ``actor``), in topological order."""
+        return tuple(
+            n for n in self.order if isinstance(self.nodes[n], DecisionNode) and (actor is None or self.nodes[n].actor == actor)  # type: ignore[union-attr]
+        )
+
+    def moves_at(self, node: str) -> tuple[tuple[str, str], ...]:
+        """The moves (move, next) at ``node``."""
+        return self.nodes[node].moves
+
+    def offer_nodes(self) -> tuple[str, ...]:
+        return tuple(n for n in self.order if isinstance(self.nodes[n], OfferNode))
+
+    def parameter_symbols(self) -> set[sympy.Symbol]:
+        """Parameters used anywhere: payoffs, probabilities, bounds."""
+        found: set[sympy.Symbol] = set()
+        for o in self.outcomes.values():
+            for e in o.payoffs.values():
+                found |= e.free_symbols
+        for n in self.nodes.values():
+            if isinstance(n, ChanceNode):
+                for p in n.probabilities:
+                    found |= p.free_symbols
+            if isinstance(n, OfferNode):
+                found |= n.low.free_symbols | n.high.free_symbols
+                found.add(sympy.Symbol(n.parameter, real=True))
+        return found
+
+    def subtree(self, start: str) -> tuple[str, ...]:
+        """Nodes below ``start`` (included), in topological order."""
+        seen = {start}
+        stack = [start]
+        while stack:
+            nid = stack.pop()
+            for _, t in self.nodes[nid].moves:
+                if t in self.nodes and t not in seen:
+                    seen.add(t)
+                    stack.append(t)
+        return tuple(n for n in self.order if n in seen)
+
+    def _repr_html_(self) -> str:
+        from bargaining.display.html import tree_html
+
+        return tree_html(self)
+
+
+def check_tree_parameters(tree: TreeGame, declared: Sequence[str], file: str | None = None) -> None:
+    """Every parameter the tree uses is declared."""
+    unknown = sorted(s.name for s in tree.parameter_symbols() if s.name not in declared)
+    if unknown:
+        raise ScenarioError("every symbol declared under [parameters]", found=", ".join(unknown), file=file, field="parameters")
