@@ -191,7 +191,7 @@ def conditionality_view(r: float, c: float, p: float, *, scenario: Scenario | No
     """
     sc = scenario if scenario is not None else _conditionality()
     values = sc.values({"r": r, "c": c, "p": p})
-    game = sc.game
+    game = sc.normal_form
     r_par, p_par = sc.parameter("r"), sc.parameter("p")
     data = best_reply_map(
         sc,

@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from bargaining.builtins import DEFAULT_SCENARIO, builtin_names
-from bargaining.display.text import report, sweep_text, threshold_text
+from bargaining.cascade import cascade
+from bargaining.display.text import history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.equilibria import equilibria
 from bargaining.errors import ScenarioError
-from bargaining.history import matching_equilibria
+from bargaining.games.tree import TreeGame
+from bargaining.history import consistent_region, history, matching_equilibria
 from bargaining.model import Scenario
 from bargaining.scenario_file import load, resolve
+from bargaining.subgame import subgame_perfect
 from bargaining.sweep import parse_grid, sweep
 from bargaining.templates import TEMPLATES
-from bargaining.threshold import threshold
+from bargaining.threshold import threshold, threshold_at
 
 __all__ = ["main"]
 
@@ -88,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
+    hi = sub.add_parser("history", help="the model's prediction beside each observed entry")
+    hi.add_argument("scenario", metavar="SCENARIO")
+    hi.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
+    hi.add_argument(
+        "--region",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also sample N points of the box: the share that reproduces the record",
+    )
+    hi.add_argument("--json", action="store_true")
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
     new.add_argument("--game", choices=["normal", "tree", "bargain"], default="normal")
@@ -119,18 +133,29 @@ def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
 def _threshold(args: argparse.Namespace) -> str:
     scenario = load(args.scenario)
     if args.at is not None:
-        raise ScenarioError(
-            "--at only with game trees (a later release of bargaining)", found=f"--at {args.at}", field="--at"
+        if args.given:
+            raise ScenarioError(
+                "no --given with --at (play below the node is subgame perfect)", found="--given", field="--given"
+            )
+        result = threshold_at(
+            scenario,
+            args.at,
+            actor=args.actor,
+            prefer=args.prefer,
+            over=args.over,
+            solve_for=args.solve_for,
+            values=_values(scenario, args.set),
         )
-    result = threshold(
-        scenario,
-        args.actor,
-        prefer=args.prefer,
-        over=args.over,
-        solve_for=args.solve_for,
-        given=_pairs(args.given, "--given"),
-        values=_values(scenario, args.set),
-    )
+    else:
+        result = threshold(
+            scenario,
+            args.actor,
+            prefer=args.prefer,
+            over=args.over,
+            solve_for=args.solve_for,
+            given=_pairs(args.given, "--given"),
+            values=_values(scenario, args.set),
+        )
     if args.json:
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     return threshold_text(result)
@@ -190,13 +215,40 @@ def _sweep(args: argparse.Namespace) -> str:
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     scenario = load(scenario_name)
     values = _values(scenario, sets)
+    if isinstance(scenario.game, TreeGame):
+        spe = subgame_perfect(scenario, values)
+        verdicts = history(scenario, values)
+        if as_json:
+            out = spe.to_dict()
+            out["scenario"] = scenario.name
+            return json.dumps(out, indent=2, ensure_ascii=False)
+        return tree_report(scenario, spe, verdicts)
     result = equilibria(scenario.game, values)
     matches = [matching_equilibria(result, obs) for obs in scenario.observed]
+    lattice = cascade(scenario, values)
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
+        if lattice is not None:
+            out["lattice"] = lattice.to_dict()
         return json.dumps(out, indent=2, ensure_ascii=False)
-    return report(scenario, result, matches)
+    return report(scenario, result, matches, lattice)
+
+
+def _history(args: argparse.Namespace) -> str:
+    scenario = load(args.scenario)
+    if not scenario.observed:
+        raise ScenarioError(
+            "a scenario with [[observed]] entries", found="none", file=scenario.path or None, field="observed"
+        )
+    result = history(scenario, _values(scenario, args.set))
+    region = consistent_region(scenario, samples=args.region) if args.region else None
+    if args.json:
+        out = result.to_dict()
+        if region is not None:
+            out["consistent_region"] = region.to_dict()
+        return json.dumps(out, indent=2, ensure_ascii=False)
+    return history_text(result, region)
 
 
 def _list() -> str:
@@ -212,8 +264,9 @@ def _check(scenarios: Sequence[str]) -> str:
     lines = []
     for s in scenarios:
         scenario = load(s)
-        game = scenario.game
-        lines.append(f"{s}: ok ({scenario.kind} game, {game.n_actors} actors, {len(scenario.parameters)} parameters)")
+        lines.append(
+            f"{s}: ok ({scenario.kind} game, {len(scenario.actors)} actors, {len(scenario.parameters)} parameters)"
+        )
     return "\n".join(lines)
 
 
@@ -253,6 +306,8 @@ def run(argv: Sequence[str]) -> str:
         return _threshold(args)
     if args.command == "sweep":
         return _sweep(args)
+    if args.command == "history":
+        return _history(args)
     if args.command == "new":
         return _new(args.file, args.game, args.force)
     raise ScenarioError("a command", found=repr(args.command))  # pragma: no cover - argparse refuses others

@@ -54,7 +54,7 @@ def _resolve(
     from bargaining.model import Scenario
 
     if isinstance(game, Scenario):
-        return game.game, game.values(values)
+        return game.normal_form, game.values(values)
     return game, dict(values or {})
 
 

@@ -130,8 +130,14 @@ def _verdict(scenario: Scenario, obs: Observed, values: Mapping[str, float]) -> 
             predicted[a] = "(no equilibrium)"
         else:
             mix = {s: p for s, p in shown.strategy(a).items() if p > 1e-12}
-            predicted[a] = next(iter(mix)) if len(mix) == 1 else " + ".join(f"{clean_number(p, 4)} {s}" for s, p in mix.items())
-    detail = f"played in equilibrium {', '.join(f'#{h + 1}' for h in hits)} of {len(result)}" if hits else f"in none of {len(result)} equilibria"
+            predicted[a] = (
+                next(iter(mix)) if len(mix) == 1 else " + ".join(f"{clean_number(p, 4)} {s}" for s, p in mix.items())
+            )
+    detail = (
+        f"played in equilibrium {', '.join(f'#{h + 1}' for h in hits)} of {len(result)}"
+        if hits
+        else f"in none of {len(result)} equilibria"
+    )
     return Verdict(obs, predicted, bool(hits), detail)
 
 
@@ -190,14 +196,18 @@ def consistent_region(
     bounds (offer parameters excluded, since the actors choose them).
     """
     game = scenario.game
-    offered = {n.parameter for n in game.nodes.values() if hasattr(n, "parameter")} if isinstance(game, TreeGame) else set()
+    offered = (
+        {n.parameter for n in game.nodes.values() if hasattr(n, "parameter")} if isinstance(game, TreeGame) else set()
+    )
     if vary:
         names = tuple(vary)
         mesh = np.meshgrid(*(np.asarray(v, dtype=float) for v in vary.values()), indexing="ij")
         points = {n: m.reshape(-1) for n, m in zip(names, mesh, strict=True)}
     else:
         rng = np.random.default_rng(seed)
-        names = tuple(p.name for p in scenario.parameters if np.isfinite(p.min) and np.isfinite(p.max) and p.name not in offered)
+        names = tuple(
+            p.name for p in scenario.parameters if np.isfinite(p.min) and np.isfinite(p.max) and p.name not in offered
+        )
         points = {n: rng.uniform(scenario.parameter(n).min, scenario.parameter(n).max, samples) for n in names}
     count = len(next(iter(points.values()))) if points else 1
     agrees = np.zeros(count, dtype=bool)
@@ -205,7 +215,7 @@ def consistent_region(
         vals = {n: float(points[n][k]) for n in names}
         try:
             agrees[k] = all(_verdict(scenario, obs, vals).agrees for obs in scenario.observed)
-        except Exception:  # noqa: BLE001 - a point where the model cannot be solved does not reproduce the record
+        except Exception:
             agrees[k] = False
     conditions: tuple[sympy.Basic, ...] = ()
     if isinstance(game, TreeGame) and scenario.observed:

@@ -196,6 +196,20 @@ class Scenario:
             return Path(self.path).stem
         return self.title
 
+    @property
+    def normal_form(self) -> NormalFormGame:
+        """The scenario's normal-form game (a ``ScenarioError`` for a game tree)."""
+        from bargaining.games.normal import NormalFormGame
+
+        if not isinstance(self.game, NormalFormGame):
+            raise ScenarioError(
+                'a normal-form game (game = "normal")',
+                found=f"a {self.kind} game",
+                file=self.path or None,
+                field="game",
+            )
+        return self.game
+
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name`` (a ``ScenarioError`` names the known ones otherwise)."""
         for p in self.parameters:

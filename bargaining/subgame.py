@@ -24,7 +24,7 @@ subgame perfect: at every decision node, the chosen move's continuation is at le
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SubgamePerfect", "continuation", "plan_conditions", "reduced_normal_form", "subgame_perfect"]
 
-GRID = 65
+GRID = 33
 TIE = 1e-9
 
 
@@ -98,7 +98,7 @@ class SubgamePerfect:
     def _repr_html_(self) -> str:
         from bargaining.display.html import subgame_html
 
-        return subgame_html(self)
+        return str(subgame_html(self))
 
 
 _COMPILED: dict[int, tuple[TreeGame, dict[str, Any]]] = {}
@@ -249,7 +249,7 @@ class _Solver:
         self, node: OfferNode, vals: Mapping[str, float], a: float, b: float, plan_a: Mapping[str, str]
     ) -> tuple[float, sympy.Expr | None]:
         """Where play below switches between a and b: bisection, then sympy on the indifference."""
-        for _ in range(200):
+        for _ in range(64):  # 2^-64 of the interval: below a double's resolution
             mid = (a + b) / 2
             if mid in (a, b):
                 break
@@ -390,7 +390,7 @@ def _region(
     offers on the path substituted, and each offer formula within its bounds."""
     replace: dict[sympy.Basic, sympy.Basic] = {}
     bounds: list[sympy.Basic] = []
-    for nid in offer_path:
+    for nid in tree.offer_nodes():  # off the path too: the plan there depends on them
         node = tree.nodes[nid]
         assert isinstance(node, OfferNode)
         f = formulas.get(nid)
@@ -499,7 +499,7 @@ def reduced_normal_form(
             for ms in product(*(tuple(m for m, _ in tree.nodes[n].moves) for n in nodes_of[a]))
         ]
         for a in tree.actors
-    }  # type: ignore[union-attr]
+    }
     total = math.prod(len(p) for p in plans.values())
     if total > 200_000:
         raise ScenarioError("a tree whose normal form has at most 200,000 profiles", found=f"{total}")
@@ -538,15 +538,11 @@ def reduced_normal_form(
             if not any(np.allclose(moved[k], moved[s], atol=1e-12) for s in seen):
                 seen.append(k)
         keep[a] = seen
-    reduced = (
-        arr[(slice(None), *(keep[a] for a in tree.actors))]
-        if len(tree.actors) == 1
-        else arr[np.ix_(range(len(tree.actors)), *(keep[a] for a in tree.actors))]
-    )
+    reduced = arr[np.ix_(range(len(tree.actors)), *(keep[a] for a in tree.actors))]
     labels = {a: ["_".join(f"{plans[a][k][n]}" for n in nodes_of[a]) or "none" for k in keep[a]] for a in tree.actors}
     game = NormalFormGame.from_arrays(
         *reduced,
         actors=list(tree.actors),
-        strategies=[[f"s{j}_{l}" for j, l in enumerate(labels[a])] for a in tree.actors],
+        strategies=[[f"s{j}_{label}" for j, label in enumerate(labels[a])] for a in tree.actors],
     )
     return game, {a: [plans[a][k] for k in keep[a]] for a in tree.actors}

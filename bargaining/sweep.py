@@ -452,7 +452,7 @@ def sweep(
     parameter's [min, max]. ``progress(done, total)`` is called after each chunk. ``thresholds``
     (:class:`~bargaining.threshold.Threshold` objects) are evaluated on the grid too.
     """
-    game = scenario.game
+    game = scenario.normal_form
     axes: dict[str, FloatArray] = {}
     for name, raw in grid.items():
         p = scenario.parameter(name)

@@ -44,7 +44,15 @@ from bargaining.signs import SignResult, sign_over_box
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
 
-__all__ = ["BestReplyMap", "Threshold", "best_reply_map", "payoff_difference", "threshold", "threshold_of"]
+__all__ = [
+    "BestReplyMap",
+    "Threshold",
+    "best_reply_map",
+    "payoff_difference",
+    "threshold",
+    "threshold_at",
+    "threshold_of",
+]
 
 Side = Literal["above", "below", "never", "always"]
 
@@ -311,8 +319,13 @@ def threshold(
     Nash equilibrium at ``values`` (exact probabilities where known), and a note says so.
     """
     from bargaining.equilibria import equilibria
+    from bargaining.games.normal import NormalFormGame
 
     game = scenario.game
+    if not isinstance(game, NormalFormGame):
+        raise ScenarioError(
+            "--at NODE for a game tree (the decision node whose mover compares moves)", found="no --at", field="--at"
+        )
     vals = scenario.values(values)
     game.index(actor)
     for field_name, s in (("--prefer", prefer), ("--over", over)):
@@ -409,3 +422,65 @@ def best_reply_map(
         else:
             curve = np.full(ys.shape, np.nan)
     return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t)
+
+
+def threshold_at(
+    scenario: Scenario,
+    node: str,
+    *,
+    prefer: str,
+    over: str,
+    solve_for: str,
+    actor: str | None = None,
+    values: Mapping[str, float] | None = None,
+    statics: bool = True,
+) -> Threshold:
+    """The threshold at a decision node of a game tree, on continuation values under subgame-perfect play.
+
+    The mover at ``node`` compares the continuation after ``prefer`` with the one after ``over``,
+    play below following the subgame-perfect plan at ``values`` (numbers offered below replaced by
+    their formulas). For the responder of an offer game this is the least acceptable offer.
+    """
+    from bargaining.games.tree import DecisionNode, TreeGame
+    from bargaining.subgame import continuation, subgame_perfect
+
+    tree = scenario.game
+    if not isinstance(tree, TreeGame):
+        raise ScenarioError("--at only with a game tree", found=f"a {scenario.kind} game", field="--at")
+    if node not in tree.nodes or not isinstance(tree.nodes[node], DecisionNode):
+        raise ScenarioError(
+            f"a decision node ({', '.join(tree.decision_nodes())})",
+            found=repr(node),
+            file=scenario.path or None,
+            field="--at",
+        )
+    d = tree.nodes[node]
+    assert isinstance(d, DecisionNode)
+    if actor is not None and actor != d.actor:
+        raise ScenarioError(f"the actor who moves at {node} ({d.actor})", found=repr(actor), field="--actor")
+    targets = dict(d.moves)
+    for name, move in (("--prefer", prefer), ("--over", over)):
+        if move not in targets:
+            raise ScenarioError(f"a move at {node} ({', '.join(targets)})", found=repr(move), field=name)
+    vals = scenario.values(values)
+    spe = subgame_perfect(scenario, vals, exact=False)
+    from bargaining.subgame import _Solver
+
+    solver = _Solver(tree, vals)
+    solver.solve(tree.root, vals)
+    i = tree.actors.index(d.actor)
+    plan = dict(spe.plan)
+    difference = sympy.simplify(
+        continuation(tree, targets[prefer], plan, solver.formulas)[i]
+        - continuation(tree, targets[over], plan, solver.formulas)[i]
+    )
+    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    return Threshold(
+        **{
+            **result.__dict__,
+            "actor": d.actor,
+            "prefer": prefer,
+            "over": over,
+            "others": f"at node {node}, play below subgame perfect",
+        }
+    )

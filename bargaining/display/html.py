@@ -8,8 +8,10 @@ import sympy
 
 from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import TreeGame
 from bargaining.model import Scenario
 from bargaining.results import EquilibriumSet
+from bargaining.subgame import SubgamePerfect
 from bargaining.threshold import Threshold
 
 __all__ = ["equilibria_html", "game_html", "scenario_html", "threshold_html"]
@@ -68,7 +70,7 @@ def scenario_html(scenario: Scenario) -> str:
     return (
         f"<h4>{escape(scenario.title)}</h4><p>{escape(scenario.summary)}</p><p>Actors: {actors}</p>"
         + _table(["parameter", "value", "range", "meaning", "source"], params)
-        + game_html(scenario.game)
+        + (game_html(scenario.game) if isinstance(scenario.game, NormalFormGame) else tree_html(scenario.game))
     )
 
 
@@ -120,3 +122,27 @@ def threshold_html(t: Threshold) -> str:
     ]
     notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in t.notes)
     return head + side + _table(["parameter", "sign of ∂/∂", "derivative"], rows) + notes
+
+
+def tree_html(tree: TreeGame) -> str:
+    """A game tree as preformatted text (payoffs as formulas)."""
+    from bargaining.display.tree import tree_text
+
+    return f"<pre>{escape(tree_text(tree))}</pre>"
+
+
+def subgame_html(spe: SubgamePerfect) -> str:
+    """The tree with subgame-perfect moves marked, the path, the offers and the payoffs."""
+    from bargaining.display.tree import tree_text
+
+    offers = ", ".join(
+        f"{escape(p)} = {number(v)}"
+        + (f" = {escape(str(spe.offer_formulas[p]))}" if spe.offer_formulas.get(p) is not None else "")
+        for p, v in spe.offers.items()
+    )
+    pays = ", ".join(f"{escape(a)} {number(u)}" for a, u in spe.payoff.items())
+    path = " → ".join(escape(m) for m in spe.path)
+    return (
+        f"<p>Subgame-perfect path: <b>{path}</b>{' → ' + escape(spe.outcome) if spe.outcome else ''}; "
+        f"payoffs {pays}{'; offers ' + offers if offers else ''}</p><pre>{escape(tree_text(spe.tree, spe))}</pre>"
+    )

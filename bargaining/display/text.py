@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from bargaining.cascade import Cascade
 from bargaining.games.normal import NormalFormGame
+from bargaining.history import ConsistentRegion, History
 from bargaining.model import Scenario
 from bargaining.results import Equilibrium, EquilibriumSet, clean_number
+from bargaining.subgame import SubgamePerfect
 from bargaining.sweep import Sweep
 from bargaining.threshold import Threshold
 
@@ -77,27 +80,52 @@ def equilibria_text(result: EquilibriumSet, *, exact: bool = True) -> list[str]:
     return lines
 
 
-def report(scenario: Scenario, result: EquilibriumSet, observed_matches: Sequence[Sequence[int]] = ()) -> str:
-    """The short readable report of ``bargaining`` and ``bargaining solve``."""
-    game = scenario.game
+def _heading(scenario: Scenario, values: Mapping[str, float]) -> list[str]:
     lines = [scenario.title, "=" * len(scenario.title)]
     if scenario.summary:
         lines += [*textwrap.wrap(" ".join(scenario.summary.split()), 96), ""]
-    names = "; ".join(
-        f"{a.id} ({a.name}): {', '.join(ss)}" for a, ss in zip(scenario.actors, game.strategies, strict=True)
+    game = scenario.game
+    if isinstance(game, NormalFormGame):
+        names = "; ".join(
+            f"{a.id} ({a.name}): {', '.join(ss)}" for a, ss in zip(scenario.actors, game.strategies, strict=True)
+        )
+        lines += textwrap.wrap(f"Actors and strategies: {names}", 96, subsequent_indent="  ")
+    else:
+        lines += textwrap.wrap("Actors: " + "; ".join(f"{a.id} ({a.name})" for a in scenario.actors), 96)
+    declared = {p.name: p.value for p in scenario.parameters}
+    shown = ", ".join(
+        f"{k} = {number(v)}" + (" (set)" if k in declared and v != declared[k] else "") for k, v in values.items()
     )
-    lines += textwrap.wrap(f"Actors and strategies: {names}", 96, subsequent_indent="  ")
-    changed = {
-        k: v
-        for k, v in result.values.items()
-        if k in {p.name for p in scenario.parameters} and v != scenario.parameter(k).value
-    }
-    values = ", ".join(f"{k} = {number(v)}" + (" (set)" if k in changed else "") for k, v in result.values.items())
-    lines += textwrap.wrap(f"Parameters: {values}", 96, subsequent_indent="  ")
+    lines += textwrap.wrap(f"Parameters: {shown}", 96, subsequent_indent="  ")
+    return lines
+
+
+def report(
+    scenario: Scenario,
+    result: EquilibriumSet,
+    observed_matches: Sequence[Sequence[int]] = (),
+    lattice: Cascade | None = None,
+) -> str:
+    """The short readable report of ``bargaining`` and ``bargaining solve`` for a normal-form game."""
+    game = result.game
+    lines = _heading(scenario, result.values)
     if game.n_actors == 2 and max(game.shape) <= 8:
         lines += ["", "Payoffs (" + ", ".join(game.actors) + "):"]
         lines += ["  " + row for row in payoff_table_text(game, game.payoff_array(dict(result.values)))]
     lines += ["", *equilibria_text(result)]
+    if lattice is not None:
+
+        def named(group: Sequence[str]) -> str:
+            return "{" + ", ".join(group) + "}" if group else "nobody"
+
+        moves = sorted(set(lattice.move.values()))
+        lines += ["", f"Strategic complements ({'/'.join(moves)} is worth more the more others do it):"]
+        lines.append(f"  least equilibrium: {named(lattice.least)}; greatest: {named(lattice.greatest)}")
+        lines.append("  cascade from the status quo: nobody → " + " → ".join(named(s) for s in lattice.steps))
+        if not lattice.unique:
+            lines.append(
+                "  coordination failure: the greatest equilibrium lies above the least; the cascade stops at the least"
+            )
     if scenario.observed:
         lines += ["", "The record:"]
         for obs, hits in zip(scenario.observed, observed_matches or [[] for _ in scenario.observed], strict=True):
@@ -162,4 +190,66 @@ def sweep_text(result: Sweep) -> str:
             lines.append(f"           {eq}")
     for note in result.notes:
         lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def tree_report(scenario: Scenario, spe: SubgamePerfect, verdicts: History | None = None) -> str:
+    """The report of ``bargaining solve`` for a game tree: the tree, the subgame-perfect play, the record."""
+    from bargaining.display.tree import tree_text
+
+    lines = _heading(scenario, spe.values)
+    lines += ["", "The game tree (▶ marks subgame-perfect moves):", tree_text(spe.tree, spe), ""]
+    lines.append(
+        "Subgame-perfect play: " + (" → ".join(spe.path) or "(no move)") + (f" → {spe.outcome}" if spe.outcome else "")
+    )
+    for param, v in spe.offers.items():
+        formula = spe.offer_formulas.get(param)
+        exact = f" = {formula}" if formula is not None else " (numeric)"
+        lines.append(f"  offer {param}{exact} = {number(v)}")
+    lines.append("  payoffs: " + ", ".join(f"{a} {number(u)}" for a, u in spe.payoff.items()))
+    if spe.exact_payoff is not None:
+        lines += textwrap.wrap(
+            "  payoffs as formulas: " + ", ".join(f"{a} = {e}" for a, e in spe.exact_payoff.items()),
+            96,
+            subsequent_indent="    ",
+        )
+    if spe.conditions:
+        lines.append("  subgame perfect (with these offers) where:")
+        lines += [f"    {c}" for c in spe.conditions]
+    for note in spe.notes:
+        lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
+    if verdicts is not None and verdicts.verdicts:
+        lines += ["", *history_lines(verdicts)]
+    return "\n".join(lines)
+
+
+def history_lines(result: History) -> list[str]:
+    """Each observed entry beside the prediction."""
+    lines = [f"The record: the model agrees with {result.agree} of {result.total} observed entries"]
+    for v in result.verdicts:
+        what = ", ".join(f"{a} {s}" for a, s in v.observed.what.items())
+        predicted = ", ".join(f"{a} {s}" for a, s in v.predicted.items())
+        when = f"{v.observed.date}: " if v.observed.date else ""
+        under = (
+            " (with " + ", ".join(f"{k} = {number(x)}" for k, x in v.observed.settings.items()) + ")"
+            if v.observed.settings
+            else ""
+        )
+        mark = "agrees" if v.agrees else "DIFFERS"
+        lines.append(f"  {when}observed {what}; model {predicted}{under}: {mark}")
+        lines.append(f"      {v.detail}. Source: {v.observed.source}")
+    return lines
+
+
+def history_text(result: History, region: ConsistentRegion | None = None) -> str:
+    """The report of ``bargaining history``."""
+    lines = history_lines(result)
+    if region is not None:
+        lines.append(
+            f"Consistent region: {100 * region.share:.1f}% of {region.agrees.size} points sampled"
+            " in the parameters' box reproduce every entry."
+        )
+        if region.conditions:
+            lines.append("  symbolically, where the observed plan is subgame perfect:")
+            lines += [f"    {c}" for c in region.conditions]
     return "\n".join(lines)

@@ -132,7 +132,11 @@ class TreeGame:
                 allowed = {"actor", "offer", "within", "next"}
                 extra = sorted(keys - allowed)
                 if extra:
-                    raise GameError("an offer node's keys actor, offer, within, next", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                    raise GameError(
+                        "an offer node's keys actor, offer, within, next",
+                        found=repr(extra[0]),
+                        field=f"{where}.{extra[0]}",
+                    )
                 actor = cls._actor(spec.get("actor"), actor_ids, f"{where}.actor")
                 name = spec["offer"]
                 if not isinstance(name, str) or name not in params:
@@ -142,7 +146,9 @@ class TreeGame:
                     raise GameError('two bounds, ["low", "high"]', found=repr(within), field=f"{where}.within")
                 low, high = expr(within[0], f"{where}.within[0]"), expr(within[1], f"{where}.within[1]")
                 if params[name] in (low.free_symbols | high.free_symbols):
-                    raise GameError(f"bounds that do not depend on {name} itself", found=f"{low}, {high}", field=f"{where}.within")
+                    raise GameError(
+                        f"bounds that do not depend on {name} itself", found=f"{low}, {high}", field=f"{where}.within"
+                    )
                 nxt = spec.get("next")
                 if not isinstance(nxt, str):
                     raise GameError("the id of the next node or outcome", found=repr(nxt), field=f"{where}.next")
@@ -150,7 +156,9 @@ class TreeGame:
                 continue
             moves = spec.get("moves")
             if not isinstance(moves, Mapping) or not moves:
-                raise GameError("a table of moves, move -> next node or outcome", found=repr(moves), field=f"{where}.moves")
+                raise GameError(
+                    "a table of moves, move -> next node or outcome", found=repr(moves), field=f"{where}.moves"
+                )
             for m, target in moves.items():
                 check_identifier(m, f"{where}.moves.{m}")
                 if not isinstance(target, str):
@@ -159,15 +167,21 @@ class TreeGame:
             if "probabilities" in spec:
                 extra = sorted(keys - {"moves", "probabilities"})
                 if extra:
-                    raise GameError("a chance node's keys moves, probabilities", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                    raise GameError(
+                        "a chance node's keys moves, probabilities", found=repr(extra[0]), field=f"{where}.{extra[0]}"
+                    )
                 probs = spec["probabilities"]
                 if not isinstance(probs, Mapping) or set(probs) != set(moves):
                     raise GameError("one probability per move", found=repr(probs), field=f"{where}.probabilities")
-                built[nid] = ChanceNode(nid, pairs, tuple(expr(probs[m], f"{where}.probabilities.{m}") for m, _ in pairs))
+                built[nid] = ChanceNode(
+                    nid, pairs, tuple(expr(probs[m], f"{where}.probabilities.{m}") for m, _ in pairs)
+                )
             else:
                 extra = sorted(keys - {"actor", "moves"})
                 if extra:
-                    raise GameError("a decision node's keys actor, moves", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                    raise GameError(
+                        "a decision node's keys actor, moves", found=repr(extra[0]), field=f"{where}.{extra[0]}"
+                    )
                 built[nid] = DecisionNode(nid, cls._actor(spec.get("actor"), actor_ids, f"{where}.actor"), pairs)
         finished: dict[str, Outcome] = {}
         for oid, pays in outcomes.items():
@@ -179,10 +193,14 @@ class TreeGame:
                 raise GameError("a table actor -> payoff", found=type(pays).__name__, field=where)
             extra = [a for a in pays if a not in actor_ids]
             if extra:
-                raise GameError(f"an actor among {', '.join(actor_ids)}", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+                raise GameError(
+                    f"an actor among {', '.join(actor_ids)}", found=repr(extra[0]), field=f"{where}.{extra[0]}"
+                )
             missing = [a for a in actor_ids if a not in pays]
             if missing:
-                raise GameError(f"a payoff for every actor ({', '.join(actor_ids)})", found=f"none for {missing[0]}", field=where)
+                raise GameError(
+                    f"a payoff for every actor ({', '.join(actor_ids)})", found=f"none for {missing[0]}", field=where
+                )
             finished[oid] = Outcome(oid, {a: expr(pays[a], f"{where}.{a}") for a in actor_ids})
         tree = cls(actor_ids, root, built, finished)
         order = tree._check()
@@ -201,7 +219,9 @@ class TreeGame:
         for nid, node in self.nodes.items():
             for m, target in node.moves:
                 if target not in self.nodes and target not in self.outcomes:
-                    raise GameError("the id of a node or an outcome", found=repr(target), field=f"nodes.{nid}.moves.{m}")
+                    raise GameError(
+                        "the id of a node or an outcome", found=repr(target), field=f"nodes.{nid}.moves.{m}"
+                    )
         # depth-first with an explicit stack: detects cycles, yields a topological order (root first)
         state: dict[str, int] = {}
         post: list[str] = []
@@ -224,11 +244,19 @@ class TreeGame:
                 stack.append((child, iter([t for _, t in self.nodes[child].moves])))
         unreachable = sorted(set(self.nodes) - set(state))
         if unreachable:
-            raise GameError("every node reachable from the root", found=f"{unreachable[0]!r} unreachable", field=f"nodes.{unreachable[0]}")
+            raise GameError(
+                "every node reachable from the root",
+                found=f"{unreachable[0]!r} unreachable",
+                field=f"nodes.{unreachable[0]}",
+            )
         reached = {t for n in self.nodes.values() for _, t in n.moves}
         unused = sorted(set(self.outcomes) - reached)
         if unused:
-            raise GameError("every outcome reachable from the root", found=f"{unused[0]!r} unreachable", field=f"outcomes.{unused[0]}")
+            raise GameError(
+                "every outcome reachable from the root",
+                found=f"{unused[0]!r} unreachable",
+                field=f"outcomes.{unused[0]}",
+            )
         return tuple(reversed(post))
 
     def _check_probabilities(self, box: Mapping[str, tuple[float, float]]) -> None:
@@ -240,7 +268,9 @@ class TreeGame:
             if total == 0:
                 pass
             elif not total.free_symbols:
-                raise GameError("probabilities that sum to 1", found=f"a sum of {1 + total}", field=f"nodes.{node.id}.probabilities")
+                raise GameError(
+                    "probabilities that sum to 1", found=f"a sum of {1 + total}", field=f"nodes.{node.id}.probabilities"
+                )
             else:
                 symbols = sorted(total.free_symbols, key=lambda s: s.name)
                 for _ in range(64):
@@ -264,7 +294,9 @@ class TreeGame:
     def decision_nodes(self, actor: str | None = None) -> tuple[str, ...]:
         """Decision nodes (of ``actor``), in topological order."""
         return tuple(
-            n for n in self.order if isinstance(self.nodes[n], DecisionNode) and (actor is None or self.nodes[n].actor == actor)  # type: ignore[union-attr]
+            n
+            for n in self.order
+            if isinstance(self.nodes[n], DecisionNode) and (actor is None or self.nodes[n].actor == actor)  # type: ignore[union-attr]
         )
 
     def moves_at(self, node: str) -> tuple[tuple[str, str], ...]:
@@ -304,11 +336,13 @@ class TreeGame:
     def _repr_html_(self) -> str:
         from bargaining.display.html import tree_html
 
-        return tree_html(self)
+        return str(tree_html(self))
 
 
 def check_tree_parameters(tree: TreeGame, declared: Sequence[str], file: str | None = None) -> None:
     """Every parameter the tree uses is declared."""
     unknown = sorted(s.name for s in tree.parameter_symbols() if s.name not in declared)
     if unknown:
-        raise ScenarioError("every symbol declared under [parameters]", found=", ".join(unknown), file=file, field="parameters")
+        raise ScenarioError(
+            "every symbol declared under [parameters]", found=", ".join(unknown), file=file, field="parameters"
+        )

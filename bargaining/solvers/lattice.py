@@ -62,7 +62,9 @@ def increasing_differences(payoffs: npt.ArrayLike, high: Sequence[int], low: Seq
     return True
 
 
-def _iterate(arr: npt.NDArray[np.float64], start: tuple[int, ...], high: Sequence[int], low: Sequence[int], prefer_high: bool) -> list[tuple[int, ...]]:
+def _iterate(
+    arr: npt.NDArray[np.float64], start: tuple[int, ...], high: Sequence[int], low: Sequence[int], prefer_high: bool
+) -> list[tuple[int, ...]]:
     path = [start]
     seen = {start}
     profile = start
