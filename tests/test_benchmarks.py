@@ -77,3 +77,33 @@ def test_sweep_benchmark_quick_mode_runs() -> None:
     for goal in SWEEP_GOALS:
         pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
         assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+
+
+TREES_SCRIPT = SCRIPT.with_name("trees.py")
+
+TREES_GOALS = [
+    "random tree of 10^6 nodes under 2 s",
+    "path 10^4 deep with no recursion-limit failure",
+]
+
+
+def test_trees_benchmark_quick_mode_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(TREES_SCRIPT), "--quick"],
+        cwd=TREES_SCRIPT.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for case in ("random 10^4 nodes", "random 10^5 nodes", "path 10^3 deep", "path 10^4 deep"):
+        assert re.search(rf"^{re.escape(case)}\s+\d+\s", out, re.MULTILINE), f"no table row for {case!r}:\n{out}"
+        assert re.search(rf"^  {re.escape(case)}: done \(.*all agree\)$", out, re.MULTILINE), out
+    for depth in ("10^3", "10^4"):
+        line = rf"^path {re.escape(depth)} deep: ours in the main thread at the default recursion limit \(\d+\): ran;"
+        assert re.search(line, out, re.MULTILINE), f"no recursion line for depth {depth}:\n{out}"
+    for goal in TREES_GOALS:
+        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
+        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"

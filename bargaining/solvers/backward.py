@@ -72,6 +72,9 @@ def backward_induction(
 ) -> TreeSolution:
     """Subgame-perfect values and choices of a tree given as arrays (see the module docstring)."""
     n = len(actor)
+    empty = np.flatnonzero((actor >= -1) & (count <= 0))
+    if empty.size:
+        raise ValueError(f"node {int(empty[0])} is a decision or chance node without children")
     value = np.array(payoff, dtype=float, copy=True)
     choice = np.full(n, -1, dtype=np.intp)
     tied = np.zeros(n, dtype=bool)
