@@ -273,7 +273,7 @@ def _check(scenarios: Sequence[str]) -> str:
 def _new(file: str, game: str, force: bool) -> str:
     if game not in TEMPLATES:
         raise ScenarioError(
-            '"normal" (tree and bargain games come in a later release)', found=repr(game), field="--game"
+            '"normal" or "tree" (bargain games come in a later release)', found=repr(game), field="--game"
         )
     path = Path(file)
     if path.exists() and not force:

@@ -290,7 +290,7 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         raise r.error("format", f'the string "{FORMAT}"', repr(doc["format"]))
     game = r.string(doc.get("game"), "game")
     if game in LATER:
-        raise r.error("game", f'"normal" ({LATER[game]} come in a later release of bargaining)', repr(game))
+        raise r.error("game", f'"normal" or "tree" ({LATER[game]} come in a later release of bargaining)', repr(game))
     if game not in TOP_KEYS:
         raise r.error("game", '"normal", "tree" or "bargain"', repr(game))
     r.table(doc, "", TOP_KEYS[game])

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["SubgamePerfect", "continuation", "plan_conditions", "reduced_normal_form", "subgame_perfect"]
 
 GRID = 33
+EXACT_LIMIT = 150
 TIE = 1e-9
 
 
@@ -441,12 +442,18 @@ def subgame_perfect(
         tree, vals = scenario, dict(values or {})
     solver = _Solver(tree, vals)
     value, plan, offers_by_node, ties = solver.solve(tree.root, vals)
+    notes = []
+    if exact and len(tree.nodes) > EXACT_LIMIT:
+        exact = False
+        notes.append(
+            f"A tree of {len(tree.nodes)} nodes: payoffs as formulas and the region's conditions are skipped"
+            f" (they are computed for trees of at most {EXACT_LIMIT} nodes)."
+        )
     # off-path decision nodes below offer nodes are solved at the chosen offers by the solver
     path, outcome, offer_path = _path(tree, plan)
     params = {tree.nodes[n].parameter: offers_by_node[n] for n in offer_path if n in offers_by_node}  # type: ignore[union-attr]
     formulas_by_param = {tree.nodes[n].parameter: solver.formulas.get(n) for n in offer_path}  # type: ignore[union-attr]
     exact_pay = continuation(tree, tree.root, plan, solver.formulas) if exact else None
-    notes = []
     if solver.numeric_offers:
         notes.append(
             "Offers at "

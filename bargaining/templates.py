@@ -84,4 +84,64 @@ T = "0"
 # source = "where you read it"
 '''
 
-TEMPLATES = {"normal": NORMAL}
+TREE = '''\
+# A game tree with perfect information in the bargaining/1 format (see the README and FORMAT.md).
+# Nodes are decision nodes (an actor picks a move), chance nodes (probabilities instead of an
+# actor) or offer nodes (an actor sets a parameter within bounds). Moves lead to nodes or outcomes;
+# every outcome gives every actor a payoff. An indifferent actor takes the move listed first.
+format = "bargaining/1"
+title = "An offer and a reply"
+summary = """
+The proposer offers a share v of a surplus; the responder accepts or rejects. The responder
+accepts any v at least its outside option, so the proposer offers exactly that.
+"""
+game = "tree"
+root = "proposer"
+
+[[actors]]
+id = "P"
+name = "Proposer"
+
+[[actors]]
+id = "R"
+name = "Responder"
+
+[nodes.proposer]
+actor = "P"
+offer = "v"                  # P chooses the parameter v ...
+within = ["0", "1"]          # ... between these bounds (expressions)
+next = "responder"
+
+[nodes.responder]
+actor = "R"
+moves = { accept = "deal", reject = "no_deal" }   # accept first: an indifferent R accepts
+
+# A chance node would read:
+# [nodes.luck]
+# moves = { ratified = "deal", blocked = "no_deal" }
+# probabilities = { ratified = "q", blocked = "1 - q" }
+
+[outcomes.deal]
+P = "1 - v"
+R = "v"
+
+[outcomes.no_deal]
+P = "0"
+R = "w"
+
+[parameters.v]
+value = 0.5
+min = 0.0
+max = 1.0
+description = "the share offered (chosen by P in the game)"
+source = "chosen in the game"
+
+[parameters.w]
+value = 0.2
+min = 0.0
+max = 1.0
+description = "the responder's outside option"
+source = "illustrative assumption"
+'''
+
+TEMPLATES = {"normal": NORMAL, "tree": TREE}

@@ -465,7 +465,7 @@ class GameResult:
 
 
 def bench_case(case: Case, config: Config, seed: int) -> GameResult:
-    game = case.scenario.game
+    game = case.scenario.normal_form
     shapes = config.grids[case.key]
     sizes = [math.prod(shape) for shape in shapes]
     grids = [case.grid(shape) for shape in shapes]

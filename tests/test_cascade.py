@@ -27,7 +27,10 @@ def test_russias_expectation_two_equilibria_and_the_cascade_stops_at_the_least()
     c = cascade(SIGNING, {"H_KZ": 2.0})
     assert c is not None and not c.unique
     assert c.least == ("UZ",) and set(c.greatest) == {"UZ", "KZ", "KG"}
-    signers = {tuple(a for a in SIGNING.game.actors if e.strategy(a)["sign"] == 1) for e in equilibria(SIGNING, SIGNING.values({"H_KZ": 2.0}))}
+    signers = {
+        tuple(a for a in SIGNING.game.actors if e.strategy(a)["sign"] == 1)
+        for e in equilibria(SIGNING, SIGNING.values({"H_KZ": 2.0}))
+    }
     assert signers == {("UZ",), ("UZ", "KZ", "KG")}
 
 
@@ -42,7 +45,11 @@ def payoffs(overrides: dict[str, float]) -> np.ndarray:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.sampled_from(["L_UZ", "L_KZ", "L_KG", "L_TJ", "D_KZ", "D_KG", "D_TJ"]), st.floats(0, 5), max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(["L_UZ", "L_KZ", "L_KG", "L_TJ", "D_KZ", "D_KG", "D_TJ"]), st.floats(0, 5), max_size=4
+    )
+)
 def test_every_equilibrium_lies_between_the_least_and_the_greatest(overrides: dict[str, float]) -> None:
     arr = payoffs(overrides)
     lat = lattice(arr, high=[0] * 5, low=[1] * 5)
@@ -50,7 +57,11 @@ def test_every_equilibrium_lies_between_the_least_and_the_greatest(overrides: di
     # strategy 0 is "sign": componentwise, least <= NE <= greatest means signers(least) within signers(NE) within ...
     for ne in pure_equilibria(arr, tol=1e-9):
         signers = {k for k, s in enumerate(ne) if s == 0}
-        assert {k for k, s in enumerate(lat.least) if s == 0} <= signers <= {k for k, s in enumerate(lat.greatest) if s == 0}
+        assert (
+            {k for k, s in enumerate(lat.least) if s == 0}
+            <= signers
+            <= {k for k, s in enumerate(lat.greatest) if s == 0}
+        )
     assert len(lat.cascade) <= 5 + 1  # at most n rounds from the status quo
 
 

@@ -123,7 +123,7 @@ def test_threshold_with_a_delayed_reward_includes_the_discount() -> None:
 )
 def test_table_shows_the_payoffs_computed_from_the_game(r: float, c: float, p: float) -> None:
     view = conditionality_view(r, c, p)
-    game = SCENARIO.game
+    game = SCENARIO.normal_form
     payoffs = game.payoff_array(SCENARIO.values({"r": r, "c": c, "p": p}))
     assert (view.payoffs == payoffs).all()
     for i, s in enumerate(game.strategies[0]):
@@ -212,7 +212,7 @@ def test_demo_sliders_redraw_the_reply_table_and_picture() -> None:
     r.value = 6.0
     assert "Comply: the promised reward 6.00 clears" in reply.value
     assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.25), rel=1e-6)
-    payoffs = SCENARIO.game.payoff_array(SCENARIO.values({"r": 6.0, "c": 1.3, "p": 0.25}))
+    payoffs = SCENARIO.normal_form.payoff_array(SCENARIO.values({"r": 6.0, "c": 1.3, "p": 0.25}))
     assert f"{number(payoffs[0, 0, 0])}, {number(payoffs[1, 0, 0])}" in table.value
 
     c.value = 2.0  # r* = 8

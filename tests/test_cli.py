@@ -105,7 +105,7 @@ def test_new_writes_a_template_that_loads_and_never_overwrites(tmp_path: Path) -
 
 
 def test_new_refuses_game_kinds_not_yet_built(tmp_path: Path) -> None:
-    done = run("new", str(tmp_path / "t.toml"), "--game", "tree")
+    done = run("new", str(tmp_path / "t.toml"), "--game", "bargain")
     assert done.returncode == 2 and "later release" in done.stderr
     assert not (tmp_path / "t.toml").exists()
 
@@ -161,7 +161,10 @@ def test_threshold_command_answers_the_issue_question() -> None:
             ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--given", "EU"],
             "--given: expected ACTOR=STRATEGY",
         ),
-        (["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--at", "n1"], "--at"),
+        (
+            ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--at", "n1"],
+            "--at: expected --at only with a game tree",
+        ),
     ],
 )
 def test_bad_threshold_requests_exit_2(extra: list[str], message: str) -> None:
@@ -197,3 +200,63 @@ def test_progress_bar_appears_only_after_a_second() -> None:
     bar(5, 10)
     bar(10, 10)
     assert "5/10 points" in stream.getvalue() and stream.getvalue().endswith("\n")
+
+
+def test_solve_a_tree_prints_subgame_perfect_play_and_the_tree() -> None:
+    done = run("solve", "eurasia_chain")
+    assert done.returncode == 0, done.stderr
+    assert "Subgame-perfect play: offer → accept → press → without_tcn → sign" in done.stdout
+    assert "├──" in done.stdout or "└──" in done.stdout
+    out = json.loads(run("solve", "eu_russia_offer", "--json").stdout)
+    spe = out["subgame_perfect"]
+    assert out["game"] == "tree" and spe["path"] == ["offer", "accept"] and spe["outcome"] == "deal"
+    assert spe["plan"] == {"eu": "offer", "ru": "accept"}
+    assert spe["offers"]["v"] == pytest.approx(0.49366)
+    assert set(spe["payoff"]) == {"EU", "RU"}
+
+
+def test_history_command_agrees_with_the_record_for_every_builtin_with_one() -> None:
+    for name in builtin_names():
+        from bargaining.scenario_file import load
+
+        if not load(name).observed:
+            continue
+        out = json.loads(run("history", name, "--json").stdout)
+        assert out["agree"] == out["total"] > 0, name
+        for entry in out["history"]:
+            assert set(entry) >= {"what", "predicted", "agrees", "date", "source"}
+
+
+def test_history_with_region_and_without_a_record() -> None:
+    done = run("history", "eu_russia_offer", "--region", "50")
+    assert done.returncode == 0 and "Consistent region" in done.stdout
+    bad = run("history", "conditionality")
+    assert bad.returncode == 2 and "observed" in bad.stderr
+
+
+def test_threshold_at_a_tree_node() -> None:
+    args = [
+        "threshold",
+        "eu_russia_offer",
+        "--actor",
+        "RU",
+        "--prefer",
+        "accept",
+        "--over",
+        "reject",
+        "--solve-for",
+        "v",
+    ]
+    out = json.loads(run(*args, "--at", "ru", "--json").stdout)
+    assert out["formula"] == "(C_TCN*delta**T + c_N + d_R)/a" and out["value"] == pytest.approx(0.49366)
+    missing = run(*args)
+    assert missing.returncode == 2 and "--at" in missing.stderr
+    wrong = run(*args, "--at", "eu")
+    assert wrong.returncode == 2 and "the actor who moves at eu" in wrong.stderr
+
+
+def test_new_tree_template_loads_and_solves(tmp_path: Path) -> None:
+    target = tmp_path / "offer.toml"
+    assert run("new", str(target), "--game", "tree").returncode == 0
+    out = json.loads(run("solve", str(target), "--json").stdout)
+    assert out["subgame_perfect"]["offers"]["v"] == pytest.approx(0.2)  # exactly the responder's outside option

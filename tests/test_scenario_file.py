@@ -64,7 +64,7 @@ def test_valid_file_loads_into_the_typed_model() -> None:
     scenario = loads(VALID, name="t.toml")
     assert scenario.game.actors == ("EU", "CA")
     assert scenario.values() == {"r": 2.0, "c": 1.3}
-    assert scenario.game.payoff_array(scenario.values())[1, 0, 0] == pytest.approx(0.7)
+    assert scenario.normal_form.payoff_array(scenario.values())[1, 0, 0] == pytest.approx(0.7)
 
 
 def broken(old: str, new: str) -> str:
@@ -78,7 +78,11 @@ CASES = [
         "format: expected the string \"bargaining/1\", found 'bargaining/2'",
     ),
     (broken('format = "bargaining/1"\n', ""), "format: expected"),
-    (broken('game = "normal"', 'game = "tree"'), 'game: expected "normal"'),
+    (broken('game = "normal"', 'game = "tree"'), "payoffs: expected one of the keys actors"),
+    (
+        broken('game = "normal"', 'game = "bargain"'),
+        'game: expected "normal" or "tree" (package-deal bargaining problems come',
+    ),
     (broken('game = "normal"', 'game = "chess"'), "game: expected"),
     (broken('title = "Test"', "title = 3"), "title: expected a string, found an integer"),
     (broken('id = "CA"', 'id = "EU"'), "actors[1].id: expected a unique actor id"),
@@ -192,8 +196,8 @@ def test_formula_style_file() -> None:
         VALID.split("[[payoffs]]")[0]
         + '[payoff_formulas]\nEU = "CA.comply * (3 - r * EU.reward)"\nCA = "CA.comply * (r * EU.reward - c)"\n'
     )
-    by_formula = loads(text, name="f.toml").game.payoff_array({"r": 2.0, "c": 1.3})
-    by_table = loads(VALID, name="t.toml").game.payoff_array({"r": 2.0, "c": 1.3})
+    by_formula = loads(text, name="f.toml").normal_form.payoff_array({"r": 2.0, "c": 1.3})
+    by_table = loads(VALID, name="t.toml").normal_form.payoff_array({"r": 2.0, "c": 1.3})
     assert np.allclose(by_formula, by_table)
 
 

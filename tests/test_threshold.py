@@ -36,8 +36,10 @@ def point(data: st.DataObject) -> dict[str, float]:
 
 
 def reply(values: dict[str, float]) -> set[str]:
-    arr = COND.game.payoff_array(COND.values(values))
-    return {COND.game.strategies[1][k] for k in best_responses(arr, 1, [np.array([1.0, 0.0]), np.zeros(2)], tol=0.0)}
+    arr = COND.normal_form.payoff_array(COND.values(values))
+    return {
+        COND.normal_form.strategies[1][k] for k in best_responses(arr, 1, [np.array([1.0, 0.0]), np.zeros(2)], tol=0.0)
+    }
 
 
 def test_conditionality_threshold_is_the_eim_formula() -> None:
@@ -65,7 +67,7 @@ def test_formula_equals_a_bisection_root_of_the_payoff_difference(data: st.DataO
     vals = COND.values(values)
 
     def diff(r: float) -> float:
-        arr = COND.game.payoff_array({**vals, "r": r})
+        arr = COND.normal_form.payoff_array({**vals, "r": r})
         return float(arr[1, 0, 0] - arr[1, 0, 1])
 
     hi = 1.0

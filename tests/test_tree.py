@@ -34,10 +34,18 @@ def test_offer_game_gives_the_least_acceptable_offer_of_section_3() -> None:
     assert spe.offers["v"] == pytest.approx(float(v_star), abs=1e-12)
     assert spe.path == ("offer", "accept") and spe.outcome == "deal"
     assert spe.payoff["RU"] == pytest.approx(float(v["d_R"]))  # Russia gets exactly its outside option
-    sigma = v["b_N"] + v["delta"] ** v["T"] * v["B_TCN"] - v["d_EU"] - v["k"] / v["a"] * (v["c_N"] + v["delta"] ** v["T"] * v["C_TCN"] + v["d_R"])
+    sigma = (
+        v["b_N"]
+        + v["delta"] ** v["T"] * v["B_TCN"]
+        - v["d_EU"]
+        - v["k"] / v["a"] * (v["c_N"] + v["delta"] ** v["T"] * v["C_TCN"] + v["d_R"])
+    )
     assert spe.payoff["EU"] == pytest.approx(float(sigma + v["d_EU"]))  # the EU takes the whole surplus
     s = {p.name: p.symbol for p in OFFER.parameters}
-    assert sympy.simplify(spe.offer_formulas["v"] - (s["c_N"] + s["delta"] ** s["T"] * s["C_TCN"] + s["d_R"]) / s["a"]) == 0
+    assert (
+        sympy.simplify(spe.offer_formulas["v"] - (s["c_N"] + s["delta"] ** s["T"] * s["C_TCN"] + s["d_R"]) / s["a"])
+        == 0
+    )
 
 
 def test_the_transitory_period_is_needed_from_the_minimal_t_on() -> None:
@@ -117,7 +125,9 @@ def test_subgame_perfect_plan_is_a_nash_equilibrium_of_the_reduced_normal_form()
             mine = {n: m for n, m in spe.plan.items() if n in scenario.game.decision_nodes(a)}  # type: ignore[union-attr]
             match = [k for k, p in enumerate(plans[a]) if p == mine]
             if not match:  # reduced away: an equivalent plan stands for it
-                match = [next(k for k, p in enumerate(plans[a]) if all(p.get(n) == m for n, m in mine.items() if n in p))]
+                match = [
+                    next(k for k, p in enumerate(plans[a]) if all(p.get(n) == m for n, m in mine.items() if n in p))
+                ]
             profile.append(np.eye(len(plans[a]))[match[0]])
         from bargaining.solvers.best_response import is_equilibrium
 
@@ -132,12 +142,24 @@ def test_subgame_perfect_plan_is_a_nash_equilibrium_of_the_reduced_normal_form()
     [
         ({"a": {"actor": "A", "moves": {"x": "o", "y": "b"}}}, {"o": {"A": "1"}}, "the id of a node or an outcome"),
         ({"a": {"actor": "A", "moves": {"x": "b"}}, "b": {"actor": "A", "moves": {"y": "a"}}}, {}, "cycle"),
-        ({"a": {"actor": "A", "moves": {"x": "o"}}, "z": {"actor": "A", "moves": {"x": "o"}}}, {"o": {"A": "1"}}, "unreachable"),
+        (
+            {"a": {"actor": "A", "moves": {"x": "o"}}, "z": {"actor": "A", "moves": {"x": "o"}}},
+            {"o": {"A": "1"}},
+            "unreachable",
+        ),
         ({"a": {"actor": "A", "moves": {"x": "o"}}}, {"o": {}}, "a payoff for every actor"),
         ({"a": {"actor": "B", "moves": {"x": "o"}}}, {"o": {"A": "1"}}, "an actor among A"),
-        ({"a": {"moves": {"x": "o", "y": "o"}, "probabilities": {"x": "0.5", "y": "0.6"}}}, {"o": {"A": "1"}}, "sum to 1"),
+        (
+            {"a": {"moves": {"x": "o", "y": "o"}, "probabilities": {"x": "0.5", "y": "0.6"}}},
+            {"o": {"A": "1"}},
+            "sum to 1",
+        ),
         ({"a": {"moves": {"x": "o", "y": "o"}, "probabilities": {"x": "q", "y": "q"}}}, {"o": {"A": "1"}}, "sum to 1"),
-        ({"a": {"actor": "A", "offer": "zz", "within": ["0", "1"], "next": "o"}}, {"o": {"A": "1"}}, "declared parameter"),
+        (
+            {"a": {"actor": "A", "offer": "zz", "within": ["0", "1"], "next": "o"}},
+            {"o": {"A": "1"}},
+            "declared parameter",
+        ),
         ({"a": {"actor": "A", "offer": "q", "within": ["0"], "next": "o"}}, {"o": {"A": "1"}}, "two bounds"),
         ({"a": {"actor": "A", "moves": {"x": "o"}, "extra": 1}}, {"o": {"A": "1"}}, "keys actor, moves"),
     ],
@@ -149,8 +171,12 @@ def test_malformed_trees_are_refused(nodes: dict[str, Any], outcomes: dict[str, 
 
 def test_chance_probabilities_that_sum_to_one_symbolically_load() -> None:
     t = TreeGame.build(
-        ["A"], "a", {"a": {"moves": {"x": "o", "y": "p"}, "probabilities": {"x": "q", "y": "1 - q"}}},
-        {"o": {"A": "2"}, "p": {"A": "0"}}, parameters=["q"], box={"q": (0.0, 1.0)},
+        ["A"],
+        "a",
+        {"a": {"moves": {"x": "o", "y": "p"}, "probabilities": {"x": "q", "y": "1 - q"}}},
+        {"o": {"A": "2"}, "p": {"A": "0"}},
+        parameters=["q"],
+        box={"q": (0.0, 1.0)},
     )
     spe = subgame_perfect(t, {"q": 0.25})
     assert spe.payoff["A"] == pytest.approx(0.5) and spe.path == () and spe.outcome is None
@@ -178,7 +204,10 @@ def random_trees(draw: st.DrawFn) -> TreeGame:
         kids = [f"{nid}_{j}" for j in range(k)]
         if draw(st.booleans()) and k > 1 and draw(st.integers(0, 4)) == 0:
             weights = [draw(st.integers(1, 4)) for _ in kids]
-            nodes[nid] = {"moves": {f"m{j}": c for j, c in enumerate(kids)}, "probabilities": {f"m{j}": f"{w}/{sum(weights)}" for j, w in enumerate(weights)}}
+            nodes[nid] = {
+                "moves": {f"m{j}": c for j, c in enumerate(kids)},
+                "probabilities": {f"m{j}": f"{w}/{sum(weights)}" for j, w in enumerate(weights)},
+            }
         else:
             nodes[nid] = {"actor": draw(st.sampled_from(actors)), "moves": {f"m{j}": c for j, c in enumerate(kids)}}
         frontier.extend(kids)
@@ -200,7 +229,7 @@ def test_every_node_of_the_plan_is_optimal(tree: TreeGame) -> None:
         i = tree.actors.index(node.actor)
         targets = dict(node.moves)
         chosen = float(continuation(tree, targets[spe.plan[nid]], spe.plan)[i])
-        for m, t in node.moves:
+        for _, t in node.moves:
             assert float(continuation(tree, t, spe.plan)[i]) <= chosen + 1e-12
         # among equals the first listed move is taken
         firsts = [m for m, t in node.moves if abs(float(continuation(tree, t, spe.plan)[i]) - chosen) <= 1e-12]
@@ -212,7 +241,11 @@ def test_every_node_of_the_plan_is_optimal(tree: TreeGame) -> None:
 def test_array_solver_agrees_with_the_tree_solver(tree: TreeGame) -> None:
     ids = list(tree.order) + list(tree.outcomes)
     index = {n: k for k, n in enumerate(ids)}
-    actor, start, count, children, prob = [], [], [], [], []
+    actor: list[int] = []
+    start: list[int] = []
+    count: list[int] = []
+    children: list[int] = []
+    prob: list[float] = []
     payoff = np.zeros((len(ids), len(tree.actors)))
     for n in ids:
         start.append(len(children))
@@ -228,8 +261,12 @@ def test_array_solver_agrees_with_the_tree_solver(tree: TreeGame) -> None:
             children.append(index[t])
             prob.append(float(node.probabilities[k]) if isinstance(node, ChanceNode) else 0.0)
     res = backward_induction(
-        actor=np.array(actor), start=np.array(start), count=np.array(count), children=np.array(children, dtype=np.intp),
-        probability=np.array(prob), payoff=payoff,
+        actor=np.array(actor),
+        start=np.array(start),
+        count=np.array(count),
+        children=np.array(children, dtype=np.intp),
+        probability=np.array(prob),
+        payoff=payoff,
     )
     spe = subgame_perfect(tree, {}, exact=False)
     assert np.allclose(res.value[0], [spe.payoff[a] for a in tree.actors])
