@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-__all__ = ["exact_mixture", "matches"]
+__all__ = ["exact_mixture", "indifference", "matches"]
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
@@ -41,10 +41,14 @@ def matches(expr: sympy.Expr, value: float, values: Mapping[str, float], tol: fl
     return abs(got.imag) <= tol and abs(got.real - value) <= tol * max(1.0, abs(value))
 
 
-def _solve(
+def indifference(
     M: npt.NDArray[np.object_], support: Sequence[int], tight: Sequence[int]
 ) -> tuple[tuple[sympy.Expr, ...], sympy.Expr] | None:
-    """Solve ``sum_s p_s M[s, t] = w`` for t in ``tight`` and ``sum p = 1``; None unless unique."""
+    """Solve ``sum_s p_s M[s, t] = w`` for t in ``tight`` and ``sum p = 1``; None unless unique.
+
+    The mixture over ``support`` (rows of M) that makes the opponent indifferent among ``tight``
+    (columns), and the opponent's payoff ``w`` there.
+    """
     p = sympy.symbols(f"p0:{len(support)}")
     w = sympy.Symbol("w")
     eqs = [sympy.Add(*p) - 1] + [sympy.Add(*(p[k] * M[s, t] for k, s in enumerate(support))) - w for t in tight]
@@ -77,7 +81,7 @@ def exact_mixture(
     if len(tight) > need:
         candidates += [c for c in combinations(tight, need)]
     for cols in candidates:
-        solved = _solve(M, support, cols)
+        solved = indifference(M, support, cols)
         if solved is None:
             continue
         probs_s, w = solved

@@ -476,7 +476,9 @@ def subgame_perfect(
         path=path,
         outcome=outcome,
         payoff={a: float(value[tree.root][k]) for k, a in enumerate(tree.actors)},
-        exact_payoff=None if exact_pay is None else dict(zip(tree.actors, exact_pay, strict=True)),
+        exact_payoff=None
+        if exact_pay is None
+        else {a: sympy.simplify(e) for a, e in zip(tree.actors, exact_pay, strict=True)},
         ties=tuple(sorted(ties)),
         conditions=_region(tree, plan, solver.formulas, offer_path) if exact else (),
         notes=tuple(notes),

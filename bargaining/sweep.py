@@ -41,6 +41,7 @@ import numpy.typing as npt
 import sympy
 
 from bargaining.errors import ScenarioError
+from bargaining.exact import indifference
 from bargaining.games.normal import NormalFormGame, _numpy_modules
 from bargaining.model import Scenario
 from bargaining.results import clean_number
@@ -72,25 +73,6 @@ class Candidate:
     vertices: tuple[int, ...] = ()
 
 
-def _indifference(
-    M: npt.NDArray[np.object_], rows: Sequence[int], cols: Sequence[int]
-) -> tuple[sympy.Expr, ...] | None:
-    """The mixture on ``cols`` that makes every row in ``rows`` indifferent under ``M``, or None."""
-    k = len(cols)
-    if k == 1:
-        return (sympy.Integer(1),)
-    q = sympy.symbols(f"q0:{k}")
-    w = sympy.Symbol("w")
-    eqs = [sympy.Add(*q) - 1] + [sympy.Add(*(q[c] * M[r, cols[c]] for c in range(k))) - w for r in rows]
-    sols = sympy.linsolve(eqs, [*q, w])
-    if not isinstance(sols, sympy.FiniteSet) or len(sols) != 1:
-        return None
-    (sol,) = tuple(sols)
-    if any(e.free_symbols & {*q, w} for e in sol):
-        return None
-    return tuple(sympy.cancel(e) for e in sol[:k])
-
-
 def _vertices(M: npt.NDArray[np.object_]) -> tuple[Vertex, ...]:
     """Vertices of the polytope of the actor whose strategies are M's columns, M the opponent's payoffs
     with the opponent's strategies as rows: support S (columns), tight T (rows), |S| = |T|."""
@@ -99,9 +81,13 @@ def _vertices(M: npt.NDArray[np.object_]) -> tuple[Vertex, ...]:
     for k in range(1, min(rows, cols) + 1):
         for support in itertools.combinations(range(cols), k):
             for tight in itertools.combinations(range(rows), k):
-                mix = (sympy.Integer(1),) if k == 1 else _indifference(M, tight, support)
-                if mix is not None:
-                    out.append(Vertex(support, tight, mix))
+                if k == 1:
+                    out.append(Vertex(support, tight, (sympy.Integer(1),)))
+                    continue
+                # the mixture on ``support`` (columns of M) that makes the rows ``tight`` indifferent
+                solved = indifference(M.T, support, tight)
+                if solved is not None:
+                    out.append(Vertex(support, tight, solved[0]))
     return tuple(out)
 
 

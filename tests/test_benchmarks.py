@@ -11,6 +11,28 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "equilibria.py"
+needs_quantecon = pytest.mark.skipif(importlib.util.find_spec("quantecon") is None, reason="needs QuantEcon")
+
+
+def run_quick(script: Path) -> str:
+    """Run a benchmark script in its quick mode; its output, after checking it exited 0."""
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=script.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def assert_goal_lines(out: str, goals: list[str]) -> None:
+    for goal in goals:
+        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
+        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+
 
 GOALS = [
     "pure 14 actors under 20 ms",
@@ -22,23 +44,12 @@ GOALS = [
 ]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("quantecon") is None, reason="needs the 'bench' extra (QuantEcon)")
+@needs_quantecon
 def test_equilibria_benchmark_quick_mode_runs() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
-        cwd=SCRIPT.parents[1],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = proc.stdout
+    out = run_quick(SCRIPT)
     for case in ("pure 6 actors", "pure 16 actors", "bimatrix 2x2", "bimatrix 10x10"):
         assert re.search(rf"^{re.escape(case)}\b", out, re.MULTILINE), f"no table row for {case!r}:\n{out}"
-    for goal in GOALS:
-        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
-        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+    assert_goal_lines(out, GOALS)
 
 
 SWEEP_SCRIPT = SCRIPT.with_name("sweep.py")
@@ -52,18 +63,9 @@ SWEEP_GOALS = [
 ]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("quantecon") is None, reason="needs the 'bench' extra (QuantEcon)")
+@needs_quantecon
 def test_sweep_benchmark_quick_mode_runs() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SWEEP_SCRIPT), "--quick"],
-        cwd=SWEEP_SCRIPT.parents[1],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = proc.stdout
+    out = run_quick(SWEEP_SCRIPT)
     for game in ("2x2", "3x3"):
         for method in ("sweep", "loop: nashpy vertex_enumeration", "loop: QuantEcon vertex_enumeration"):
             case = f"{game} {method}"
@@ -74,9 +76,7 @@ def test_sweep_benchmark_quick_mode_runs() -> None:
     assert "sweep = numpy closed form at every point of both grids" in out
     assert len(re.findall(r"^sweep = per-point vertex_enumeration at \d+ random points", out, re.MULTILINE)) == 2, out
     assert re.search(r"^threshold first call .+, median of the next \d+ calls .+$", out, re.MULTILINE), out
-    for goal in SWEEP_GOALS:
-        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
-        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+    assert_goal_lines(out, SWEEP_GOALS)
 
 
 TREES_SCRIPT = SCRIPT.with_name("trees.py")
@@ -88,22 +88,11 @@ TREES_GOALS = [
 
 
 def test_trees_benchmark_quick_mode_runs() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(TREES_SCRIPT), "--quick"],
-        cwd=TREES_SCRIPT.parents[1],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = proc.stdout
+    out = run_quick(TREES_SCRIPT)
     for case in ("random 10^4 nodes", "random 10^5 nodes", "path 10^3 deep", "path 10^4 deep"):
         assert re.search(rf"^{re.escape(case)}\s+\d+\s", out, re.MULTILINE), f"no table row for {case!r}:\n{out}"
         assert re.search(rf"^  {re.escape(case)}: done \(.*all agree\)$", out, re.MULTILINE), out
     for depth in ("10^3", "10^4"):
         line = rf"^path {re.escape(depth)} deep: ours in the main thread at the default recursion limit \(\d+\): ran;"
         assert re.search(line, out, re.MULTILINE), f"no recursion line for depth {depth}:\n{out}"
-    for goal in TREES_GOALS:
-        pattern = rf"^goal {re.escape(goal)}: (met|not met) \(.+\)$"
-        assert re.search(pattern, out, re.MULTILINE), f"no result line for {goal!r}:\n{out}"
+    assert_goal_lines(out, TREES_GOALS)
