@@ -110,18 +110,24 @@ def _path_nodes(tree: TreeGame, plan: Mapping[str, str]) -> list[str]:
     return out
 
 
-def _verdict(scenario: Scenario, obs: Observed, values: Mapping[str, float]) -> Verdict:
-    vals = scenario.values({**values, **obs.settings})
-    game = scenario.game
-    if isinstance(game, TreeGame):
+def _solve(scenario: Scenario, vals: Mapping[str, float]) -> Any:
+    """Subgame-perfect play (trees) or every equilibrium (normal form) at ``vals``."""
+    if isinstance(scenario.game, TreeGame):
         from bargaining.subgame import subgame_perfect
 
-        spe = subgame_perfect(scenario, vals, exact=False)
+        return subgame_perfect(scenario, vals, exact=False)
+    return equilibria(scenario, vals, exact=False)
+
+
+def _judge(scenario: Scenario, obs: Observed, solved: Any) -> Verdict:
+    game = scenario.game
+    if isinstance(game, TreeGame):
+        spe = solved
         moves = _tree_moves(game, spe.plan, _path_nodes(game, spe.plan))
         predicted = {a: ", ".join(moves.get(a, [])) or "(no move on the path)" for a in obs.what}
         agrees = all(m in moves.get(a, []) for a, m in obs.what.items())
         return Verdict(obs, predicted, agrees, "subgame-perfect path: " + " → ".join(spe.path))
-    result = equilibria(scenario, vals, exact=False)
+    result: EquilibriumSet = solved
     hits = matching_equilibria(result, obs)
     shown = result[hits[0]] if hits else (result[0] if len(result) else None)
     predicted = {}
@@ -141,10 +147,21 @@ def _verdict(scenario: Scenario, obs: Observed, values: Mapping[str, float]) -> 
     return Verdict(obs, predicted, bool(hits), detail)
 
 
+def _verdicts(scenario: Scenario, values: Mapping[str, float]) -> list[Verdict]:
+    """Verdicts for every entry, solving the game once per distinct set of parameter values."""
+    solved: dict[tuple[tuple[str, float], ...], Any] = {}
+    out = []
+    for obs in scenario.observed:
+        key = tuple(sorted(obs.settings.items()))
+        if key not in solved:
+            solved[key] = _solve(scenario, scenario.values({**values, **obs.settings}))
+        out.append(_judge(scenario, obs, solved[key]))
+    return out
+
+
 def history(scenario: Scenario, values: Mapping[str, float] | None = None) -> History:
     """Each ``[[observed]]`` entry beside the model's prediction at ``values`` (and the entry's ``set``)."""
-    vals = dict(values or {})
-    return History(scenario.name, tuple(_verdict(scenario, obs, vals) for obs in scenario.observed))
+    return History(scenario.name, tuple(_verdicts(scenario, dict(values or {}))))
 
 
 @dataclass(frozen=True)
@@ -161,6 +178,7 @@ class ConsistentRegion:
     points: Mapping[str, np.ndarray]
     agrees: np.ndarray
     conditions: tuple[sympy.Basic, ...] = ()
+    gridded: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -214,7 +232,7 @@ def consistent_region(
     for k in range(count):
         vals = {n: float(points[n][k]) for n in names}
         try:
-            agrees[k] = all(_verdict(scenario, obs, vals).agrees for obs in scenario.observed)
+            agrees[k] = all(v.agrees for v in _verdicts(scenario, vals))
         except Exception:
             agrees[k] = False
     conditions: tuple[sympy.Basic, ...] = ()
@@ -222,4 +240,4 @@ def consistent_region(
         from bargaining.subgame import subgame_perfect
 
         conditions = subgame_perfect(scenario).conditions
-    return ConsistentRegion(names, points, agrees, conditions)
+    return ConsistentRegion(names, points, agrees, conditions, gridded=bool(vary))

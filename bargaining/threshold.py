@@ -442,7 +442,7 @@ def threshold_at(
     their formulas). For the responder of an offer game this is the least acceptable offer.
     """
     from bargaining.games.tree import DecisionNode, TreeGame
-    from bargaining.subgame import continuation, subgame_perfect
+    from bargaining.subgame import continuation
 
     tree = scenario.game
     if not isinstance(tree, TreeGame):
@@ -463,13 +463,11 @@ def threshold_at(
         if move not in targets:
             raise ScenarioError(f"a move at {node} ({', '.join(targets)})", found=repr(move), field=name)
     vals = scenario.values(values)
-    spe = subgame_perfect(scenario, vals, exact=False)
     from bargaining.subgame import _Solver
 
     solver = _Solver(tree, vals)
-    solver.solve(tree.root, vals)
+    _, plan, _, _ = solver.solve(tree.root, vals)
     i = tree.actors.index(d.actor)
-    plan = dict(spe.plan)
     difference = sympy.simplify(
         continuation(tree, targets[prefer], plan, solver.formulas)[i]
         - continuation(tree, targets[over], plan, solver.formulas)[i]

@@ -246,8 +246,9 @@ def history_text(result: History, region: ConsistentRegion | None = None) -> str
     lines = history_lines(result)
     if region is not None:
         lines.append(
-            f"Consistent region: {100 * region.share:.1f}% of {region.agrees.size} points sampled"
-            " in the parameters' box reproduce every entry."
+            f"Consistent region: {100 * region.share:.1f}% of {region.agrees.size} points"
+            + (" of the grid over " + ", ".join(region.varied) if region.gridded else " sampled in the parameters' box")
+            + " reproduce every entry."
         )
         if region.conditions:
             lines.append("  symbolically, where the observed plan is subgame perfect:")
