@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 
 import sympy
@@ -237,7 +238,9 @@ def parse_expression(
     if not text.strip():
         raise ExpressionError("an expression", found="an empty string")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # the parser's warnings on odd text are not for the user
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError("an arithmetic expression", found=f"a syntax error ({exc.msg})") from None
     except (ValueError, RecursionError, MemoryError):
