@@ -18,12 +18,14 @@ from typing import NoReturn, TextIO
 
 from bargaining.builtins import DEFAULT_SCENARIO, builtin_names
 from bargaining.cascade import cascade
-from bargaining.display.text import history_text, report, sweep_text, threshold_text, tree_report
+from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.equilibria import equilibria
 from bargaining.errors import ScenarioError
+from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
 from bargaining.history import consistent_region, history, matching_equilibria
 from bargaining.model import Scenario
+from bargaining.package import bargain
 from bargaining.scenario_file import load, resolve
 from bargaining.subgame import subgame_perfect
 from bargaining.sweep import parse_grid, sweep
@@ -91,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
+    ba = sub.add_parser(
+        "bargain", help="Pareto frontier, Nash, Kalai-Smorodinsky, Rubinstein and linkage of a package deal"
+    )
+    ba.add_argument("scenario", metavar="SCENARIO")
+    ba.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
+    ba.add_argument(
+        "--proposer", metavar="ACTOR", help="who proposes first in Rubinstein's game (default: the first actor)"
+    )
+    ba.add_argument("--json", action="store_true")
     hi = sub.add_parser("history", help="the model's prediction beside each observed entry")
     hi.add_argument("scenario", metavar="SCENARIO")
     hi.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
@@ -212,8 +223,20 @@ def _sweep(args: argparse.Namespace) -> str:
     return "\n".join([sweep_text(result), *lines])
 
 
+def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: str | None = None) -> str:
+    values = _values(scenario, sets)
+    result = bargain(scenario, values, proposer=proposer)
+    if as_json:
+        out = result.to_dict()
+        out["scenario"] = scenario.name
+        return json.dumps(out, indent=2, ensure_ascii=False)
+    return bargain_text(scenario, result, history(scenario, values) if scenario.observed else None)
+
+
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     scenario = load(scenario_name)
+    if isinstance(scenario.game, BargainingProblem):
+        return _bargain(scenario, sets, as_json)
     values = _values(scenario, sets)
     if isinstance(scenario.game, TreeGame):
         spe = subgame_perfect(scenario, values)
@@ -272,9 +295,7 @@ def _check(scenarios: Sequence[str]) -> str:
 
 def _new(file: str, game: str, force: bool) -> str:
     if game not in TEMPLATES:
-        raise ScenarioError(
-            '"normal" or "tree" (bargain games come in a later release)', found=repr(game), field="--game"
-        )
+        raise ScenarioError('"normal", "tree" or "bargain"', found=repr(game), field="--game")
     path = Path(file)
     if path.exists() and not force:
         raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=file)
@@ -306,6 +327,8 @@ def run(argv: Sequence[str]) -> str:
         return _threshold(args)
     if args.command == "sweep":
         return _sweep(args)
+    if args.command == "bargain":
+        return _bargain(load(args.scenario), args.set, args.json, args.proposer)
     if args.command == "history":
         return _history(args)
     if args.command == "new":

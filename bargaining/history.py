@@ -26,6 +26,7 @@ import numpy as np
 import sympy
 
 from bargaining.equilibria import equilibria
+from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
 from bargaining.model import Observed, Scenario
 from bargaining.results import EquilibriumSet, clean_number
@@ -116,11 +117,23 @@ def _solve(scenario: Scenario, vals: Mapping[str, float]) -> Any:
         from bargaining.subgame import subgame_perfect
 
         return subgame_perfect(scenario, vals, exact=False)
+    if isinstance(scenario.game, BargainingProblem):
+        from bargaining.package import bargain
+
+        return bargain(scenario, vals)
     return equilibria(scenario, vals, exact=False)
 
 
 def _judge(scenario: Scenario, obs: Observed, solved: Any) -> Verdict:
     game = scenario.game
+    if isinstance(game, BargainingProblem):
+        nash = solved.solutions["nash"]
+        support = [k for k, w in nash.lottery if w > 1e-9]
+        main = max(nash.lottery, key=lambda kw: kw[1])[0] if nash.lottery else None
+        predicted = game.package(main) if main is not None else {}
+        agrees = game.index(obs.what) in support
+        lottery = "; ".join(f"{w:.3g} × ({game.label(k)})" for k, w in nash.lottery)
+        return Verdict(obs, {k: predicted.get(k, "") for k in obs.what}, agrees, f"Nash solution: {lottery}")
     if isinstance(game, TreeGame):
         spe = solved
         moves = _tree_moves(game, spe.plan, _path_nodes(game, spe.plan))

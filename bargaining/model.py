@@ -29,6 +29,7 @@ from bargaining.errors import ScenarioError
 from bargaining.expressions import parameter_symbol
 
 if TYPE_CHECKING:
+    from bargaining.games.bargain import BargainingProblem
     from bargaining.games.normal import NormalFormGame
     from bargaining.games.tree import TreeGame
 
@@ -152,7 +153,7 @@ class Scenario:
     """
 
     title: str
-    game: NormalFormGame | TreeGame
+    game: NormalFormGame | TreeGame | BargainingProblem
     parameters: tuple[Parameter, ...] = ()
     actors: tuple[Actor, ...] = ()
     summary: str = ""

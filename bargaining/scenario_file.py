@@ -25,6 +25,8 @@ from typing import Any
 
 from bargaining.builtins import builtin_names, builtin_path
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
+from bargaining.expressions import as_expression
+from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
 from bargaining.model import FORMAT, Actor, Fact, Observed, Parameter, Scenario, check_identifier
@@ -35,8 +37,9 @@ COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "fa
 TOP_KEYS = {
     "normal": COMMON_KEYS | {"payoffs", "payoff_formulas"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
+    "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
 }
-LATER = {"bargain": "package-deal bargaining problems"}
+LATER: dict[str, str] = {}
 
 
 def _type_name(value: object) -> str:
@@ -207,6 +210,27 @@ def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], 
         raise err.located(file=r.file) from None
 
 
+def _bargain(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: list[str]) -> BargainingProblem:
+    issues = [r.table(item, f"issues[{k}]") for k, item in enumerate(r.array(doc.get("issues"), "issues"))]
+    interactions = [
+        r.table(item, f"interactions[{k}]")
+        for k, item in enumerate(r.array(doc.get("interactions", []), "interactions"))
+    ]
+    tables = {key: r.table(doc[key], key) for key in ("disagreement", "discount", "power") if key in doc}
+    try:
+        return BargainingProblem.build(
+            actors,
+            issues,
+            interactions=interactions,
+            disagreement=tables.get("disagreement"),
+            discount=tables.get("discount"),
+            power=tables.get("power"),
+            parameters=parameters,
+        )
+    except ScenarioError as err:
+        raise err.located(file=r.file) from None
+
+
 def _tree(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: tuple[Parameter, ...]) -> TreeGame:
     root = r.string(doc.get("root"), "root")
     nodes = r.table(doc.get("nodes"), "nodes")
@@ -299,8 +323,25 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
     parameters = _parameters(r, doc.get("parameters"))
     actors, strategies = _actors(r, doc.get("actors"), game)
     names = [p.name for p in parameters]
-    built: NormalFormGame | TreeGame
-    if game == "tree":
+    built: NormalFormGame | TreeGame | BargainingProblem
+    extra: dict[str, Any] = {}
+    if game == "bargain":
+        problem = _bargain(r, doc, [a.id for a in actors], names)
+        strategies = {i.id: list(i.options) for i in problem.issues}
+        built = problem
+        if "outside" in doc:
+            outside = r.table(doc["outside"], "outside")
+            for a in outside:
+                if a not in problem.actors:
+                    raise r.error(f"outside.{a}", f"an actor among {', '.join(problem.actors)}", repr(a))
+            try:
+                extra["outside"] = {
+                    a: as_expression(v, parameters=names) if not isinstance(v, bool) else None
+                    for a, v in outside.items()
+                }
+            except ScenarioError as err:
+                raise err.located(file=r.file, field="outside") from None
+    elif game == "tree":
         tree = _tree(r, doc, [a.id for a in actors], parameters)
         strategies = {a.id: sorted({m for n in tree.decision_nodes(a.id) for m, _ in tree.moves_at(n)}) for a in actors}
         built = tree
@@ -315,8 +356,9 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
             summary=summary,
             facts=_facts(r, doc.get("facts")),
             observed=_observed(r, doc.get("observed"), strategies, names),
-            kind="tree" if game == "tree" else "normal",
+            kind=game,  # type: ignore[arg-type]
             path=name,
+            extra=extra,
         )
     except ScenarioError as err:
         raise err.located(file=name) from None

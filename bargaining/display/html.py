@@ -10,6 +10,7 @@ from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
 from bargaining.model import Scenario
+from bargaining.package import BargainResult
 from bargaining.results import EquilibriumSet
 from bargaining.subgame import SubgamePerfect
 from bargaining.threshold import Threshold
@@ -70,7 +71,13 @@ def scenario_html(scenario: Scenario) -> str:
     return (
         f"<h4>{escape(scenario.title)}</h4><p>{escape(scenario.summary)}</p><p>Actors: {actors}</p>"
         + _table(["parameter", "value", "range", "meaning", "source"], params)
-        + (game_html(scenario.game) if isinstance(scenario.game, NormalFormGame) else tree_html(scenario.game))
+        + (
+            game_html(scenario.game)
+            if isinstance(scenario.game, NormalFormGame)
+            else tree_html(scenario.game)
+            if isinstance(scenario.game, TreeGame)
+            else ""
+        )
     )
 
 
@@ -145,4 +152,29 @@ def subgame_html(spe: SubgamePerfect) -> str:
     return (
         f"<p>Subgame-perfect path: <b>{path}</b>{' → ' + escape(spe.outcome) if spe.outcome else ''}; "
         f"payoffs {pays}{'; offers ' + offers if offers else ''}</p><pre>{escape(tree_text(spe.tree, spe))}</pre>"
+    )
+
+
+def bargain_html(result: BargainResult) -> str:
+    """The frontier and the solutions as tables."""
+    p = result.problem
+    a, b = p.actors
+    frontier = [
+        [number(result.points[k][0]), number(result.points[k][1]), escape(p.label(int(k)))]
+        for k in result.frontier.vertices
+    ]
+    sols = [
+        [
+            escape(name),
+            number(s.point[0]),
+            number(s.point[1]),
+            escape(" + ".join(f"{number(w)} × ({p.label(k)})" for k, w in s.lottery)),
+        ]
+        for name, s in result.solutions.items()
+    ]
+    return (
+        "<p>Pareto frontier of lotteries over packages:</p>"
+        + _table([escape(a), escape(b), "package"], frontier)
+        + "<p>Solutions:</p>"
+        + _table(["solution", escape(a), escape(b), "lottery"], sols)
     )

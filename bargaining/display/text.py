@@ -12,6 +12,7 @@ from bargaining.cascade import Cascade
 from bargaining.games.normal import NormalFormGame
 from bargaining.history import ConsistentRegion, History
 from bargaining.model import Scenario
+from bargaining.package import BargainResult
 from bargaining.results import Equilibrium, EquilibriumSet, clean_number
 from bargaining.subgame import SubgamePerfect
 from bargaining.sweep import Sweep
@@ -253,4 +254,57 @@ def history_text(result: History, region: ConsistentRegion | None = None) -> str
         if region.conditions:
             lines.append("  symbolically, where the observed plan is subgame perfect:")
             lines += [f"    {c}" for c in region.conditions]
+    return "\n".join(lines)
+
+
+def bargain_text(scenario: Scenario, result: BargainResult, verdicts: History | None = None) -> str:
+    """The report of ``bargaining bargain``: packages, frontier, solutions, linkage, the record."""
+    p = result.problem
+    a, b = p.actors
+    lines = _heading(scenario, result.values)
+    lines.append(
+        "Issues: " + "; ".join(f"{i.id} ({', '.join(i.options)}; status quo {i.options[0]})" for i in p.issues)
+    )
+    lines.append(
+        f"{len(result.points)} packages; disagreement point: "
+        f"{a} {number(result.disagreement[0])}, {b} {number(result.disagreement[1])}"
+    )
+    lines += ["", f"Pareto frontier of lotteries over packages ({a}, {b}), from {b}'s best to {a}'s best:"]
+    for k in result.frontier.vertices:
+        u = result.points[k]
+        lines.append(f"  ({number(u[0])}, {number(u[1])})  {p.label(int(k))}")
+    if len(result.efficient) > len(result.frontier.vertices):
+        lines.append(f"  ({len(result.efficient)} Pareto-efficient packages in all; the others lie inside the hull)")
+    names = {
+        "nash": "Nash (symmetric)",
+        "nash_weighted": "Nash (with the bargaining powers)",
+        "kalai_smorodinsky": "Kalai–Smorodinsky",
+        "egalitarian": "egalitarian",
+        "utilitarian": "utilitarian",
+        "rubinstein": f"Rubinstein ({result.proposer} proposes first)",
+    }
+    lines += ["", "Solutions:"]
+    for key, s in result.solutions.items():
+        lottery = " + ".join(f"{number(w)} × ({p.label(k)})" for k, w in s.lottery)
+        lines.append(f"  {names.get(key, key)}: {a} {number(s.point[0])}, {b} {number(s.point[1])}  = {lottery or '—'}")
+        ex = result.exact.get(key)
+        if ex is not None and len(s.lottery) > 1:
+            lines += textwrap.wrap(
+                f"exactly: {a} = {ex[0]}, {b} = {ex[1]}", 92, initial_indent="      ", subsequent_indent="        "
+            )
+        if s.note:
+            lines.append(f"      note: {s.note}")
+    link = result.linkage
+    lines += ["", "Linkage:"]
+    for issue, ok in link.separate.items():
+        lines.append(
+            f"  separate talks on {issue}: " + (", ".join(ok) if ok else "no agreement both prefer to disagreement")
+        )
+    lines.append("  linked talks: " + ("; ".join(f"({p.label(k)})" for k in link.linked) or "no agreement"))
+    if link.enables:
+        lines.append("  linkage makes a deal possible that no issue alone allows")
+    for note in result.notes:
+        lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
+    if verdicts is not None and verdicts.verdicts:
+        lines += ["", *history_lines(verdicts)]
     return "\n".join(lines)
