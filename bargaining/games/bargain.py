@@ -8,10 +8,11 @@ is that issue's status quo, so "separate talks on issue k" are the packages that
 alone. The disagreement point, per-round discount factors (alternating offers) and bargaining
 weights (the asymmetric Nash solution) are expressions in the parameters.
 
+>>> none = {"EU": "0", "RU": "0"}
 >>> p = BargainingProblem.build(
 ...     ["EU", "RU"],
-...     [{"id": "visa", "options": {"none": {"EU": "0", "RU": "0"}, "facilitation": {"EU": "-2", "RU": "5"}}},
-...      {"id": "readmission", "options": {"none": {"EU": "0", "RU": "0"}, "with_tcn": {"EU": "3.687", "RU": "-4.4366"}}}])
+...     [{"id": "visa", "options": {"none": none, "facilitation": {"EU": "-2", "RU": "5"}}},
+...      {"id": "readmission", "options": {"none": none, "with_tcn": {"EU": "3.687", "RU": "-4.4366"}}}])
 >>> p.utilities({}).round(4).tolist()
 [[0.0, 0.0], [3.687, -4.4366], [-2.0, 5.0], [1.687, 0.5634]]
 """
