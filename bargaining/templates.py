@@ -144,4 +144,81 @@ description = "the responder's outside option"
 source = "illustrative assumption"
 '''
 
-TEMPLATES = {"normal": NORMAL, "tree": TREE}
+BARGAIN = '''\
+# A package deal in the bargaining/1 format (see the README and FORMAT.md): two actors, issues with
+# options; a package picks one option per issue; lotteries over packages are allowed. The first
+# option of each issue is its status quo. Utilities are expressions in the parameters.
+format = "bargaining/1"
+title = "Two issues, linked"
+summary = """
+Each issue alone hurts one side, so separate talks fail; linked, the package helps both when
+a * b > k * c (Tollison and Willett 1979).
+"""
+game = "bargain"
+
+[[actors]]
+id = "A"
+name = "First actor"
+
+[[actors]]
+id = "B"
+name = "Second actor"
+
+[[issues]]
+id = "visa"
+name = "Visa regime"
+options.none = { A = "0", B = "0" }
+options.facilitation = { A = "-k", B = "a" }
+
+[[issues]]
+id = "readmission"
+name = "Readmission"
+options.none = { A = "0", B = "0" }
+options.agreement = { A = "b", B = "-c" }
+
+# [[interactions]]                     # utility that only a combination brings
+# when = { visa = "facilitation", readmission = "agreement" }
+# A = "0.1"
+
+[disagreement]
+A = "0"
+B = "0"
+
+[discount]                             # per-round discount factors, for alternating offers
+A = "0.9"
+B = "0.9"
+
+[power]                                # bargaining weights for the asymmetric Nash solution
+A = "0.5"
+B = "0.5"
+
+[parameters.a]
+value = 5.0
+min = 0.0
+max = 10.0
+description = "B's value of facilitation"
+source = "illustrative assumption"
+
+[parameters.b]
+value = 3.0
+min = 0.0
+max = 10.0
+description = "A's value of readmission"
+source = "illustrative assumption"
+
+[parameters.c]
+value = 2.0
+min = 0.0
+max = 10.0
+description = "B's cost of readmission"
+source = "illustrative assumption"
+
+[parameters.k]
+value = 2.0
+min = 0.0
+max = 10.0
+description = "A's cost of facilitation"
+source = "illustrative assumption"
+'''
+
+TEMPLATES = {"normal": NORMAL, "tree": TREE, "bargain": BARGAIN}

@@ -104,10 +104,11 @@ def test_new_writes_a_template_that_loads_and_never_overwrites(tmp_path: Path) -
     assert "my own work" not in target.read_text(encoding="utf-8")
 
 
-def test_new_refuses_game_kinds_not_yet_built(tmp_path: Path) -> None:
-    done = run("new", str(tmp_path / "t.toml"), "--game", "bargain")
-    assert done.returncode == 2 and "later release" in done.stderr
-    assert not (tmp_path / "t.toml").exists()
+def test_new_bargain_template_loads_and_links(tmp_path: Path) -> None:
+    target = tmp_path / "deal.toml"
+    assert run("new", str(target), "--game", "bargain").returncode == 0
+    out = json.loads(run("bargain", str(target), "--json").stdout)
+    assert out["linkage"]["linkage_enables_a_deal"] is True  # a*b = 15 > k*c = 4
 
 
 def test_internal_errors_exit_1_without_traceback(
@@ -260,3 +261,20 @@ def test_new_tree_template_loads_and_solves(tmp_path: Path) -> None:
     assert run("new", str(target), "--game", "tree").returncode == 0
     out = json.loads(run("solve", str(target), "--json").stdout)
     assert out["subgame_perfect"]["offers"]["v"] == pytest.approx(0.2)  # exactly the responder's outside option
+
+
+def test_bargain_command_gives_the_format_keys() -> None:
+    done = run("bargain", "eu_russia_package")
+    assert done.returncode == 0, done.stderr
+    assert "Pareto frontier" in done.stdout and "linkage makes a deal possible" in done.stdout
+    out = json.loads(run("bargain", "eu_russia_package", "--json").stdout)
+    assert out["game"] == "bargain"
+    assert all(set(p) == {"EU", "RU"} for p in out["pareto_frontier"])
+    assert out["nash"]["payoff"] == {"EU": pytest.approx(1.0), "RU": pytest.approx(1.8)}
+    assert set(out["kalai_smorodinsky"]["payoff"]) == {"EU", "RU"}
+    assert out["rubinstein"]["proposer"] == "EU" and set(out["rubinstein"]["payoff"]) == {"EU", "RU"}
+    assert json.loads(run("solve", "eu_russia_package", "--json").stdout)["nash"] == out["nash"]
+    ru_first = json.loads(run("bargain", "eu_russia_package", "--proposer", "RU", "--json").stdout)
+    assert ru_first["rubinstein"]["payoff"]["RU"] >= out["rubinstein"]["payoff"]["RU"]
+    bad = run("bargain", "eu_russia_2007")
+    assert bad.returncode == 2 and 'a package deal (game = "bargain")' in bad.stderr

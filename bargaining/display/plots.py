@@ -6,14 +6,21 @@ on a global state or a display; Jupyter shows the returned figure, and ``fig.sav
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bargaining.sweep import Sweep
 from bargaining.threshold import BestReplyMap
+
+if TYPE_CHECKING:
+    from bargaining.package import BargainResult
 
 __all__ = ["best_reply_figure", "compliance_figure", "outcome_figure"]
 
@@ -91,3 +98,163 @@ def outcome_figure(result: Sweep) -> Figure:
 
 def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | None = None) -> Figure:
+    """A package deal in the payoff plane: packages, lottery set, frontier, disagreement and solutions.
+
+    Every package of ``result`` is a labelled point; a package's label joins one short code per
+    issue, ``0`` for the issue's status quo (its first option) and the initials of the option's
+    words otherwise (``facilitation`` -> ``F``, ``with_tcn`` -> ``WT``), with the key under the
+    axes. The lottery set (the convex hull of the packages) is shaded, the Pareto frontier
+    (``result.frontier``) is a thick line, the dashed lines through the disagreement point bound
+    the individually rational region, and each solution in ``solutions`` (default: all of
+    ``result.solutions``, in their order) is marked and named in the legend. When the solutions lie
+    close together an inset enlarges them. Artists carry a ``gid``: ``package:<index>``,
+    ``solution:<name>``, ``frontier``, ``lottery_set`` and ``disagreement`` on the main axes, and
+    ``zoom:...`` in the inset.
+    """
+    p = result.problem
+    points = np.asarray(result.points, dtype=float)
+    d = np.asarray(result.disagreement, dtype=float)
+    chosen = list(result.solutions) if solutions is None else list(solutions)
+    unknown = [name for name in chosen if name not in result.solutions]
+    if unknown:
+        raise ValueError(f"no solution {unknown[0]!r} in the result; it has {', '.join(result.solutions)}")
+    names = {
+        "nash": "Nash",
+        "nash_weighted": "Nash (weighted)",
+        "kalai_smorodinsky": "Kalai–Smorodinsky",
+        "egalitarian": "egalitarian",
+        "utilitarian": "utilitarian",
+        "rubinstein": f"Rubinstein ({result.proposer} proposes first)",
+    }
+    markers = ["*", "D", "s", "^", "v", "P", "h", "<", ">"]
+
+    codes: list[dict[str, str]] = []  # per issue: option -> short code
+    for issue in p.issues:
+        short = {issue.options[0]: "0"}
+        for o in issue.options[1:]:
+            initials = "".join(w[0] for w in o.split("_") if w).upper()
+            short[o] = o if initials in short.values() or not initials else initials
+        codes.append(short)
+    labels = [",".join(c[o] for c, o in zip(codes, p.package(k).values(), strict=True)) for k in range(len(points))]
+
+    # the lottery set: convex hull of the packages (Andrew's monotone chain, for shading only)
+    order = sorted(range(len(points)), key=lambda k: (points[k, 0], points[k, 1]))
+    hull: list[int] = []
+    for sweep in (order, order[::-1]):
+        chain: list[int] = []
+        for k in sweep:
+            while len(chain) >= 2:
+                a, b = points[chain[-2]], points[chain[-1]]
+                if (b[0] - a[0]) * (points[k, 1] - a[1]) - (b[1] - a[1]) * (points[k, 0] - a[0]) <= 0:
+                    chain.pop()
+                else:
+                    break
+            chain.append(k)
+        hull += chain[:-1]
+
+    frontier = np.asarray(result.frontier.coordinates, dtype=float)
+    fig = Figure(figsize=(8.0, 6.4), layout="constrained")
+    ax = fig.add_subplot()
+    span = np.ptp(np.vstack([points, d[None, :]]), axis=0)
+    span = np.where(span > 0, span, 1.0)
+
+    def draw(axes: Axes, prefix: str, annotate: bool) -> None:
+        if len(hull) >= 3:
+            axes.fill(
+                points[hull, 0],
+                points[hull, 1],
+                color="#c6dbef",
+                alpha=0.6,
+                lw=0,
+                gid=f"{prefix}lottery_set",
+                label="lotteries over packages",
+            )
+        axes.plot(
+            frontier[:, 0],
+            frontier[:, 1],
+            color=COLOURS[0],
+            lw=3.5,
+            solid_capstyle="round",
+            zorder=2,
+            gid=f"{prefix}frontier",
+            label="Pareto frontier",
+        )
+        axes.axvline(d[0], color="grey", ls="--", lw=0.8, zorder=1)
+        axes.axhline(d[1], color="grey", ls="--", lw=0.8, zorder=1)
+        for k, (x, y) in enumerate(points):
+            axes.plot(
+                [x],
+                [y],
+                "o",
+                color="#404040",
+                ms=6,
+                zorder=3,
+                gid=f"{prefix}package:{k}",
+                label="packages" if k == 0 else "_nolegend_",
+            )
+            if annotate:
+                axes.annotate(
+                    labels[k], (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9, gid=f"label:{k}"
+                )
+        axes.plot(
+            [d[0]],
+            [d[1]],
+            "X",
+            color="black",
+            ms=10,
+            zorder=4,
+            gid=f"{prefix}disagreement",
+            label=f"disagreement ({d[0]:.4g}, {d[1]:.4g})",
+        )
+        for n, name in enumerate(chosen):
+            s = result.solutions[name]
+            note = "" if s.lottery else ", no agreement"
+            axes.plot(
+                [s.point[0]],
+                [s.point[1]],
+                markers[n % len(markers)],
+                color=COLOURS[(n + 1) % len(COLOURS)],
+                mec="black",
+                mew=0.6,
+                ms=13 if n == 0 else 9,
+                zorder=5 + n,
+                gid=f"{prefix}solution:{name}",
+                label=f"{names.get(name, name)} ({s.point[0]:.4g}, {s.point[1]:.4g}){note}",
+            )
+
+    draw(ax, "", True)
+    a1, a2 = p.actors
+    ax.set_xlabel(f"utility of {a1}")
+    ax.set_ylabel(f"utility of {a2}")
+    ax.set_title(f"Packages and lotteries in the payoff plane ({a1}, {a2})")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    key = "; ".join(
+        f"{issue.id}: " + ", ".join(f"{c[o]} = {o}" for o in issue.options)
+        for issue, c in zip(p.issues, codes, strict=True)
+    )
+    ax.text(
+        0.0,
+        -0.1,
+        f"packages ({', '.join(i.id for i in p.issues)}): {key}",
+        transform=ax.transAxes,
+        fontsize=8,
+        va="top",
+        wrap=True,
+    )
+
+    shown = np.array([result.solutions[name].point for name in chosen], dtype=float).reshape(-1, 2)
+    if len(shown) >= 2:
+        lo, hi = shown.min(axis=0), shown.max(axis=0)
+        if np.all(hi - lo < 0.2 * span):
+            pad = np.maximum(hi - lo, 0.02 * span) * 0.6
+            inset = ax.inset_axes((0.6, 0.6, 0.38, 0.36))
+            draw(inset, "zoom:", False)
+            inset.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+            inset.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+            inset.tick_params(labelsize=7)
+            inset.set_title("the solutions, enlarged", fontsize=8)
+            ax.indicate_inset_zoom(inset, edgecolor="grey")
+    return fig
