@@ -39,7 +39,6 @@ TOP_KEYS = {
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
 }
-LATER: dict[str, str] = {}
 
 
 def _type_name(value: object) -> str:
@@ -313,8 +312,6 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
     if doc["format"] != FORMAT:
         raise r.error("format", f'the string "{FORMAT}"', repr(doc["format"]))
     game = r.string(doc.get("game"), "game")
-    if game in LATER:
-        raise r.error("game", f'"normal" or "tree" ({LATER[game]} come in a later release of bargaining)', repr(game))
     if game not in TOP_KEYS:
         raise r.error("game", '"normal", "tree" or "bargain"', repr(game))
     r.table(doc, "", TOP_KEYS[game])
