@@ -81,7 +81,7 @@ CASES = [
     (broken('game = "normal"', 'game = "tree"'), "payoffs: expected one of the keys actors"),
     (
         broken('game = "normal"', 'game = "bargain"'),
-        'game: expected "normal" or "tree" (package-deal bargaining problems come',
+        "payoffs: expected one of the keys actors",
     ),
     (broken('game = "normal"', 'game = "chess"'), "game: expected"),
     (broken('title = "Test"', "title = 3"), "title: expected a string, found an integer"),
