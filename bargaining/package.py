@@ -195,7 +195,7 @@ def bargain(
     power = problem.powers(vals)
     solutions: dict[str, Solution] = {
         "nash": nash_solution(frontier, d),
-        "nash_weighted": nash_solution(frontier, d, tuple(float(x) for x in power)),
+        "nash_weighted": nash_solution(frontier, d, tuple(float(x) for x in power), name="nash_weighted"),
         "kalai_smorodinsky": kalai_smorodinsky(frontier, d),
         "egalitarian": egalitarian(frontier, d),
         "utilitarian": utilitarian(frontier, d),

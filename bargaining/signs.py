@@ -135,9 +135,11 @@ def _sampling_box(lo: float, hi: float) -> tuple[float, float]:
     return -10.0, 10.0
 
 
-def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int) -> Sign:
-    symbols = sorted((s for s in expr.free_symbols if s in box), key=lambda s: s.name)
+def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int, within: sympy.Expr | None = None) -> Sign:
+    free = expr.free_symbols | (within.free_symbols if within is not None else set())
+    symbols = sorted((s for s in free if s in box), key=lambda s: s.name)
     f = sympy.lambdify(symbols, expr, modules="numpy")
+    g = sympy.lambdify(symbols, within, modules="numpy") if within is not None else None
     rng = np.random.default_rng(seed)
     ranges = [_sampling_box(*box[s]) for s in symbols]
     if symbols:
@@ -147,7 +149,10 @@ def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int) -> Sign:
         random = np.array([rng.uniform(lo, hi, samples) for lo, hi in ranges])
         points = np.hstack([corners, random])
         with np.errstate(all="ignore"):
-            values = np.broadcast_to(np.asarray(f(*points), dtype=float), (points.shape[1],))
+            values = np.broadcast_to(np.asarray(f(*points), dtype=float), (points.shape[1],)).copy()
+            if g is not None:  # only where the quantity differentiated exists (a real, finite number)
+                defined = np.broadcast_to(np.asarray(g(*points), dtype=complex), values.shape)
+                values[~(np.isfinite(defined) & (np.abs(defined.imag) < 1e-12))] = np.nan
     else:
         values = np.array([float(expr)])
     values = values[np.isfinite(values)]
@@ -157,15 +162,22 @@ def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int) -> Sign:
     return "?" if pos and neg else "+" if pos else "-" if neg else "0"
 
 
-def sign_over_box(expr: sympy.Expr, box: Box, *, samples: int = 2000, seed: int = 0) -> SignResult:
+def sign_over_box(
+    expr: sympy.Expr, box: Box, *, samples: int = 2000, seed: int = 0, within: sympy.Expr | None = None
+) -> SignResult:
     """The sign of ``expr`` as its symbols range over ``box`` (symbol -> (min, max)).
 
-    Symbols of ``expr`` missing from ``box`` range over the whole real line.
+    Symbols of ``expr`` missing from ``box`` range over the whole real line. With ``within`` (the
+    quantity whose derivative ``expr`` is), sampling keeps only points where it is a real number,
+    so a threshold that does not exist somewhere in the box does not make its statics "?" there.
     """
     full: dict[sympy.Symbol, tuple[float, float]] = dict(box)
     for s in expr.free_symbols:
         full.setdefault(s, (-math.inf, math.inf))
-    sampled = _sampled_sign(expr, full, samples, seed)
+    if within is not None:
+        for s in within.free_symbols:
+            full.setdefault(s, (-math.inf, math.inf))
+    sampled = _sampled_sign(expr, full, samples, seed, within)
     if sympy.simplify(expr) == 0:
         return SignResult("0", True, "simplifies to 0", sampled)
     assumed = {s: _assumed_symbol(s, lo, hi) for s, (lo, hi) in full.items()}

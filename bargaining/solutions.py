@@ -131,7 +131,9 @@ def _lottery(frontier: Frontier, a: int, b: int, t: float) -> tuple[tuple[int, f
     return ((a, 1.0 - t), (b, t))
 
 
-def nash_solution(frontier: Frontier, d: FloatArray, power: Sequence[float] = (0.5, 0.5)) -> Solution:
+def nash_solution(
+    frontier: Frontier, d: FloatArray, power: Sequence[float] = (0.5, 0.5), *, name: str = "nash"
+) -> Solution:
     """The (asymmetric) Nash bargaining solution from disagreement point ``d`` with weights ``power``."""
     alpha, beta = float(power[0]), float(power[1])
     pts = frontier.points
@@ -161,7 +163,7 @@ def nash_solution(frontier: Frontier, d: FloatArray, power: Sequence[float] = (0
             "nash", np.array(d, dtype=float), (), "no feasible point gives both actors their disagreement payoff"
         )
     _, a, b, t = best
-    return Solution("nash", pts[a] + t * (pts[b] - pts[a]), _lottery(frontier, a, b, t))
+    return Solution(name, pts[a] + t * (pts[b] - pts[a]), _lottery(frontier, a, b, t))
 
 
 def _ray(frontier: Frontier, start: FloatArray, direction: FloatArray) -> tuple[int, int, float] | None:

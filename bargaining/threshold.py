@@ -260,7 +260,7 @@ def threshold_of(
                 continue
             d = sympy.simplify(sympy.diff(formula, p.symbol))
             derivatives[p.name] = d
-            signs[p.name] = sign_over_box(d, box)
+            signs[p.name] = sign_over_box(d, box, within=formula)
     return Threshold(
         parameter=solve_for,
         difference=difference,

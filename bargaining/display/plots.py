@@ -22,7 +22,7 @@ from bargaining.threshold import BestReplyMap
 if TYPE_CHECKING:
     from bargaining.package import BargainResult
 
-__all__ = ["best_reply_figure", "compliance_figure", "outcome_figure"]
+__all__ = ["best_reply_figure", "compliance_figure", "outcome_figure", "payoff_plane_figure"]
 
 COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974"]
 
@@ -105,14 +105,16 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
 
     Every package of ``result`` is a labelled point; a package's label joins one short code per
     issue, ``0`` for the issue's status quo (its first option) and the initials of the option's
-    words otherwise (``facilitation`` -> ``F``, ``with_tcn`` -> ``WT``), with the key under the
-    axes. The lottery set (the convex hull of the packages) is shaded, the Pareto frontier
-    (``result.frontier``) is a thick line, the dashed lines through the disagreement point bound
-    the individually rational region, and each solution in ``solutions`` (default: all of
+    words otherwise (``facilitation`` -> ``F``, ``with_tcn`` -> ``WT``); the key is printed under
+    the plot. The lottery set (the convex hull of the packages) is shaded, the Pareto frontier
+    (``result.frontier``) is a thick line, dashed lines through the disagreement point bound the
+    individually rational region, and each solution in ``solutions`` (default: all of
     ``result.solutions``, in their order) is marked and named in the legend. When the solutions lie
-    close together an inset enlarges them. Artists carry a ``gid``: ``package:<index>``,
-    ``solution:<name>``, ``frontier``, ``lottery_set`` and ``disagreement`` on the main axes, and
-    ``zoom:...`` in the inset.
+    close together, a second panel enlarges them and names each one beside its mark.
+
+    Artists carry a ``gid``: ``package:<index>``, ``solution:<name>``, ``frontier``,
+    ``lottery_set`` and ``disagreement`` in the main panel, the same prefixed with ``zoom:`` in the
+    enlargement.
     """
     p = result.problem
     points = np.asarray(result.points, dtype=float)
@@ -127,7 +129,7 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
         "kalai_smorodinsky": "Kalai–Smorodinsky",
         "egalitarian": "egalitarian",
         "utilitarian": "utilitarian",
-        "rubinstein": f"Rubinstein ({result.proposer} proposes first)",
+        "rubinstein": "Rubinstein",
     }
     markers = ["*", "D", "s", "^", "v", "P", "h", "<", ">"]
 
@@ -136,11 +138,11 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
         short = {issue.options[0]: "0"}
         for o in issue.options[1:]:
             initials = "".join(w[0] for w in o.split("_") if w).upper()
-            short[o] = o if initials in short.values() or not initials else initials
+            short[o] = o if not initials or initials in short.values() else initials
         codes.append(short)
     labels = [",".join(c[o] for c, o in zip(codes, p.package(k).values(), strict=True)) for k in range(len(points))]
 
-    # the lottery set: convex hull of the packages (Andrew's monotone chain, for shading only)
+    # the lottery set: the convex hull of the packages (Andrew's monotone chain, for the shading only)
     order = sorted(range(len(points)), key=lambda k: (points[k, 0], points[k, 1]))
     hull: list[int] = []
     for sweep in (order, order[::-1]):
@@ -154,16 +156,16 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
                     break
             chain.append(k)
         hull += chain[:-1]
-
     frontier = np.asarray(result.frontier.coordinates, dtype=float)
-    fig = Figure(figsize=(8.0, 6.4), layout="constrained")
-    ax = fig.add_subplot()
-    span = np.ptp(np.vstack([points, d[None, :]]), axis=0)
-    span = np.where(span > 0, span, 1.0)
 
-    def draw(axes: Axes, prefix: str, annotate: bool) -> None:
+    tags: dict[str, str] = {}  # names beside the marks in the enlargement; solutions at one point share one
+    for name in chosen:
+        first = next(m for m in chosen if np.allclose(result.solutions[m].point, result.solutions[name].point))
+        tags[first] = tags[first] + " = " + names.get(name, name) if first in tags else names.get(name, name)
+
+    def draw(ax: Axes, prefix: str, zoomed: bool) -> None:
         if len(hull) >= 3:
-            axes.fill(
+            ax.fill(
                 points[hull, 0],
                 points[hull, 1],
                 color="#c6dbef",
@@ -172,7 +174,7 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
                 gid=f"{prefix}lottery_set",
                 label="lotteries over packages",
             )
-        axes.plot(
+        ax.plot(
             frontier[:, 0],
             frontier[:, 1],
             color=COLOURS[0],
@@ -182,24 +184,12 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
             gid=f"{prefix}frontier",
             label="Pareto frontier",
         )
-        axes.axvline(d[0], color="grey", ls="--", lw=0.8, zorder=1)
-        axes.axhline(d[1], color="grey", ls="--", lw=0.8, zorder=1)
+        ax.axvline(d[0], color="grey", ls="--", lw=0.8, zorder=1)
+        ax.axhline(d[1], color="grey", ls="--", lw=0.8, zorder=1)
         for k, (x, y) in enumerate(points):
-            axes.plot(
-                [x],
-                [y],
-                "o",
-                color="#404040",
-                ms=6,
-                zorder=3,
-                gid=f"{prefix}package:{k}",
-                label="packages" if k == 0 else "_nolegend_",
-            )
-            if annotate:
-                axes.annotate(
-                    labels[k], (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9, gid=f"label:{k}"
-                )
-        axes.plot(
+            ax.plot([x], [y], "o", color="#404040", ms=6, zorder=3, gid=f"{prefix}package:{k}", label="_packages")
+            ax.annotate(labels[k], (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9)
+        ax.plot(
             [d[0]],
             [d[1]],
             "X",
@@ -211,8 +201,8 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
         )
         for n, name in enumerate(chosen):
             s = result.solutions[name]
-            note = "" if s.lottery else ", no agreement"
-            axes.plot(
+            title = names.get(name, name) + (f" ({result.proposer} proposes first)" if name == "rubinstein" else "")
+            ax.plot(
                 [s.point[0]],
                 [s.point[1]],
                 markers[n % len(markers)],
@@ -222,39 +212,57 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
                 ms=13 if n == 0 else 9,
                 zorder=5 + n,
                 gid=f"{prefix}solution:{name}",
-                label=f"{names.get(name, name)} ({s.point[0]:.4g}, {s.point[1]:.4g}){note}",
+                label=f"{title} ({s.point[0]:.4g}, {s.point[1]:.4g})" + ("" if s.lottery else ", no agreement"),
             )
-
-    draw(ax, "", True)
-    a1, a2 = p.actors
-    ax.set_xlabel(f"utility of {a1}")
-    ax.set_ylabel(f"utility of {a2}")
-    ax.set_title(f"Packages and lotteries in the payoff plane ({a1}, {a2})")
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    key = "; ".join(
-        f"{issue.id}: " + ", ".join(f"{c[o]} = {o}" for o in issue.options)
-        for issue, c in zip(p.issues, codes, strict=True)
-    )
-    ax.text(
-        0.0,
-        -0.1,
-        f"packages ({', '.join(i.id for i in p.issues)}): {key}",
-        transform=ax.transAxes,
-        fontsize=8,
-        va="top",
-        wrap=True,
-    )
+            if zoomed and name in tags:
+                ax.annotate(
+                    tags[name],
+                    (s.point[0], s.point[1]),
+                    xytext=(9, -3 - 11 * (n % 2)),
+                    textcoords="offset points",
+                    fontsize=8,
+                )
 
     shown = np.array([result.solutions[name].point for name in chosen], dtype=float).reshape(-1, 2)
-    if len(shown) >= 2:
-        lo, hi = shown.min(axis=0), shown.max(axis=0)
-        if np.all(hi - lo < 0.2 * span):
-            pad = np.maximum(hi - lo, 0.02 * span) * 0.6
-            inset = ax.inset_axes((0.6, 0.6, 0.38, 0.36))
-            draw(inset, "zoom:", False)
-            inset.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-            inset.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-            inset.tick_params(labelsize=7)
-            inset.set_title("the solutions, enlarged", fontsize=8)
-            ax.indicate_inset_zoom(inset, edgecolor="grey")
+    span = np.ptp(np.vstack([points, d[None, :]]), axis=0)
+    span = np.where(span > 0, span, 1.0)
+    lo, hi = (shown.min(axis=0), shown.max(axis=0)) if len(shown) else (d, d)
+    zoom = len(shown) >= 2 and bool(np.all(hi - lo < 0.2 * span))
+
+    fig = Figure(figsize=(12.0, 6.2) if zoom else (8.0, 6.4), layout="constrained")
+    if zoom:
+        main, enlarged = fig.subplots(1, 2, width_ratios=(3, 2))
+    else:
+        main, enlarged = fig.add_subplot(), None
+    draw(main, "", False)
+    a1, a2 = p.actors
+    main.set_xlabel(f"utility of {a1}")
+    main.set_ylabel(f"utility of {a2}")
+    main.set_title(f"Packages and lotteries in the payoff plane ({a1}, {a2})")
+    handles, texts = main.get_legend_handles_labels()
+    package_handle = next((line for line in main.get_lines() if line.get_gid() == "package:0"), None)
+    if package_handle is not None:
+        at = texts.index("Pareto frontier") + 1
+        handles.insert(at, package_handle)
+        texts.insert(at, "packages")
+    if enlarged is not None:
+        draw(enlarged, "zoom:", True)
+        pad = np.maximum(hi - lo, 0.02 * span) * 0.6
+        enlarged.set_xlim(lo[0] - pad[0], hi[0] + pad[0] * 1.6)
+        enlarged.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        enlarged.set_xlabel(f"utility of {a1}")
+        enlarged.set_ylabel(f"utility of {a2}")
+        enlarged.set_title("the solutions, enlarged")
+        main.indicate_inset(
+            (lo[0] - pad[0], lo[1] - pad[1], hi[0] - lo[0] + 2.6 * pad[0], hi[1] - lo[1] + 2 * pad[1]),
+            edgecolor="black",
+        )
+        enlarged.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncols=2)
+    else:
+        main.legend(handles, texts, loc="best", fontsize=8, framealpha=0.9)
+    key = [
+        f"{issue.id}: " + ", ".join(f"{c[o]} = {o}" for o in issue.options)
+        for issue, c in zip(p.issues, codes, strict=True)
+    ]
+    fig.supxlabel(f"packages ({', '.join(i.id for i in p.issues)}).  " + ";  ".join(key), fontsize=8)
     return fig
