@@ -91,13 +91,10 @@ def pareto_efficient(points: npt.ArrayLike) -> npt.NDArray[np.intp]:
     """Indices of packages that no other package weakly dominates with one strict gain (pure packages)."""
     pts = np.asarray(points, dtype=float)
     order = np.lexsort((-pts[:, 1], -pts[:, 0]))  # u1 descending, then u2 descending
-    best_u2 = -np.inf
-    keep = []
-    for k in order:
-        if pts[k, 1] > best_u2 + TOL:
-            keep.append(k)
-            best_u2 = pts[k, 1]
-    return np.array(sorted(keep, key=lambda k: (pts[k, 0], -pts[k, 1])), dtype=np.intp)
+    u2 = pts[order, 1]
+    before = np.concatenate([[-np.inf], np.maximum.accumulate(u2)[:-1]])  # best u2 among larger u1
+    keep = order[u2 > before + TOL]
+    return np.asarray(keep[np.lexsort((-pts[keep, 1], pts[keep, 0]))], dtype=np.intp)
 
 
 def pareto_frontier(points: npt.ArrayLike) -> Frontier:
@@ -190,14 +187,24 @@ def ideal_point(frontier: Frontier, d: FloatArray) -> FloatArray:
     return np.array([min(u1_max, c[:, 0].max()), min(u2_max, c[:, 1].max())])
 
 
+def _best_vertex(frontier: Frontier, d: FloatArray, scale: FloatArray, name: str) -> Solution:
+    """Where the ray misses the strict frontier (a single vertex, or the ray leaving the set): the
+    frontier vertex that maximises the smallest scaled gain over ``d`` (then the sum), if any is >= d."""
+    gains = (frontier.coordinates - d) / scale
+    ok = np.all(gains >= -TOL, axis=1)
+    if not ok.any():
+        return Solution(name, np.array(d, dtype=float), (), "no point gives both actors their disagreement payoff")
+    score = np.where(ok, gains.min(axis=1) + 1e-9 * gains.sum(axis=1), -np.inf)
+    v = int(frontier.vertices[int(np.argmax(score))])
+    return Solution(name, frontier.points[v].copy(), ((v, 1.0),))
+
+
 def kalai_smorodinsky(frontier: Frontier, d: FloatArray) -> Solution:
     """The Pareto point on the segment from ``d`` to the ideal point."""
     m = ideal_point(frontier, d)
     hit = _ray(frontier, d, m - d) if np.all(m - d > TOL) else None
     if hit is None:
-        return Solution(
-            "kalai_smorodinsky", np.array(d, dtype=float), (), "no point beats the disagreement point for both"
-        )
+        return _best_vertex(frontier, d, np.where(m - d > TOL, m - d, 1.0), "kalai_smorodinsky")
     a, b, t = hit
     pts = frontier.points
     return Solution("kalai_smorodinsky", pts[a] + t * (pts[b] - pts[a]), _lottery(frontier, a, b, t))
@@ -207,7 +214,7 @@ def egalitarian(frontier: Frontier, d: FloatArray) -> Solution:
     """The Pareto point with equal gains over ``d``."""
     hit = _ray(frontier, d, np.array([1.0, 1.0]))
     if hit is None:
-        return Solution("egalitarian", np.array(d, dtype=float), (), "no point beats the disagreement point for both")
+        return _best_vertex(frontier, d, np.ones(2), "egalitarian")
     a, b, t = hit
     pts = frontier.points
     return Solution("egalitarian", pts[a] + t * (pts[b] - pts[a]), _lottery(frontier, a, b, t))

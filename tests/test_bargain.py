@@ -277,3 +277,23 @@ def test_tollison_willett_joint_gain_iff_ab_exceeds_kc(a: float, b: float, c: fl
     s = nash_solution(pareto_frontier(corners), ZERO).point
     assert brute == (a * b > k * c)
     assert (bool(np.all(s > 1e-9))) == (a * b > k * c)
+
+
+def test_single_vertex_frontier_and_rays_that_miss() -> None:
+    """Found by the benchmark: one package best for both, and an equal-gains ray leaving the set."""
+    single = pareto_frontier(np.array([[0.0, 0.0], [1.0, 1.0]]))
+    for solve in (kalai_smorodinsky, egalitarian):
+        assert solve(single, ZERO).point.tolist() == [1.0, 1.0]
+    f = pareto_frontier(np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 0.0]]))
+    assert egalitarian(f, np.array([1.0, -3.0])).point.tolist() == [2.0, 0.0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(point_sets, st.floats(-3, 3), st.floats(-3, 3))
+def test_every_solution_is_individually_rational_when_some_point_is(points: np.ndarray, d1: float, d2: float) -> None:
+    d = np.array([d1, d2])
+    assume(bool(np.any(np.all(points >= d + 1e-6, axis=1))))
+    f = pareto_frontier(points)
+    for s in (nash_solution(f, d), kalai_smorodinsky(f, d), egalitarian(f, d), utilitarian(f, d)):
+        assert s.lottery, s.name
+        assert np.all(s.point >= d - 1e-9), s.name

@@ -96,3 +96,22 @@ def test_trees_benchmark_quick_mode_runs() -> None:
         line = rf"^path {re.escape(depth)} deep: ours in the main thread at the default recursion limit \(\d+\): ran;"
         assert re.search(line, out, re.MULTILINE), f"no recursion line for depth {depth}:\n{out}"
     assert_goal_lines(out, TREES_GOALS)
+
+
+BARGAIN_SCRIPT = SCRIPT.with_name("bargain.py")
+
+BARGAIN_GOALS = [
+    "numeric pipeline on 65,536 packages under 1 s",
+    "bargain with exact forms on 65,536 packages under 1 s",
+]
+
+
+def test_bargain_benchmark_quick_mode_runs() -> None:
+    out = run_quick(BARGAIN_SCRIPT)
+    for case, packages in (("5x4", "1,024"), ("8x4", "65,536")):
+        rows = re.findall(rf"^{re.escape(case)}\s+{re.escape(packages)}\s", out, re.MULTILINE)
+        assert len(rows) == 2, f"want a frontier row and a solve row for {case!r}:\n{out}"
+        line = rf"^  {re.escape(case)} \({re.escape(packages)} packages\): done \(\d+ problems?, all agree\)$"
+        assert re.search(line, out, re.MULTILINE), out
+    assert re.search(r"^first bargain call in this process \(.+\): [\d.]+ m?s$", out, re.MULTILINE), out
+    assert_goal_lines(out, BARGAIN_GOALS)
