@@ -77,7 +77,6 @@ From the repository root::
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import math
 import platform
@@ -93,6 +92,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy
 import sympy
+from common import time_call
 from scipy.spatial import ConvexHull
 from sympy.core.cache import clear_cache
 
@@ -165,20 +165,6 @@ GOAL_SECONDS = 1.0
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def time_call(fn: Callable[[], T]) -> tuple[float, T]:
-    """Seconds taken by one call of ``fn`` (garbage collector off), and its result."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return elapsed, result
 
 
 def median_seconds(fn: Callable[[], object], calls: int, before: Callable[[], None] | None = None) -> float:

@@ -52,7 +52,6 @@ From the repository root, with the ``bench`` extra (QuantEcon) installed::
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import math
 import platform
@@ -70,6 +69,7 @@ import numpy as np
 import numpy.typing as npt
 import quantecon
 import quantecon.game_theory as qe_gt
+from common import time_call
 
 from bargaining.solvers.bimatrix import support_enumeration, vertex_enumeration
 from bargaining.solvers.pure import pure_equilibria
@@ -145,20 +145,6 @@ QUICK = Config(
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def time_call(fn: Callable[[], T]) -> tuple[float, T]:
-    """Seconds taken by one call of ``fn`` (garbage collector off), and its result."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return elapsed, result
 
 
 @dataclass

@@ -77,7 +77,6 @@ From the repository root, with the ``bench`` extra (QuantEcon) installed::
 from __future__ import annotations
 
 import argparse
-import gc
 import math
 import platform
 import resource
@@ -97,6 +96,7 @@ import numpy.typing as npt
 import quantecon
 import quantecon.game_theory as qe_gt
 import sympy
+from common import time_call
 
 import bargaining
 from bargaining import NormalFormGame, Parameter, Scenario
@@ -244,20 +244,6 @@ QUICK = Config(
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def time_call(fn: Callable[[], T]) -> tuple[float, T]:
-    """Seconds taken by one call of ``fn`` (garbage collector off), and its result."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return elapsed, result
 
 
 def kernel_seconds() -> float:

@@ -56,7 +56,6 @@ From the repository root::
 from __future__ import annotations
 
 import argparse
-import gc
 import math
 import platform
 import statistics
@@ -70,6 +69,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from common import time_call
 
 from bargaining.solvers.backward import TreeSolution, backward_induction
 
@@ -123,20 +123,6 @@ GOAL_DEPTH = 10**4
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def time_call(fn: Callable[[], T]) -> tuple[float, T]:
-    """Seconds taken by one call of ``fn`` (garbage collector off), and its result."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return elapsed, result
 
 
 def median_seconds(fn: Callable[[], object], calls: int) -> float:
