@@ -122,6 +122,16 @@ def _det_indifference(opponent: FloatArray, support: Sequence[int], tight: Seque
     if k == 2:  # |[[a, b, -1], [c, d, -1], [1, 1, 0]]| = a - b - c + d, rows = tight, columns = support
         (s0, s1), (t0, t1) = support, tight
         return np.asarray(opponent[s0, t0] - opponent[s1, t0] - opponent[s0, t1] + opponent[s1, t1])
+    if k == 3:  # the bordered determinant is the sum of the cofactors of the 3 x 3 block (up to sign)
+        m = [[opponent[s, t] for t in tight] for s in support]
+        total = np.zeros(opponent.shape[-1])
+        for i in range(3):
+            for j in range(3):
+                r0, r1 = [r for r in range(3) if r != i]
+                c0, c1 = [c for c in range(3) if c != j]
+                minor = m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0]
+                total += minor if (i + j) % 2 == 0 else -minor
+        return total
     N = opponent.shape[-1]
     system = np.zeros((N, k + 1, k + 1))
     system[:, :k, :k] = opponent[np.ix_(list(support), list(tight))].transpose(2, 1, 0)
@@ -473,6 +483,12 @@ def sweep(
             if out["valid"][k].any():
                 rows.setdefault(key, len(rows))
         out["keys"] = np.array([rows.get(key, -1) for key in keys], dtype=np.intp)
+        if game.n_actors == 2:  # keep only the valid pairs' mixtures, not every vertex's
+            live = [k for k, row in enumerate(out["keys"]) if row >= 0]
+            out["pair_prob0"] = np.stack([out["prob0"][out["pairs"][0, k]].T for k in live]) if live else np.zeros(0)
+            out["pair_prob1"] = np.stack([out["prob1"][out["pairs"][1, k]].T for k in live]) if live else np.zeros(0)
+            out["live"] = np.array(live, dtype=np.intp)
+            del out["prob0"], out["prob1"]
         pieces.append((start, stop, out))
         degenerate[start:stop] = out["degenerate"]
         if progress is not None:
@@ -488,9 +504,9 @@ def sweep(
             valid[row, start:stop] = out["valid"][k]
             pays[row, start:stop] = out["payoffs"][k]
             if game.n_actors == 2:
-                i, j = out["pairs"][:, k]
-                probs[0][row, start:stop] = out["prob0"][i].T
-                probs[1][row, start:stop] = out["prob1"][j].T
+                slot = int(np.flatnonzero(out["live"] == k)[0])
+                probs[0][row, start:stop] = out["pair_prob0"][slot]
+                probs[1][row, start:stop] = out["pair_prob1"][slot]
     ordered = sorted(rows, key=lambda key: rows[key])
     if game.n_actors == 2:
         vx, vy = plan.vertices
