@@ -41,6 +41,7 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_LENGTH",
     "as_expression",
+    "field_expression",
     "indicator_symbol",
     "parameter_symbol",
     "parse_expression",
@@ -294,3 +295,17 @@ def as_expression(
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError("a finite expression", found=str(expr))
     return expr
+
+
+def field_expression(value: object, where: str, parameters: Iterable[str] | Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """A file's field as an expression: a string or a number, else an error naming the field ``where``.
+
+    >>> field_expression("2 * x", "outcomes.deal.A", ["x"])
+    2*x
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float | sympy.Expr):
+        raise ExpressionError("an expression string or a number", found=type(value).__name__, field=where)
+    try:
+        return as_expression(value, parameters=parameters)
+    except ExpressionError as err:
+        raise err.located(field=where) from None

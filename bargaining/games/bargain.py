@@ -29,7 +29,7 @@ import numpy.typing as npt
 import sympy
 
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import as_expression
+from bargaining.expressions import field_expression
 from bargaining.games.normal import _numpy_modules, _parameter_map
 from bargaining.model import check_identifier
 
@@ -88,12 +88,7 @@ class BargainingProblem:
             check_identifier(a, f"actors[{k}].id")
 
         def expr(value: object, where: str) -> sympy.Expr:
-            if isinstance(value, bool) or not isinstance(value, str | int | float | sympy.Expr):
-                raise GameError("an expression string or a number", found=type(value).__name__, field=where)
-            try:
-                return as_expression(value, parameters=params)
-            except ScenarioError as err:
-                raise err.located(field=where) from None
+            return field_expression(value, where, params)
 
         def per_actor(table: object, where: str) -> tuple[sympy.Expr, sympy.Expr]:
             if not isinstance(table, Mapping):

@@ -28,7 +28,7 @@ import numpy as np
 import sympy
 
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import as_expression
+from bargaining.expressions import field_expression
 from bargaining.games.normal import ExprLike
 from bargaining.model import check_identifier
 
@@ -114,12 +114,7 @@ class TreeGame:
             check_identifier(a, f"actors[{k}].id")
 
         def expr(value: object, where: str) -> sympy.Expr:
-            if isinstance(value, bool) or not isinstance(value, str | int | float | sympy.Expr):
-                raise GameError("an expression string or a number", found=type(value).__name__, field=where)
-            try:
-                return as_expression(value, parameters=params)
-            except ScenarioError as err:
-                raise err.located(field=where) from None
+            return field_expression(value, where, params)
 
         built: dict[str, Node] = {}
         for nid, spec in nodes.items():
