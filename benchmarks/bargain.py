@@ -92,7 +92,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy
 import sympy
-from common import time_call
+from common import fmt_range, fmt_ratio, fmt_s, time_call
 from scipy.spatial import ConvexHull
 from sympy.core.cache import clear_cache
 
@@ -468,27 +468,6 @@ def bench(issues: int, plan: Plan) -> Row:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def fmt_s(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 0.1:
-        return f"{1e3 * seconds:.2f} ms"
-    if seconds < 1:
-        return f"{1e3 * seconds:.0f} ms"
-    return f"{seconds:.2f} s"
-
-
-def fmt_ratio(baseline: float | None, ours: float | None) -> str:
-    if baseline is None or ours is None:
-        return "-"
-    r = baseline / ours
-    return f"{r:.2f}x" if r < 10 else f"{r:.0f}x"
-
-
-def fmt_range(values: Sequence[int]) -> str:
-    return "-" if not values else str(min(values)) if min(values) == max(values) else f"{min(values)}-{max(values)}"
 
 
 def print_frontier_table(rows: Sequence[Row]) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["time_call"]
+__all__ = ["fmt_range", "fmt_ratio", "fmt_s", "time_call"]
 
 
 def time_call(fn: Callable[[], T]) -> tuple[float, T]:
@@ -24,3 +24,27 @@ def time_call(fn: Callable[[], T]) -> tuple[float, T]:
         if gc_was_enabled:
             gc.enable()
     return elapsed, result
+
+
+def fmt_s(seconds: float | None) -> str:
+    """A duration as a reader wants it: ms below a second."""
+    if seconds is None:
+        return "-"
+    if seconds < 0.1:
+        return f"{1e3 * seconds:.2f} ms"
+    if seconds < 1:
+        return f"{1e3 * seconds:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_ratio(baseline: float | None, ours: float | None) -> str:
+    """baseline / ours, e.g. ``15x`` (above 1: ours is faster)."""
+    if baseline is None or ours is None:
+        return "-"
+    r = baseline / ours
+    return f"{r:.2f}x" if r < 10 else f"{r:.0f}x"
+
+
+def fmt_range(values: Sequence[int]) -> str:
+    """``3`` or ``3-7``."""
+    return "-" if not values else str(min(values)) if min(values) == max(values) else f"{min(values)}-{max(values)}"

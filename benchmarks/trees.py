@@ -69,7 +69,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from common import time_call
+from common import fmt_range, fmt_ratio, fmt_s, time_call
 
 from bargaining.solvers.backward import TreeSolution, backward_induction
 
@@ -443,27 +443,6 @@ def bench_path(depth: int, plan: Plan) -> PathRow:
 def fmt_count(n: int) -> str:
     exponent = math.log10(n)
     return f"10^{exponent:.0f}" if exponent.is_integer() else f"{n:,}"
-
-
-def fmt_s(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 0.1:
-        return f"{1e3 * seconds:.2f} ms"
-    if seconds < 1:
-        return f"{1e3 * seconds:.0f} ms"
-    return f"{seconds:.2f} s"
-
-
-def fmt_ratio(baseline: float | None, ours: float | None) -> str:
-    if baseline is None or ours is None:
-        return "-"
-    r = baseline / ours
-    return f"{r:.2f}x" if r < 10 else f"{r:.0f}x"
-
-
-def fmt_range(values: list[int]) -> str:
-    return "-" if not values else str(min(values)) if min(values) == max(values) else f"{min(values)}-{max(values)}"
 
 
 def print_table(rows: Sequence[Row]) -> None:
