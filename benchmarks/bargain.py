@@ -83,7 +83,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -92,7 +92,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy
 import sympy
-from common import fmt_range, fmt_ratio, fmt_s, time_call
+from common import fmt_range, fmt_ratio, fmt_s, median_seconds, time_call
 from scipy.spatial import ConvexHull
 from sympy.core.cache import clear_cache
 
@@ -165,18 +165,6 @@ GOAL_SECONDS = 1.0
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def median_seconds(fn: Callable[[], object], calls: int, before: Callable[[], None] | None = None) -> float:
-    """Median seconds over ``calls`` calls of ``fn``; ``before`` runs ahead of each call, untimed."""
-    times = []
-    for _ in range(calls):
-        if before is not None:
-            before()
-        elapsed, out = time_call(fn)
-        del out
-        times.append(elapsed)
-    return statistics.median(times)
 
 
 # --------------------------------------------------------------------------- problems

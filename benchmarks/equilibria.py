@@ -69,7 +69,7 @@ import numpy as np
 import numpy.typing as npt
 import quantecon
 import quantecon.game_theory as qe_gt
-from common import time_call
+from common import time_call, unmatched
 
 from bargaining.solvers.bimatrix import support_enumeration, vertex_enumeration
 from bargaining.solvers.pure import pure_equilibria
@@ -269,31 +269,6 @@ def nashpy_support(game: Any) -> list[Pair]:
     return list(game.support_enumeration())
 
 
-def unmatched(ours: Sequence[Pair], theirs: Sequence[Pair], tol: float = MATCH_TOL) -> int:
-    """How many equilibria of ``ours`` have no partner in ``theirs`` within ``tol`` (both sorted first;
-    each partner is used once), plus how many of ``theirs`` are left over."""
-
-    def key(pair: Pair) -> tuple[float, ...]:
-        return tuple(np.concatenate(pair).round(6).tolist())
-
-    left = sorted(theirs, key=key)
-    missing = 0
-    for x, y in sorted(ours, key=key):
-        hit = next(
-            (
-                k
-                for k, (u, v) in enumerate(left)
-                if np.allclose(x, u, rtol=0, atol=tol) and np.allclose(y, v, rtol=0, atol=tol)
-            ),
-            None,
-        )
-        if hit is None:
-            missing += 1
-        else:
-            del left[hit]
-    return missing + len(left)
-
-
 @dataclass
 class BimatrixRow:
     size: int
@@ -325,7 +300,7 @@ def bench_bimatrix(config: Config) -> list[BimatrixRow]:
             by_qe = row.quantecon.run(partial(quantecon_vertex, qe_game))
             counts["ours"].append(len(ours))
             counts["quantecon"].append(len(by_qe))
-            bad = unmatched(ours, by_qe)
+            bad = unmatched(ours, by_qe, MATCH_TOL)
             if bad:
                 msg = f"{m}x{m} game {seed}: ours {len(ours)} equilibria, QuantEcon {len(by_qe)}, {bad} unmatched"
                 row.mismatches.append(msg)

@@ -96,7 +96,7 @@ import numpy.typing as npt
 import quantecon
 import quantecon.game_theory as qe_gt
 import sympy
-from common import time_call
+from common import time_call, unmatched
 
 import bargaining
 from bargaining import NormalFormGame, Parameter, Scenario
@@ -374,27 +374,6 @@ def loop_sympy_subs(game: NormalFormGame, sample: Sample) -> list[int]:
 # --------------------------------------------------------------------------- agreement
 
 
-def unmatched(ours: Sequence[Pair], theirs: Sequence[Pair], tol: float = MATCH_TOL) -> int:
-    """How many equilibria of ``ours`` have no partner in ``theirs`` within ``tol`` (each partner used
-    once), plus how many of ``theirs`` are left over."""
-    left = list(theirs)
-    missing = 0
-    for x, y in ours:
-        hit = next(
-            (
-                k
-                for k, (u, v) in enumerate(left)
-                if np.allclose(x, u, rtol=0, atol=tol) and np.allclose(y, v, rtol=0, atol=tol)
-            ),
-            None,
-        )
-        if hit is None:
-            missing += 1
-        else:
-            del left[hit]
-    return missing + len(left)
-
-
 def check_points(game: NormalFormGame, s: Sweep, n: int, seed: int) -> int:
     """Assert that the sweep's equilibria equal the per-point vertex enumeration's at ``n`` random grid
     points; return how many equilibria were matched."""
@@ -410,7 +389,7 @@ def check_points(game: NormalFormGame, s: Sweep, n: int, seed: int) -> int:
         pay = game.payoff_array({name: float(v[k]) for name, v in values.items()})
         reference = list(vertex_enumeration(pay[0], pay[1]).equilibria)
         found = [(probs[0][c, idx], probs[1][c, idx]) for c in np.flatnonzero(valid[:, idx])]
-        bad = unmatched(found, reference)
+        bad = unmatched(found, reference, MATCH_TOL)
         where = ", ".join(f"{name} = {float(v[k]):.6g}" for name, v in values.items())
         assert bad == 0, (
             f"at {where}: sweep {len(found)} equilibria, vertex_enumeration {len(reference)}, {bad} unmatched"

@@ -69,7 +69,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from common import fmt_range, fmt_ratio, fmt_s, time_call
+from common import fmt_range, fmt_ratio, fmt_s, median_seconds
 
 from bargaining.solvers.backward import TreeSolution, backward_induction
 
@@ -123,16 +123,6 @@ GOAL_DEPTH = 10**4
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def median_seconds(fn: Callable[[], object], calls: int) -> float:
-    """Median seconds over ``calls`` calls of ``fn`` (each result dropped before the next call)."""
-    times = []
-    for _ in range(calls):
-        elapsed, out = time_call(fn)
-        del out
-        times.append(elapsed)
-    return statistics.median(times)
 
 
 # --------------------------------------------------------------------------- trees
