@@ -10,14 +10,14 @@ solve it: every Nash equilibrium, with exact formulas in the parameters.
 True
 """
 
-from bargaining.equilibria import equilibria
+from bargaining.analysis.nash import equilibria
+from bargaining.analysis.result import Equilibrium, EquilibriumSet
 from bargaining.errors import ExpressionError, GameError, ScenarioError, ScenarioFileError, UnknownScenarioError
 from bargaining.expressions import parameter_symbol, parse_expression
 from bargaining.games.normal import NormalFormGame
-from bargaining.model import Actor, Fact, Observed, Parameter, Scenario
-from bargaining.results import Equilibrium, EquilibriumSet
-from bargaining.scenario_file import load, loads
-from bargaining.solvers import best_responses, iterated_elimination, pure_equilibria, strategy_payoffs
+from bargaining.io.scenario_file import load, loads
+from bargaining.kernels import best_responses, iterated_elimination, pure_equilibria, strategy_payoffs
+from bargaining.scenario import Actor, Fact, Observed, Parameter, Scenario
 
 __version__ = "0.1.0"
 

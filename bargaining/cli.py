@@ -16,21 +16,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from bargaining.builtins import DEFAULT_SCENARIO, builtin_names
-from bargaining.cascade import cascade
+from bargaining.analysis.cascade import cascade
+from bargaining.analysis.deal import bargain
+from bargaining.analysis.nash import equilibria
+from bargaining.analysis.record import consistent_region, history, matching_equilibria
+from bargaining.analysis.subgame import subgame_perfect
+from bargaining.analysis.sweep import parse_grid, sweep
+from bargaining.analysis.threshold import threshold, threshold_at
 from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
-from bargaining.equilibria import equilibria
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
-from bargaining.history import consistent_region, history, matching_equilibria
-from bargaining.model import Scenario
-from bargaining.package import bargain
-from bargaining.scenario_file import load, resolve
-from bargaining.subgame import subgame_perfect
-from bargaining.sweep import parse_grid, sweep
-from bargaining.templates import TEMPLATES
-from bargaining.threshold import threshold, threshold_at
+from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
+from bargaining.io.scenario_file import load, resolve
+from bargaining.io.templates import TEMPLATES
+from bargaining.scenario import Scenario
 
 __all__ = ["main"]
 

@@ -27,10 +27,13 @@ bargaining.errors.ExpressionError: expected one of the functions abs, ..., found
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
+import numpy as np
 import sympy
 
 from bargaining.errors import ExpressionError
@@ -205,6 +208,42 @@ class _Builder:
                 found=f"{len(node.args)}",
             )
         return FUNCTIONS[func.id](*(self.build(arg, power) for arg in node.args))
+
+
+class _AnyParameter(dict[str, sympy.Symbol]):
+    """A parameter map that accepts any identifier (for games built in Python without a list)."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __missing__(self, key: str) -> sympy.Symbol:
+        symbol = parameter_symbol(key)
+        self[key] = symbol
+        return symbol
+
+
+def allowed_parameters(names: Iterable[str] | None) -> dict[str, sympy.Symbol]:
+    """The parameters expressions may use: exactly ``names``, or any identifier when None."""
+    if names is None:
+        return _AnyParameter()
+    return {name: parameter_symbol(name) for name in names}
+
+
+def numpy_modules() -> list[Any]:
+    """numpy translations for lambdify; Min/Max reduce elementwise so scalars and arrays mix."""
+    return [
+        {
+            "Min": lambda *a: functools.reduce(np.minimum, a),
+            "Max": lambda *a: functools.reduce(np.maximum, a),
+        },
+        "numpy",
+    ]
+
+
+def compile_numpy(symbols: Sequence[sympy.Symbol], expressions: Any) -> Callable[..., Any]:
+    """One numpy function of ``symbols`` computing ``expressions`` (one, or a list): the only place
+    where the toolkit turns sympy into numpy (``sympy.lambdify`` on the safe, already-built expression)."""
+    return sympy.lambdify(list(symbols), expressions, modules=numpy_modules())  # type: ignore[no-any-return]
 
 
 def _parameter_map(parameters: Iterable[str] | Mapping[str, sympy.Symbol]) -> Mapping[str, sympy.Symbol]:

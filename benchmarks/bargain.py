@@ -14,10 +14,10 @@ What is measured
 2. **The project's two ways of solving a problem.**
 
    * ``pipeline`` is the numeric pipeline: ``problem.utilities({})`` (every package's utilities,
-     numpy), ``problem.disagreement_point({})``, :func:`bargaining.solutions.pareto_frontier`, then
+     numpy), ``problem.disagreement_point({})``, :func:`bargaining.kernels.axiomatic.pareto_frontier`, then
      ``nash_solution``, ``kalai_smorodinsky``, ``egalitarian``, ``utilitarian`` and ``rubinstein``
      (discount factors 0.9, 0.8) on the frontier.
-   * ``bargain`` is :func:`bargaining.package.bargain`, which does all of that (plus the weighted Nash
+   * ``bargain`` is :func:`bargaining.analysis.deal.bargain`, which does all of that (plus the weighted Nash
      solution, the list of Pareto-efficient packages and the linkage analysis) and also derives the
      solutions' exact forms with sympy (``sympy.solve`` and ``simplify`` on the frontier edge the
      solution lies on). Sympy's cache is cleared before each timed call (outside the timing), so a call
@@ -41,7 +41,7 @@ What is measured
      with the largest u2). This is a frontier baseline only.
 
    The ``frontier`` table compares the frontier alone, from the packages' points:
-   :func:`~bargaining.solutions.pareto_frontier` on the numpy array against the python loop's
+   :func:`~bargaining.kernels.axiomatic.pareto_frontier` on the numpy array against the python loop's
    Pareto filter and gift wrapping (timed inside its full calls, on its list of points) and against
    scipy. The ``solve`` table compares whole solves from the problem.
 
@@ -97,8 +97,8 @@ from scipy.spatial import ConvexHull
 from sympy.core.cache import clear_cache
 
 from bargaining.games.bargain import BargainingProblem
-from bargaining.package import BargainResult, bargain
-from bargaining.solutions import (
+from bargaining.analysis.deal import BargainResult, bargain
+from bargaining.kernels.axiomatic import (
     Frontier,
     Solution,
     egalitarian,
@@ -119,7 +119,7 @@ OPTIONS = 4
 DISCOUNT = (0.9, 0.8)
 INTERACTIONS = 2
 AGREE_TOL = 1e-9
-COLLINEAR_TOL = 1e-12  # the project's tolerance (bargaining.solutions.TOL), scaled the same way
+COLLINEAR_TOL = 1e-12  # the project's tolerance (bargaining.kernels.axiomatic.TOL), scaled the same way
 
 
 # --------------------------------------------------------------------------- configuration
@@ -550,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         "Solve from the problem: pipeline = utilities + disagreement point + pareto_frontier + Nash, KS, egalitarian,"
-        " utilitarian, Rubinstein (numeric); bargain = bargaining.package.bargain, incl. sympy exact forms"
+        " utilitarian, Rubinstein (numeric); bargain = bargaining.analysis.deal.bargain, incl. sympy exact forms"
         " and linkage; python loop = utilities + Pareto filter + gift wrapping + Nash (Nash only)."
     )
     print(

@@ -4,7 +4,7 @@ What is measured
 ----------------
 1. **Pure equilibria of n-actor binary-action games** (n = 6, 10, 14, 16; payoff array of shape
    ``(n, 2, ..., 2)`` holding random integers in [-3, 3], so ties occur). The project's
-   :func:`bargaining.solvers.pure.pure_equilibria` against
+   :func:`bargaining.kernels.pure.pure_equilibria` against
 
    * a plain Python loop over every profile (``itertools.product``) that, for each actor and each
      alternative action, checks that no unilateral deviation pays more. It is written the
@@ -18,8 +18,8 @@ What is measured
 
 2. **Every equilibrium of two-actor games** (2x2, 4x4, 6x6, 8x8, 10x10; standard normal payoffs, so
    the games are non-degenerate with probability 1). The project's
-   :func:`bargaining.solvers.bimatrix.vertex_enumeration` (and, as a second column, its
-   :func:`~bargaining.solvers.bimatrix.support_enumeration`) against QuantEcon's
+   :func:`bargaining.kernels.bimatrix.vertex_enumeration` (and, as a second column, its
+   :func:`~bargaining.kernels.bimatrix.support_enumeration`) against QuantEcon's
    ``vertex_enumeration`` (numba; compiled by a warm-up call before any timing) and nashpy's
    ``Game.support_enumeration`` (consumed with ``list``; its RuntimeWarnings are silenced). The
    project's vertex enumeration is matched, equilibrium by equilibrium, to QuantEcon's within 1e-6;
@@ -71,8 +71,8 @@ import quantecon
 import quantecon.game_theory as qe_gt
 from common import time_call, unmatched
 
-from bargaining.solvers.bimatrix import support_enumeration, vertex_enumeration
-from bargaining.solvers.pure import pure_equilibria
+from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
+from bargaining.kernels.pure import pure_equilibria
 
 T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]

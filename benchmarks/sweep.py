@@ -2,7 +2,7 @@
 
 What is measured
 ----------------
-1. **Every equilibrium over a grid of parameter values** with :func:`bargaining.sweep.sweep`, on two
+1. **Every equilibrium over a grid of parameter values** with :func:`bargaining.analysis.sweep.sweep`, on two
    games built in Python (a ``Scenario`` around ``NormalFormGame.from_table``):
 
    * ``2x2``: the inspection game of MODELS.md 7b. The EU (monitor / trust) gets
@@ -28,7 +28,7 @@ What is measured
      as the sweep. This is the practical limit.
    * ``loop: ...`` rows are per-point loops. They call nashpy's ``Game(A, B).vertex_enumeration()``
      and ``.support_enumeration()``, QuantEcon's ``vertex_enumeration`` (numba, compiled by the
-     warm-up) and the project's :func:`bargaining.solvers.bimatrix.vertex_enumeration`. The numeric
+     warm-up) and the project's :func:`bargaining.kernels.bimatrix.vertex_enumeration`. The numeric
      loops get the payoff matrices of their points from one vectorised call made before the timing;
      building the solver's game object and solving are timed. The sympy loop (``loop: sympy subs +
      vertex_enumeration``) substitutes each point's values into the symbolic payoff table, then
@@ -47,7 +47,7 @@ What is measured
    (``#eq agree``), not asserted.
 
 4. **A threshold with its comparative statics.** The call timed is
-   ``bargaining.threshold.threshold(load("conditionality"), "CA", prefer="comply", over="defy",
+   ``bargaining.analysis.threshold.threshold(load("conditionality"), "CA", prefer="comply", over="defy",
    solve_for="r", given={"EU": "reward"})``. It runs first, before anything else, so that the
    first call (sympy caches) is as cold as a user's. The figure reported is the median of the
    calls that follow.
@@ -100,9 +100,9 @@ from common import time_call, unmatched
 
 import bargaining
 from bargaining import NormalFormGame, Parameter, Scenario
-from bargaining.solvers.bimatrix import vertex_enumeration
-from bargaining.sweep import Sweep, sweep
-from bargaining.threshold import Threshold, threshold
+from bargaining.kernels.bimatrix import vertex_enumeration
+from bargaining.analysis.sweep import Sweep, sweep
+from bargaining.analysis.threshold import Threshold, threshold
 
 T = TypeVar("T")
 FloatArray = npt.NDArray[np.float64]

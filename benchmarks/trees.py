@@ -3,7 +3,7 @@
 What is measured
 ----------------
 1. **Random trees of 10^5 and 10^6 nodes.** The project's
-   :func:`bargaining.solvers.backward.backward_induction` (array input, one vectorised pass per level)
+   :func:`bargaining.kernels.backward.backward_induction` (array input, one vectorised pass per level)
    against ``recursive_backward_induction`` below: a straightforward recursive Python function over
    the same arrays. Its timed call includes converting the arrays to Python lists (``tolist``), which
    makes the loop faster than indexing numpy arrays one scalar at a time.
@@ -71,7 +71,7 @@ import numpy as np
 import numpy.typing as npt
 from common import fmt_range, fmt_ratio, fmt_s, median_seconds
 
-from bargaining.solvers.backward import TreeSolution, backward_induction
+from bargaining.kernels.backward import TreeSolution, backward_induction
 
 T = TypeVar("T")
 IntArray = npt.NDArray[np.intp]
@@ -130,7 +130,7 @@ GOAL_DEPTH = 10**4
 
 @dataclass(frozen=True)
 class Tree:
-    """A game tree in the solver's array layout (see :mod:`bargaining.solvers.backward`)."""
+    """A game tree in the solver's array layout (see :mod:`bargaining.kernels.backward`)."""
 
     actor: IntArray
     start: IntArray

@@ -11,9 +11,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bargaining.package import bargain, concession
-from bargaining.scenario_file import load
-from bargaining.solutions import (
+from bargaining.analysis.deal import bargain, concession
+from bargaining.io.scenario_file import load
+from bargaining.kernels.axiomatic import (
     egalitarian,
     finite_horizon,
     ideal_point,

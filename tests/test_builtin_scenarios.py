@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import sympy
 
-from bargaining.builtins import DEFAULT_SCENARIO, builtin_names
-from bargaining.equilibria import equilibria
-from bargaining.history import matching_equilibria
-from bargaining.model import Scenario
-from bargaining.scenario_file import load
-from bargaining.solvers.best_response import best_responses
+from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
+from bargaining.analysis.nash import equilibria
+from bargaining.analysis.record import matching_equilibria
+from bargaining.scenario import Scenario
+from bargaining.io.scenario_file import load
+from bargaining.kernels.best_response import best_responses
 from tests.helpers import brute_pure
 
 
@@ -141,7 +141,7 @@ class TestCentralAsiaSigning:
     def test_enumeration_equals_brute_force(self) -> None:
         arr = self.scenario.normal_form.payoff_array(self.scenario.values())
         found = {tuple(int(k) for k in row) for row in np.argwhere(np.ones(arr.shape[1:], bool))}
-        from bargaining.solvers.pure import pure_equilibria
+        from bargaining.kernels.pure import pure_equilibria
 
         assert {tuple(int(k) for k in r) for r in pure_equilibria(arr)} == brute_pure(arr)
         assert len(found) == 2**5
@@ -163,7 +163,7 @@ class TestCentralAsiaSigning:
         assert self.signers({"p_KZ": 0.9, "L_KZ": 4.0, "D_KZ": 1.0}) == [{"UZ", "KZ", "KG"}]
 
     def test_the_record_is_an_equilibrium(self) -> None:
-        from bargaining.history import history
+        from bargaining.analysis.record import history
 
         assert [obs.settings != {} for obs in self.scenario.observed].count(True) == 2  # the 2012 entries
         result = history(self.scenario)

@@ -6,11 +6,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.cascade import cascade
-from bargaining.equilibria import equilibria
-from bargaining.scenario_file import load
-from bargaining.solvers.lattice import lattice
-from bargaining.solvers.pure import pure_equilibria
+from bargaining.analysis.cascade import cascade
+from bargaining.analysis.nash import equilibria
+from bargaining.io.scenario_file import load
+from bargaining.kernels.lattice import lattice
+from bargaining.kernels.pure import pure_equilibria
 
 SIGNING = load("central_asia_signing")
 Y2012 = {"p_KZ": 0.9, "L_KZ": 4.0, "D_KZ": 1.0}

@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import bargaining
-from bargaining.classroom import ConditionalityView, conditionality_demo, conditionality_view
+from bargaining.display.classroom import ConditionalityView, conditionality_demo, conditionality_view
 from bargaining.display.text import number
 from bargaining.errors import ScenarioError
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bargaining.builtins import builtin_names
+from bargaining.io.builtins import builtin_names
 from bargaining.cli import main
 
 
@@ -218,7 +218,7 @@ def test_solve_a_tree_prints_subgame_perfect_play_and_the_tree() -> None:
 
 def test_history_command_agrees_with_the_record_for_every_builtin_with_one() -> None:
     for name in builtin_names():
-        from bargaining.scenario_file import load
+        from bargaining.io.scenario_file import load
 
         if not load(name).observed:
             continue

@@ -8,7 +8,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.conditionality import ExternalIncentives, Normal, Uniform
+from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 
 positive = st.floats(0.05, 10)
 credibility = st.floats(0.05, 1)

@@ -6,7 +6,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.equilibria import equilibria
+from bargaining.analysis.nash import equilibria
 from bargaining.expressions import parameter_symbol as s
 from bargaining.games.normal import NormalFormGame
 

@@ -15,7 +15,7 @@ from matplotlib.text import Annotation
 
 import bargaining
 from bargaining.display.plots import payoff_plane_figure
-from bargaining.package import BargainResult, bargain
+from bargaining.analysis.deal import BargainResult, bargain
 
 SCENARIOS = ["eu_russia_package", "russia_uzbekistan_2007"]
 

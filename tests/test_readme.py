@@ -33,7 +33,7 @@ def test_readme_python_examples_run_and_print_what_their_comments_say() -> None:
 
 
 def test_readme_names_every_builtin_and_the_two_commands() -> None:
-    from bargaining.builtins import builtin_names
+    from bargaining.io.builtins import builtin_names
 
     text = README.read_text(encoding="utf-8")
     for name in builtin_names():

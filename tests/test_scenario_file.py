@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
-from bargaining.scenario_file import load, loads
+from bargaining.io.scenario_file import load, loads
 
 VALID = """
 format = "bargaining/1"

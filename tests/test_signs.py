@@ -7,7 +7,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.signs import sign_over_box
+from bargaining.analysis.signs import sign_over_box
 
 x, y, z = sympy.symbols("x y z", real=True)
 

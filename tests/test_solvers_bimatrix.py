@@ -11,9 +11,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bargaining.solvers.best_response import is_equilibrium, regret
-from bargaining.solvers.bimatrix import support_enumeration, vertex_enumeration
-from bargaining.solvers.dominance import iterated_elimination
+from bargaining.kernels.best_response import is_equilibrium, regret
+from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
+from bargaining.kernels.dominance import iterated_elimination
 from tests.helpers import brute_supports, same_equilibria
 
 

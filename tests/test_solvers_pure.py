@@ -1,4 +1,4 @@
-"""Pure equilibria and best responses (bargaining.solvers.pure, bargaining.solvers.best_response)."""
+"""Pure equilibria and best responses (bargaining.kernels.pure, bargaining.kernels.best_response)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bargaining.solvers.best_response import best_responses, is_equilibrium, strategy_payoffs
-from bargaining.solvers.pure import pure_equilibria
+from bargaining.kernels.best_response import best_responses, is_equilibrium, strategy_payoffs
+from bargaining.kernels.pure import pure_equilibria
 from tests.helpers import brute_pure
 
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.equilibria import equilibria
+from bargaining.analysis.nash import equilibria
 from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
-from bargaining.model import Parameter, Scenario
-from bargaining.scenario_file import load
-from bargaining.sweep import Sweep, parse_grid, sweep
+from bargaining.scenario import Parameter, Scenario
+from bargaining.io.scenario_file import load
+from bargaining.analysis.sweep import Sweep, parse_grid, sweep
 from tests.helpers import same_equilibria
 
 INSPECTION = Scenario(
@@ -103,7 +103,7 @@ def test_many_actor_sweep_gives_every_pure_equilibrium() -> None:
 
 
 def test_threshold_values_on_the_grid() -> None:
-    from bargaining.threshold import threshold
+    from bargaining.analysis.threshold import threshold
 
     scenario = load("conditionality")
     t = threshold(scenario, "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining.errors import ScenarioError
-from bargaining.model import Parameter
-from bargaining.scenario_file import load
-from bargaining.solvers.best_response import best_responses
-from bargaining.threshold import best_reply_map, threshold, threshold_of
+from bargaining.scenario import Parameter
+from bargaining.io.scenario_file import load
+from bargaining.kernels.best_response import best_responses
+from bargaining.analysis.threshold import best_reply_map, threshold, threshold_of
 
 COND = load("conditionality")
 EURU = load("eu_russia_2007")

@@ -11,13 +11,13 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining.equilibria import equilibria
+from bargaining.analysis.nash import equilibria
 from bargaining.errors import ScenarioError
 from bargaining.games.tree import ChanceNode, DecisionNode, TreeGame
-from bargaining.scenario_file import load
-from bargaining.solvers.backward import backward_induction
-from bargaining.subgame import reduced_normal_form, subgame_perfect
-from bargaining.threshold import threshold_at
+from bargaining.io.scenario_file import load
+from bargaining.kernels.backward import backward_induction
+from bargaining.analysis.subgame import reduced_normal_form, subgame_perfect
+from bargaining.analysis.threshold import threshold_at
 
 OFFER = load("eu_russia_offer")
 CHAIN = load("eurasia_chain")
@@ -109,7 +109,7 @@ def test_without_tcn_costs_the_chain_adds_nothing() -> None:
 
 @pytest.mark.parametrize("scenario", [OFFER, CHAIN], ids=["offer", "chain"])
 def test_history_agrees_with_the_record(scenario: Any) -> None:
-    from bargaining.history import history
+    from bargaining.analysis.record import history
 
     result = history(scenario)
     assert result.agree == result.total > 0
@@ -129,7 +129,7 @@ def test_subgame_perfect_plan_is_a_nash_equilibrium_of_the_reduced_normal_form()
                     next(k for k, p in enumerate(plans[a]) if all(p.get(n) == m for n, m in mine.items() if n in p))
                 ]
             profile.append(np.eye(len(plans[a]))[match[0]])
-        from bargaining.solvers.best_response import is_equilibrium
+        from bargaining.kernels.best_response import is_equilibrium
 
         assert is_equilibrium(arr, profile, tol=1e-9)
         # and the normal form has more equilibria than subgame perfection keeps
@@ -220,7 +220,7 @@ def random_trees(draw: st.DrawFn) -> TreeGame:
 @settings(max_examples=120, deadline=None)
 @given(random_trees())
 def test_every_node_of_the_plan_is_optimal(tree: TreeGame) -> None:
-    from bargaining.subgame import continuation
+    from bargaining.analysis.subgame import continuation
 
     spe = subgame_perfect(tree, {}, exact=False)
     for nid in tree.decision_nodes():

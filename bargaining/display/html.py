@@ -1,4 +1,8 @@
-"""HTML tables for Jupyter (``_repr_html_`` of scenarios, games and results)."""
+"""HTML tables for Jupyter (``_repr_html_`` of scenarios, games and results).
+
+Each function is registered with :func:`bargaining._repr.html`, the one registry through which the
+model and the results reach this layer.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ from html import escape
 
 import sympy
 
+from bargaining._repr import html
+from bargaining.analysis.deal import BargainResult
+from bargaining.analysis.result import EquilibriumSet
+from bargaining.analysis.subgame import SubgamePerfect
+from bargaining.analysis.threshold import Threshold
 from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
-from bargaining.model import Scenario
-from bargaining.package import BargainResult
-from bargaining.results import EquilibriumSet
-from bargaining.subgame import SubgamePerfect
-from bargaining.threshold import Threshold
+from bargaining.scenario import Scenario
 
 __all__ = ["equilibria_html", "game_html", "scenario_html", "threshold_html"]
 
@@ -27,6 +32,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+@html.register(NormalFormGame)
 def game_html(game: NormalFormGame) -> str:
     """Symbolic payoffs: a bimatrix for two actors, one row per profile otherwise (small games)."""
     if game.n_actors == 2:
@@ -55,6 +61,7 @@ def game_html(game: NormalFormGame) -> str:
     return "<p>Normal-form game:</p>" + _table(["profile", *(escape(a) for a in game.actors)], rows)
 
 
+@html.register(Scenario)
 def scenario_html(scenario: Scenario) -> str:
     """Title, summary, actors and parameters with their sources, then the game."""
     params = [
@@ -81,6 +88,7 @@ def scenario_html(scenario: Scenario) -> str:
     )
 
 
+@html.register(EquilibriumSet)
 def equilibria_html(result: EquilibriumSet) -> str:
     """One row per equilibrium: each actor's strategy, payoffs, exact payoffs where known."""
     actors = result.game.actors
@@ -114,6 +122,7 @@ def equilibria_html(result: EquilibriumSet) -> str:
     )
 
 
+@html.register(Threshold)
 def threshold_html(t: Threshold) -> str:
     """The threshold formula (LaTeX for Jupyter's MathJax), its value, side and comparative statics."""
     if t.formula is None:
@@ -131,6 +140,7 @@ def threshold_html(t: Threshold) -> str:
     return head + side + _table(["parameter", "sign of ∂/∂", "derivative"], rows) + notes
 
 
+@html.register(TreeGame)
 def tree_html(tree: TreeGame) -> str:
     """A game tree as preformatted text (payoffs as formulas)."""
     from bargaining.display.tree import tree_text
@@ -138,6 +148,7 @@ def tree_html(tree: TreeGame) -> str:
     return f"<pre>{escape(tree_text(tree))}</pre>"
 
 
+@html.register(SubgamePerfect)
 def subgame_html(spe: SubgamePerfect) -> str:
     """The tree with subgame-perfect moves marked, the path, the offers and the payoffs."""
     from bargaining.display.tree import tree_text
@@ -155,6 +166,7 @@ def subgame_html(spe: SubgamePerfect) -> str:
     )
 
 
+@html.register(BargainResult)
 def bargain_html(result: BargainResult) -> str:
     """The frontier and the solutions as tables."""
     p = result.problem

@@ -16,11 +16,11 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bargaining.sweep import Sweep
-from bargaining.threshold import BestReplyMap
+from bargaining.analysis.sweep import Sweep
+from bargaining.analysis.threshold import BestReplyMap
 
 if TYPE_CHECKING:
-    from bargaining.package import BargainResult
+    from bargaining.analysis.deal import BargainResult
 
 __all__ = ["best_reply_figure", "compliance_figure", "outcome_figure", "payoff_plane_figure"]
 

@@ -8,15 +8,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bargaining.cascade import Cascade
+from bargaining.analysis.cascade import Cascade
+from bargaining.analysis.deal import BargainResult
+from bargaining.analysis.record import ConsistentRegion, History
+from bargaining.analysis.result import Equilibrium, EquilibriumSet, clean_number
+from bargaining.analysis.subgame import SubgamePerfect
+from bargaining.analysis.sweep import Sweep
+from bargaining.analysis.threshold import Threshold
 from bargaining.games.normal import NormalFormGame
-from bargaining.history import ConsistentRegion, History
-from bargaining.model import Scenario
-from bargaining.package import BargainResult
-from bargaining.results import Equilibrium, EquilibriumSet, clean_number
-from bargaining.subgame import SubgamePerfect
-from bargaining.sweep import Sweep
-from bargaining.threshold import Threshold
+from bargaining.scenario import Scenario
 
 __all__ = [
     "equilibria_text",

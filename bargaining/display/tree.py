@@ -1,7 +1,7 @@
 r"""Game trees drawn: a plain-text tree for the command line and a layered matplotlib figure.
 
 Both are faces (STYLE.md): they draw a :class:`~bargaining.games.tree.TreeGame` and, if given, its
-:class:`~bargaining.subgame.SubgamePerfect` solution computed elsewhere; they solve nothing. With a
+:class:`~bargaining.analysis.subgame.SubgamePerfect` solution computed elsewhere; they solve nothing. With a
 solution, the move :math:`\sigma(h)` of the subgame-perfect plan is marked at every decision node
 :math:`h`, on the path of play or off it (``▶`` in text; thick and coloured in the figure, thickest
 along the path), every offer node shows the number its actor chooses, chance nodes show their
@@ -15,7 +15,7 @@ to it. Large trees are drawn to their first levels only, and the drawing says ho
 outcomes were left out. Both functions walk the tree with explicit stacks, so any depth is safe.
 
 >>> import bargaining
->>> from bargaining.subgame import subgame_perfect
+>>> from bargaining.analysis.subgame import subgame_perfect
 >>> scenario = bargaining.load("eu_russia_offer")
 >>> print(tree_text(scenario.game, subgame_perfect(scenario)))
 eu (EU)
@@ -37,11 +37,11 @@ import sympy
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bargaining.analysis.result import clean_number
+from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.display.plots import COLOURS
 from bargaining.display.text import number
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
-from bargaining.results import clean_number
-from bargaining.subgame import SubgamePerfect
 
 __all__ = ["tree_figure", "tree_text"]
 

@@ -1,4 +1,4 @@
-"""Games built from a model: normal-form games (this release)."""
+"""Games built from a model: normal form, trees, package deals and the external-incentives model."""
 
 from bargaining.games.normal import NormalFormGame
 

@@ -21,17 +21,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 import sympy
 
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import field_expression
-from bargaining.games.normal import _numpy_modules, _parameter_map
-from bargaining.model import check_identifier
+from bargaining.expressions import allowed_parameters, compile_numpy, field_expression
+from bargaining.parameters import (
+    GameKind,
+    Parameterised,
+    ParametersLike,
+    ParameterSpace,
+    check_identifier,
+    parsing_names,
+)
 
 __all__ = ["BargainingProblem", "Interaction", "Issue"]
 
@@ -57,7 +63,7 @@ class Interaction:
 
 
 @dataclass(frozen=True)
-class BargainingProblem:
+class BargainingProblem(Parameterised):
     """Two actors, issues with options, interactions, disagreement point, discounts and powers."""
 
     actors: tuple[str, str]
@@ -66,6 +72,11 @@ class BargainingProblem:
     disagreement: tuple[sympy.Expr, sympy.Expr]
     discount: tuple[sympy.Expr, sympy.Expr] | None = None
     power: tuple[sympy.Expr, sympy.Expr] | None = None
+    parameters: ParameterSpace = field(default_factory=ParameterSpace)
+    kind: ClassVar[GameKind] = "bargain"
+
+    def __post_init__(self) -> None:
+        self._complete_parameters()
 
     @classmethod
     def build(
@@ -77,10 +88,10 @@ class BargainingProblem:
         disagreement: Mapping[str, Any] | None = None,
         discount: Mapping[str, Any] | None = None,
         power: Mapping[str, Any] | None = None,
-        parameters: Sequence[str] | None = None,
+        parameters: ParametersLike = None,
     ) -> BargainingProblem:
         """A checked problem from plain mappings, as in a scenario file (FORMAT.md section 5)."""
-        params = _parameter_map(parameters)
+        params = allowed_parameters(parsing_names(parameters))
         names = tuple(actors)
         if len(names) != 2:
             raise GameError("exactly two actors", found=f"{len(names)}", field="actors")
@@ -155,7 +166,7 @@ class BargainingProblem:
         d = per_actor(disagreement if disagreement is not None else {a: 0 for a in names}, "disagreement")
         disc = per_actor(discount, "discount") if discount is not None else None
         powr = per_actor(power, "power") if power is not None else None
-        return cls(names, tuple(built), tuple(inter), d, disc, powr)
+        return cls(names, tuple(built), tuple(inter), d, disc, powr, ParameterSpace.of(parameters))
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -215,7 +226,7 @@ class BargainingProblem:
             raise ScenarioError(
                 "a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters"
             )
-        f = sympy.lambdify(symbols, list(exprs), modules=_numpy_modules())
+        f = compile_numpy(symbols, list(exprs))
         with np.errstate(all="ignore"):
             out = np.array(
                 [np.asarray(v, dtype=float) for v in f(*(float(values[s.name]) for s in symbols))], dtype=float

@@ -25,17 +25,25 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining._repr import repr_html
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import as_expression, indicator_symbol, parameter_symbol
-from bargaining.model import check_identifier
+from bargaining.expressions import allowed_parameters, as_expression, compile_numpy, indicator_symbol
+from bargaining.parameters import (
+    GameKind,
+    Parameterised,
+    ParametersLike,
+    ParameterSpace,
+    check_identifier,
+    parsing_names,
+)
 
 __all__ = ["ExprLike", "NormalFormGame", "Profile"]
 
@@ -44,37 +52,8 @@ Profile: TypeAlias = tuple[str, ...]
 FloatArray = npt.NDArray[np.float64]
 
 
-class _AnyParameter(dict[str, sympy.Symbol]):
-    """A parameter map that accepts any identifier (for games built in Python without a list)."""
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str)
-
-    def __missing__(self, key: str) -> sympy.Symbol:
-        symbol = parameter_symbol(key)
-        self[key] = symbol
-        return symbol
-
-
-def _parameter_map(parameters: Sequence[str] | None) -> dict[str, sympy.Symbol]:
-    if parameters is None:
-        return _AnyParameter()
-    return {name: parameter_symbol(name) for name in parameters}
-
-
-def _numpy_modules() -> list[Any]:
-    """numpy translations for lambdify; Min/Max reduce elementwise so scalars and arrays mix."""
-    return [
-        {
-            "Min": lambda *a: functools.reduce(np.minimum, a),
-            "Max": lambda *a: functools.reduce(np.maximum, a),
-        },
-        "numpy",
-    ]
-
-
 @dataclass(frozen=True)
-class NormalFormGame:
+class NormalFormGame(Parameterised):
     """A finite game in normal form with labelled actors and strategies and symbolic payoffs.
 
     Build one with :meth:`from_table`, :meth:`from_formulas` or :meth:`from_arrays`; the
@@ -84,6 +63,8 @@ class NormalFormGame:
     actors: tuple[str, ...]
     strategies: tuple[tuple[str, ...], ...]
     formulas: tuple[sympy.Expr, ...]
+    parameters: ParameterSpace = field(default_factory=ParameterSpace)
+    kind: ClassVar[GameKind] = "normal"
 
     def __post_init__(self) -> None:
         if len(self.actors) < 1:
@@ -105,6 +86,7 @@ class NormalFormGame:
         for actor, f in zip(self.actors, self.formulas, strict=True):
             if not isinstance(f, sympy.Expr):
                 raise GameError("a sympy expression", found=type(f).__name__, field=f"payoffs.{actor}")
+        self._complete_parameters()
 
     # -- construction -------------------------------------------------------------------------
 
@@ -118,7 +100,7 @@ class NormalFormGame:
         strategies: Mapping[str, Sequence[str]],
         formulas: Mapping[str, ExprLike],
         *,
-        parameters: Sequence[str] | None = None,
+        parameters: ParametersLike = None,
     ) -> NormalFormGame:
         """A game whose payoffs are formulas using the indicators ``ACTOR.strategy``.
 
@@ -131,7 +113,7 @@ class NormalFormGame:
         strats = tuple(tuple(strategies[a]) for a in actors)
         cls._check_labels(actors, strats)
         indicators = cls._indicators(actors, strats)
-        params = _parameter_map(parameters)
+        params = allowed_parameters(parsing_names(parameters))
         missing = [a for a in actors if a not in formulas]
         if missing:
             raise GameError("a payoff formula for every actor", found=f"none for {missing[0]}", field="payoff_formulas")
@@ -144,7 +126,7 @@ class NormalFormGame:
                 exprs.append(as_expression(formulas[a], parameters=params, indicators=indicators))
             except ScenarioError as err:
                 raise err.located(field=f"payoff_formulas.{a}") from None
-        return cls(actors, strats, tuple(exprs))
+        return cls(actors, strats, tuple(exprs), ParameterSpace.of(parameters))
 
     @classmethod
     def from_table(
@@ -153,7 +135,7 @@ class NormalFormGame:
         payoffs: Mapping[Profile, Sequence[ExprLike] | Mapping[str, ExprLike]]
         | Sequence[tuple[Mapping[str, str], Mapping[str, ExprLike]]],
         *,
-        parameters: Sequence[str] | None = None,
+        parameters: ParametersLike = None,
     ) -> NormalFormGame:
         """A game from a payoff table: one entry per strategy profile, every profile exactly once.
 
@@ -165,7 +147,7 @@ class NormalFormGame:
         actors = tuple(strategies)
         strats = tuple(tuple(strategies[a]) for a in actors)
         cls._check_labels(actors, strats)
-        params = _parameter_map(parameters)
+        params = allowed_parameters(parsing_names(parameters))
         entries: list[tuple[str, Mapping[str, str], Mapping[str, ExprLike]]] = []
         if isinstance(payoffs, Mapping):
             for prof, pay in payoffs.items():
@@ -201,7 +183,7 @@ class NormalFormGame:
         if len(seen) != total:
             missing = next(p for p in product(*strats) if p not in seen)
             raise GameError(f"every one of the {total} profiles", found=f"no entry for {missing}", field="payoffs")
-        return cls(actors, strats, tuple(sympy.Add(*t) for t in terms))
+        return cls(actors, strats, tuple(sympy.Add(*t) for t in terms), ParameterSpace.of(parameters))
 
     @classmethod
     def from_arrays(
@@ -345,7 +327,7 @@ class NormalFormGame:
     @functools.cached_property
     def _compiled(self) -> tuple[Callable[..., Any], ...]:
         args = [*self._parameter_order, *(s for row in self._indicator_symbols for s in row)]
-        return tuple(sympy.lambdify(args, f, modules=_numpy_modules()) for f in self.formulas)
+        return tuple(compile_numpy(args, f) for f in self.formulas)
 
     def payoff_array(self, values: Mapping[str, npt.ArrayLike] | None = None) -> FloatArray:
         """Numeric payoffs at parameter ``values``: shape ``(n, m_1, ..., m_n)``.
@@ -400,6 +382,4 @@ class NormalFormGame:
         return out
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import game_html
-
-        return game_html(self)
+        return repr_html(self)

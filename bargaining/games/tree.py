@@ -22,15 +22,23 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import sympy
 
+from bargaining._repr import repr_html
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import field_expression
+from bargaining.expressions import allowed_parameters, field_expression
 from bargaining.games.normal import ExprLike
-from bargaining.model import check_identifier
+from bargaining.parameters import (
+    GameKind,
+    Parameterised,
+    ParametersLike,
+    ParameterSpace,
+    check_identifier,
+    parsing_names,
+)
 
 __all__ = ["ChanceNode", "DecisionNode", "OfferNode", "Outcome", "TreeGame"]
 
@@ -81,7 +89,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class TreeGame:
+class TreeGame(Parameterised):
     """A perfect-information game tree; build it with :meth:`build` (checked) or from a scenario file."""
 
     actors: tuple[str, ...]
@@ -89,6 +97,11 @@ class TreeGame:
     nodes: Mapping[str, Node]
     outcomes: Mapping[str, Outcome]
     order: tuple[str, ...] = field(default=())  # nodes in a topological order, root first
+    parameters: ParameterSpace = field(default_factory=ParameterSpace)
+    kind: ClassVar[GameKind] = "tree"
+
+    def __post_init__(self) -> None:
+        self._complete_parameters()
 
     @classmethod
     def build(
@@ -98,7 +111,7 @@ class TreeGame:
         nodes: Mapping[str, Mapping[str, Any]],
         outcomes: Mapping[str, Mapping[str, ExprLike]],
         *,
-        parameters: Sequence[str] | None = None,
+        parameters: ParametersLike = None,
         box: Mapping[str, tuple[float, float]] | None = None,
     ) -> TreeGame:
         """A checked tree from plain mappings, as in a scenario file (``nodes.ID`` and ``outcomes.ID``).
@@ -106,9 +119,7 @@ class TreeGame:
         ``parameters`` are the names expressions may use (None: any); ``box`` their [min, max], used
         to check that chance probabilities sum to 1 where sympy cannot prove it.
         """
-        from bargaining.games.normal import _parameter_map
-
-        params = _parameter_map(parameters)
+        params = allowed_parameters(parsing_names(parameters))
         actor_ids = tuple(actors)
         for k, a in enumerate(actor_ids):
             check_identifier(a, f"actors[{k}].id")
@@ -200,7 +211,7 @@ class TreeGame:
         tree = cls(actor_ids, root, built, finished)
         order = tree._check()
         tree._check_probabilities(box or {})
-        return cls(actor_ids, root, built, finished, order)
+        return cls(actor_ids, root, built, finished, order, ParameterSpace.of(parameters))
 
     @staticmethod
     def _actor(value: object, actors: tuple[str, ...], where: str) -> str:
@@ -329,9 +340,7 @@ class TreeGame:
         return tuple(n for n in self.order if n in seen)
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import tree_html
-
-        return str(tree_html(self))
+        return repr_html(self)
 
 
 def check_tree_parameters(tree: TreeGame, declared: Sequence[str], file: str | None = None) -> None:

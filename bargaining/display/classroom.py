@@ -16,7 +16,7 @@ conditionality", *JEPP* 11(4): 661-679 (MODELS.md section 1). A target that is i
 complies (MODELS.md section 0). :func:`conditionality_view` computes what the demo shows at one
 point :math:`(r, c, p)` of the ``conditionality`` scenario (the other parameters at their
 defaults): the payoff table, the best reply, :math:`r^*` as a formula and a number (from
-:func:`bargaining.threshold.threshold`) and the best-reply picture in the :math:`(r, p)` plane.
+:func:`bargaining.analysis.threshold.threshold`) and the best-reply picture in the :math:`(r, p)` plane.
 :func:`conditionality_demo` wires sliders to it and does nothing else.
 
 Inputs are read as the decimals they print as (``0.3`` is 3/10, not the nearest binary float), and
@@ -54,13 +54,13 @@ import numpy.typing as npt
 import sympy
 from matplotlib.figure import Figure
 
+from bargaining.analysis.threshold import best_reply_map
 from bargaining.display.plots import best_reply_figure
 from bargaining.display.text import number
 from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
-from bargaining.model import Parameter, Scenario
-from bargaining.scenario_file import load
-from bargaining.threshold import best_reply_map
+from bargaining.io.scenario_file import load
+from bargaining.scenario import Parameter, Scenario
 
 __all__ = ["ConditionalityView", "conditionality_demo", "conditionality_view", "payoff_table_html"]
 
@@ -96,7 +96,9 @@ class ConditionalityView:
     figure: Figure
     values: Mapping[str, float]
     payoffs: npt.NDArray[np.float64]
-    method: str = "exact comparison of p·δ^τ·r with c at the decimal inputs; r* by bargaining.threshold.threshold"
+    method: str = (
+        "exact comparison of p·δ^τ·r with c at the decimal inputs; r* by bargaining.analysis.threshold.threshold"
+    )
 
     def png(self, dpi: int = 90) -> bytes:
         """The figure as PNG bytes (what the demo's image widget shows)."""

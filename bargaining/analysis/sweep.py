@@ -16,7 +16,7 @@ pure-equilibrium test is applied to the payoff array of the whole chunk.
 The grid is processed in chunks of flat indices by a pure function of the chunk's parameter arrays
 (:func:`solve_chunk`), so the same code can be mapped over blocks by Dask.
 
->>> from bargaining.scenario_file import load
+>>> from bargaining.io.scenario_file import load
 >>> s = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]})
 >>> [s.label(k) for k in range(len(s.candidates)) if s.valid[k, 3]]
 ['EU offer; RU accept', 'EU no_offer; RU reject']
@@ -40,12 +40,13 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining.analysis.indifference import indifference
+from bargaining.analysis.result import clean_number
 from bargaining.errors import ScenarioError
-from bargaining.exact import indifference
-from bargaining.games.normal import NormalFormGame, _numpy_modules
-from bargaining.model import Scenario
-from bargaining.results import clean_number
-from bargaining.solvers.pure import pure_equilibrium_mask
+from bargaining.expressions import compile_numpy
+from bargaining.games.normal import NormalFormGame
+from bargaining.kernels.pure import pure_equilibrium_mask
+from bargaining.scenario import Scenario
 
 __all__ = ["Candidate", "Sweep", "parse_grid", "solve_chunk", "sweep"]
 
@@ -110,9 +111,7 @@ def _plan(game: NormalFormGame, names: tuple[str, ...]) -> _Plan:
     vx = _vertices(B.T)  # x: support among rows of A, tight among columns; uses B (column actor's payoffs)
     vy = _vertices(A)  # y: support among columns, tight among rows; uses A
     symbols = [sympy.Symbol(n, real=True) for n in names]
-    compiled = tuple(
-        tuple(sympy.lambdify(symbols, list(v.mixture), modules=_numpy_modules()) for v in vs) for vs in (vx, vy)
-    )
+    compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in (vx, vy))
     return _Plan(game, names, (vx, vy), compiled)
 
 
@@ -446,7 +445,7 @@ def sweep(
 
     Parameters not swept keep ``values`` (or their defaults). Every grid value must lie in the
     parameter's [min, max]. ``progress(done, total)`` is called after each chunk. ``thresholds``
-    (:class:`~bargaining.threshold.Threshold` objects) are evaluated on the grid too.
+    (:class:`~bargaining.analysis.threshold.Threshold` objects) are evaluated on the grid too.
     """
     game = scenario.normal_form
     axes: dict[str, FloatArray] = {}
@@ -528,7 +527,7 @@ def sweep(
         if t.formula is None:
             continue
         syms = sorted(t.formula.free_symbols, key=lambda s: s.name)
-        f = sympy.lambdify(syms, t.formula, modules=_numpy_modules())
+        f = compile_numpy(syms, t.formula)
         with np.errstate(all="ignore"):
             evaluated[t.parameter] = np.broadcast_to(
                 np.asarray(f(*(mesh.get(s.name, fixed.get(s.name)) for s in syms)), dtype=float), shape

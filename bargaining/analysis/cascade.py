@@ -4,9 +4,9 @@ A game where every actor chooses between two strategies is read with the **last 
 as the status quo** (``stay_out``) and the first as the move away from it (``sign``). When the game
 has increasing differences in that order (signing is worth more the more others sign), the least
 and greatest equilibria and the cascade from the status quo answer "why did the domino not fall?"
-(MODELS.md section 5; :mod:`bargaining.solvers.lattice`).
+(MODELS.md section 5; :mod:`bargaining.kernels.lattice`).
 
->>> from bargaining.scenario_file import load
+>>> from bargaining.io.scenario_file import load
 >>> c = cascade(load("central_asia_signing"))
 >>> c.least, c.steps
 (('UZ',), (('UZ',),))
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bargaining.games.normal import NormalFormGame
-from bargaining.model import Scenario
-from bargaining.solvers.lattice import lattice
+from bargaining.kernels.lattice import lattice
+from bargaining.scenario import Scenario
 
 __all__ = ["Cascade", "cascade"]
 

@@ -23,13 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bargaining.builtins import builtin_names, builtin_path
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
 from bargaining.expressions import as_expression
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
-from bargaining.model import FORMAT, Actor, Fact, Observed, Parameter, Scenario, check_identifier
+from bargaining.io.builtins import builtin_names, builtin_path
+from bargaining.scenario import FORMAT, Actor, Fact, Observed, Parameter, Scenario, check_identifier
 
 __all__ = ["load", "loads", "resolve"]
 

@@ -1,10 +1,10 @@
 r"""Every Nash equilibrium of a normal-form game: the solver the command and notebooks call.
 
 For two actors, :func:`equilibria` enumerates every extreme equilibrium, mixed included, by vertex
-enumeration of the best-response polytopes (:mod:`bargaining.solvers.bimatrix`), says whether the
+enumeration of the best-response polytopes (:mod:`bargaining.kernels.bimatrix`), says whether the
 game is degenerate and which equilibria form a continuum, and gives each equilibrium exactly, as
-formulas in the parameters (:mod:`bargaining.exact`). For three or more actors it gives every pure
-equilibrium (:mod:`bargaining.solvers.pure`) and says that mixed ones are not enumerated.
+formulas in the parameters (:mod:`bargaining.analysis.indifference`). For three or more actors it gives every pure
+equilibrium (:mod:`bargaining.kernels.pure`) and says that mixed ones are not enumerated.
 
 >>> from bargaining.games.normal import NormalFormGame
 >>> inspection = NormalFormGame.from_table(
@@ -28,15 +28,15 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-from bargaining.exact import exact_mixture
-from bargaining.results import Equilibrium, EquilibriumSet
-from bargaining.solvers.best_response import strategy_payoffs
-from bargaining.solvers.bimatrix import support_enumeration, vertex_enumeration
-from bargaining.solvers.pure import pure_equilibria
+from bargaining.analysis.indifference import exact_mixture
+from bargaining.analysis.result import Equilibrium, EquilibriumSet
+from bargaining.kernels.best_response import strategy_payoffs
+from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
+from bargaining.kernels.pure import pure_equilibria
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
-    from bargaining.model import Scenario
+    from bargaining.scenario import Scenario
 
 __all__ = ["equilibria"]
 
@@ -51,7 +51,7 @@ def _table(game: NormalFormGame) -> npt.NDArray[np.object_]:
 def _resolve(
     game: NormalFormGame | Scenario, values: Mapping[str, float] | None
 ) -> tuple[NormalFormGame, dict[str, float]]:
-    from bargaining.model import Scenario
+    from bargaining.scenario import Scenario
 
     if isinstance(game, Scenario):
         return game.normal_form, game.values(values)

@@ -9,13 +9,13 @@ it holds where the conditions listed (denominators non-zero) hold. In the extern
 (Schimmelfennig & Sedelmeier 2004; MODELS.md section 1) :math:`\Delta = p\,\delta^\tau r - c`,
 so :math:`r^* = c / (p\,\delta^\tau)`. **Comparative statics** are the derivatives
 :math:`\partial P^* / \partial q` for every other parameter, with their signs over the parameters'
-declared ``[min, max]`` (:mod:`bargaining.signs`). Where sympy finds no closed form the threshold is
+declared ``[min, max]`` (:mod:`bargaining.analysis.signs`). Where sympy finds no closed form the threshold is
 a bracketed numeric root (Brent's method), flagged ``exact=False``.
 
 :func:`threshold_of` works on any payoff difference, so game trees reuse it on continuation values;
 :func:`threshold` builds the difference from a normal-form game.
 
->>> from bargaining.scenario_file import load
+>>> from bargaining.io.scenario_file import load
 >>> t = threshold(load("conditionality"), "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})
 >>> t.formula, round(t.value, 6), t.favours
 (c/(delta**tau*p), 1.625, 'above')
@@ -36,10 +36,12 @@ import numpy.typing as npt
 import scipy.optimize
 import sympy
 
+from bargaining._repr import repr_html
+from bargaining.analysis.result import clean_number
+from bargaining.analysis.signs import SignResult, sign_over_box
 from bargaining.errors import ScenarioError
-from bargaining.model import Parameter, Scenario
-from bargaining.results import clean_number
-from bargaining.signs import SignResult, sign_over_box
+from bargaining.expressions import compile_numpy
+from bargaining.scenario import Parameter, Scenario
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
@@ -112,9 +114,7 @@ class Threshold:
         }
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import threshold_html
-
-        return threshold_html(self)
+        return repr_html(self)
 
 
 def _evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
@@ -159,7 +159,7 @@ def _numeric_root(difference: sympy.Expr, target: Parameter, values: Mapping[str
     if not math.isfinite(hi):
         hi = max(target.value, lo) + 100.0 * (1 + abs(target.value))
     others = {s: values[s.name] for s in difference.free_symbols if s.name in values and s != target.symbol}
-    f = sympy.lambdify([target.symbol], difference.xreplace(others), modules="numpy")
+    f = compile_numpy([target.symbol], difference.xreplace(others))
     grid = np.linspace(lo, hi, 4001)
     with np.errstate(all="ignore"):
         ys = np.broadcast_to(np.asarray(f(grid), dtype=float), grid.shape)
@@ -177,7 +177,7 @@ def _numeric_root(difference: sympy.Expr, target: Parameter, values: Mapping[str
 
 def _side(difference: sympy.Expr, target: Parameter, at: float | None, values: Mapping[str, float]) -> Side:
     others = {s: values[s.name] for s in difference.free_symbols if s.name in values and s != target.symbol}
-    f = sympy.lambdify([target.symbol], difference.xreplace(others), modules="numpy")
+    f = compile_numpy([target.symbol], difference.xreplace(others))
     if at is None:
         lo, hi = target.min, target.max
         x = np.linspace(
@@ -318,7 +318,7 @@ def threshold(
     Other actors play as ``given`` (actor -> strategy); those not given play as in the first
     Nash equilibrium at ``values`` (exact probabilities where known), and a note says so.
     """
-    from bargaining.equilibria import equilibria
+    from bargaining.analysis.nash import equilibria
     from bargaining.games.normal import NormalFormGame
 
     game = scenario.game
@@ -403,7 +403,6 @@ def best_reply_map(
     values: Mapping[str, float] | None = None,
 ) -> BestReplyMap:
     """Where ``actor`` prefers ``prefer`` in the plane of two parameters, with the threshold curve of x."""
-    from bargaining.games.normal import _numpy_modules
 
     t = threshold(scenario, actor, prefer=prefer, over=over, solve_for=x[0], given=given, values=values, statics=False)
     vals = scenario.values(values)
@@ -411,12 +410,12 @@ def best_reply_map(
     X, Y = np.meshgrid(xs, ys)
     env = {k: np.full(X.shape, v) for k, v in vals.items()} | {x[0]: X, y[0]: Y}
     syms = sorted(t.difference.free_symbols, key=lambda s: s.name)
-    f = sympy.lambdify(syms, t.difference, modules=_numpy_modules())
+    f = compile_numpy(syms, t.difference)
     with np.errstate(all="ignore"):
         diff = np.broadcast_to(np.asarray(f(*(env[s.name] for s in syms)), dtype=float), X.shape)
         if t.formula is not None:
             fs = sorted(t.formula.free_symbols, key=lambda s: s.name)
-            g = sympy.lambdify(fs, t.formula, modules=_numpy_modules())
+            g = compile_numpy(fs, t.formula)
             line = {k: np.full(ys.shape, v) for k, v in vals.items()} | {y[0]: ys}
             curve = np.broadcast_to(np.asarray(g(*(line[s.name] for s in fs)), dtype=float), ys.shape)
         else:
@@ -441,8 +440,8 @@ def threshold_at(
     play below following the subgame-perfect plan at ``values`` (numbers offered below replaced by
     their formulas). For the responder of an offer game this is the least acceptable offer.
     """
+    from bargaining.analysis.subgame import continuation
     from bargaining.games.tree import DecisionNode, TreeGame
-    from bargaining.subgame import continuation
 
     tree = scenario.game
     if not isinstance(tree, TreeGame):
@@ -463,7 +462,7 @@ def threshold_at(
         if move not in targets:
             raise ScenarioError(f"a move at {node} ({', '.join(targets)})", found=repr(move), field=name)
     vals = scenario.values(values)
-    from bargaining.subgame import _Solver
+    from bargaining.analysis.subgame import _Solver
 
     solver = _Solver(tree, vals)
     _, plan, _, _ = solver.solve(tree.root, vals)

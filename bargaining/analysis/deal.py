@@ -3,13 +3,13 @@ r"""A package deal solved: its packages, frontier, bargaining solutions, alterna
 :func:`bargain` evaluates every package's utilities (numpy, all packages at once), finds the
 Pareto-efficient packages and the frontier of lotteries, and computes the Nash (symmetric and with
 the scenario's bargaining powers), Kalai–Smorodinsky, egalitarian and utilitarian solutions and
-Rubinstein's alternating-offers division (:mod:`bargaining.solutions`). Where the solution lies on
+Rubinstein's alternating-offers division (:mod:`bargaining.kernels.axiomatic`). Where the solution lies on
 an edge of the frontier, its exact form is computed with sympy from the two packages' symbolic
 utilities. **Linkage** (Tollison & Willett 1979; Sebenius 1983; MODELS.md section 2): separate
 talks on issue k can only move issue k away from its status quo (first option); linkage *enables*
 a deal when no issue alone has an agreement both prefer to disagreement, while some package does.
 
->>> from bargaining.scenario_file import load
+>>> from bargaining.io.scenario_file import load
 >>> r = bargain(load("eu_russia_package"))
 >>> r.linkage.enables, [round(float(x), 5) for x in r.solutions["nash"].point]
 (True, [1.0, 1.8])
@@ -25,10 +25,11 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining._repr import repr_html
+from bargaining.analysis.result import clean_number
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
-from bargaining.results import clean_number
-from bargaining.solutions import (
+from bargaining.kernels.axiomatic import (
     Frontier,
     Solution,
     egalitarian,
@@ -41,8 +42,8 @@ from bargaining.solutions import (
 )
 
 if TYPE_CHECKING:
-    from bargaining.model import Scenario
-    from bargaining.threshold import Threshold
+    from bargaining.analysis.threshold import Threshold
+    from bargaining.scenario import Scenario
 
 __all__ = ["BargainResult", "Linkage", "bargain", "concession", "linkage"]
 
@@ -134,9 +135,7 @@ class BargainResult:
         return out
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import bargain_html
-
-        return str(bargain_html(self))
+        return repr_html(self)
 
 
 def _exact_on_edge(
@@ -167,7 +166,7 @@ def _exact_on_edge(
 def _problem(
     scenario: Scenario | BargainingProblem, values: Mapping[str, float] | None
 ) -> tuple[BargainingProblem, dict[str, float], Mapping[str, Any]]:
-    from bargaining.model import Scenario
+    from bargaining.scenario import Scenario
 
     if isinstance(scenario, Scenario):
         if not isinstance(scenario.game, BargainingProblem):
@@ -249,7 +248,7 @@ def concession(
 ) -> Threshold:
     """The value of ``solve_for`` at which ``actor`` is indifferent between ``package`` and disagreement:
     the smallest concession that makes the package acceptable to it (the threshold machinery)."""
-    from bargaining.threshold import threshold_of
+    from bargaining.analysis.threshold import threshold_of
 
     problem, vals, _ = _problem(scenario, values)
     if actor not in problem.actors:

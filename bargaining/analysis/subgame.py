@@ -15,7 +15,7 @@ numeric point is used and the offer is flagged as numeric.
 For the plan found, :func:`plan_conditions` gives the region of the parameters in which it is
 subgame perfect: at every decision node, the chosen move's continuation is at least every other's.
 
->>> from bargaining.scenario_file import load
+>>> from bargaining.io.scenario_file import load
 >>> spe = subgame_perfect(load("eu_russia_offer"))
 >>> spe.path, round(spe.offers["v"], 5), spe.offer_formulas["v"]
 (('offer', 'accept'), 0.49366, (C_TCN*delta**T + c_N + d_R)/a)
@@ -32,13 +32,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
+from bargaining._repr import repr_html
+from bargaining.analysis.result import clean_number
 from bargaining.errors import ScenarioError
-from bargaining.games.normal import NormalFormGame, _numpy_modules
+from bargaining.expressions import compile_numpy
+from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
-from bargaining.results import clean_number
 
 if TYPE_CHECKING:
-    from bargaining.model import Scenario
+    from bargaining.scenario import Scenario
 
 __all__ = ["SubgamePerfect", "continuation", "plan_conditions", "reduced_normal_form", "subgame_perfect"]
 
@@ -97,9 +99,7 @@ class SubgamePerfect:
         return out
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import subgame_html
-
-        return str(subgame_html(self))
+        return repr_html(self)
 
 
 _COMPILED: dict[int, tuple[TreeGame, dict[str, Any]]] = {}
@@ -113,19 +113,14 @@ def _compiled(tree: TreeGame) -> dict[str, Any]:
     symbols = sorted(tree.parameter_symbols(), key=lambda s: s.name)
     store: dict[str, Any] = {
         "symbols": symbols,
-        "pay": {
-            oid: sympy.lambdify(symbols, [o.payoffs[a] for a in tree.actors], modules=_numpy_modules())
-            for oid, o in tree.outcomes.items()
-        },
+        "pay": {oid: compile_numpy(symbols, [o.payoffs[a] for a in tree.actors]) for oid, o in tree.outcomes.items()},
         "prob": {
-            nid: sympy.lambdify(symbols, list(n.probabilities), modules=_numpy_modules())
+            nid: compile_numpy(symbols, list(n.probabilities))
             for nid, n in tree.nodes.items()
             if isinstance(n, ChanceNode)
         },
         "bounds": {
-            nid: sympy.lambdify(symbols, [n.low, n.high], modules=_numpy_modules())
-            for nid, n in tree.nodes.items()
-            if isinstance(n, OfferNode)
+            nid: compile_numpy(symbols, [n.low, n.high]) for nid, n in tree.nodes.items() if isinstance(n, OfferNode)
         },
         "roots": {},
     }
@@ -431,7 +426,7 @@ def subgame_perfect(
 
     With ``exact=False`` the payoffs as formulas and the region's conditions are skipped (faster,
     for sweeps over many points)."""
-    from bargaining.model import Scenario
+    from bargaining.scenario import Scenario
 
     if isinstance(scenario, Scenario):
         tree = scenario.game

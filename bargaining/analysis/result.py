@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from bargaining._repr import repr_html
+
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
 
@@ -137,6 +139,4 @@ class EquilibriumSet:
         return out
 
     def _repr_html_(self) -> str:
-        from bargaining.display.html import equilibria_html
-
-        return equilibria_html(self)
+        return repr_html(self)

@@ -7,8 +7,8 @@ observed: Kazakhstan's 2012 package, say). :func:`consistent_region` measures ho
 parameters' box reproduces every entry: a model tuned to the record proves little by matching it
 (DOMAIN.md), so the share of the box says how robust the match is.
 
->>> from bargaining.scenario_file import load
->>> from bargaining.equilibria import equilibria
+>>> from bargaining.io.scenario_file import load
+>>> from bargaining.analysis.nash import equilibria
 >>> s = load("eu_russia_2007")
 >>> [matching_equilibria(equilibria(s), obs) for obs in s.observed]
 [[0]]
@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from bargaining.equilibria import equilibria
+from bargaining.analysis.nash import equilibria
+from bargaining.analysis.result import EquilibriumSet, clean_number
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
-from bargaining.model import Observed, Scenario
-from bargaining.results import EquilibriumSet, clean_number
+from bargaining.scenario import Observed, Scenario
 
 __all__ = ["ConsistentRegion", "History", "Verdict", "consistent_region", "history", "matching_equilibria"]
 
@@ -114,11 +114,11 @@ def _path_nodes(tree: TreeGame, plan: Mapping[str, str]) -> list[str]:
 def _solve(scenario: Scenario, vals: Mapping[str, float]) -> Any:
     """Subgame-perfect play (trees) or every equilibrium (normal form) at ``vals``."""
     if isinstance(scenario.game, TreeGame):
-        from bargaining.subgame import subgame_perfect
+        from bargaining.analysis.subgame import subgame_perfect
 
         return subgame_perfect(scenario, vals, exact=False)
     if isinstance(scenario.game, BargainingProblem):
-        from bargaining.package import bargain
+        from bargaining.analysis.deal import bargain
 
         return bargain(scenario, vals)
     return equilibria(scenario, vals, exact=False)
@@ -250,7 +250,7 @@ def consistent_region(
             agrees[k] = False
     conditions: tuple[sympy.Basic, ...] = ()
     if isinstance(game, TreeGame) and scenario.observed:
-        from bargaining.subgame import subgame_perfect
+        from bargaining.analysis.subgame import subgame_perfect
 
         conditions = subgame_perfect(scenario).conditions
     return ConsistentRegion(names, points, agrees, conditions, gridded=bool(vary))

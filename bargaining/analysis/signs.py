@@ -31,6 +31,8 @@ from typing import Literal
 import numpy as np
 import sympy
 
+from bargaining.expressions import compile_numpy
+
 __all__ = ["Sign", "SignResult", "sign_over_box"]
 
 Sign = Literal["+", "-", "0", "?"]
@@ -138,8 +140,8 @@ def _sampling_box(lo: float, hi: float) -> tuple[float, float]:
 def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int, within: sympy.Expr | None = None) -> Sign:
     free = expr.free_symbols | (within.free_symbols if within is not None else set())
     symbols = sorted((s for s in free if s in box), key=lambda s: s.name)
-    f = sympy.lambdify(symbols, expr, modules="numpy")
-    g = sympy.lambdify(symbols, within, modules="numpy") if within is not None else None
+    f = compile_numpy(symbols, expr)
+    g = compile_numpy(symbols, within) if within is not None else None
     rng = np.random.default_rng(seed)
     ranges = [_sampling_box(*box[s]) for s in symbols]
     if symbols:
