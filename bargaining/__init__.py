@@ -10,8 +10,7 @@ solve it: every Nash equilibrium, with exact formulas in the parameters.
 True
 """
 
-from bargaining.analysis.nash import equilibria
-from bargaining.analysis.result import Equilibrium, EquilibriumSet
+from bargaining.analysis.nash import Equilibrium, EquilibriumSet, equilibria
 from bargaining.errors import ExpressionError, GameError, ScenarioError, ScenarioFileError, UnknownScenarioError
 from bargaining.expressions import parameter_symbol, parse_expression
 from bargaining.games.normal import NormalFormGame

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from bargaining.analysis.nash import equilibria
-from bargaining.analysis.result import EquilibriumSet, clean_number
+from bargaining.analysis.nash import EquilibriumSet, equilibria
+from bargaining.analysis.result import clean_number
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
 from bargaining.scenario import Observed, Scenario

@@ -1,24 +1,45 @@
-"""Result objects: frozen, labelled by actor and strategy, carrying how they were obtained.
+"""The contract every result keeps: frozen, read-only all the way down, comparable and hashable,
+carrying how it was obtained (``method``), where (``values``) and what a reader must know (``notes``).
 
-A result knows its numbers, its exact (sympy) form where one exists, the parameter values and the
-method; ``to_dict()`` gives the ``--json`` keys of FORMAT.md section 7 and ``_repr_html_`` a
-table in Jupyter.
+A result class is a ``@dataclass(frozen=True, eq=False)`` subclass of :class:`Result`. When it is
+built, every field is frozen in place: mappings become :class:`FrozenMap`, lists tuples, numpy arrays
+read-only copies. ``==`` compares field by field (arrays elementwise, NaN equal to NaN), and
+``hash`` agrees with it. ``to_dict()`` gives the JSON the command prints (the command only
+serialises it) and ``_repr_html_`` the notebook display (through :mod:`bargaining._repr`).
+
+>>> from dataclasses import dataclass
+>>> @dataclass(frozen=True, eq=False)
+... class Point(Result):
+...     where: dict[str, float]
+...     method: str = "example"
+...     values: dict[str, float] = None  # type: ignore[assignment]
+...     notes: tuple[str, ...] = ()
+...     def to_dict(self) -> dict[str, object]:
+...         return {"where": dict(self.where)}
+>>> p = Point({"x": 1.0})
+>>> p == Point({"x": 1.0}), hash(p) == hash(Point({"x": 1.0}))
+(True, True)
+>>> p.where["x"] = 2.0
+Traceback (most recent call last):
+...
+TypeError: 'FrozenMap' object does not support item assignment
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-import sympy
+import numpy as np
 
 from bargaining._repr import repr_html
 
-if TYPE_CHECKING:
-    from bargaining.games.normal import NormalFormGame
+__all__ = ["FrozenMap", "Result", "clean_number", "freeze"]
 
-__all__ = ["Equilibrium", "EquilibriumSet", "clean_number"]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def clean_number(x: float, digits: int = 12) -> float:
@@ -27,116 +48,114 @@ def clean_number(x: float, digits: int = 12) -> float:
     return 0.0 if r == 0 else r
 
 
-@dataclass(frozen=True)
-class Equilibrium:
-    """One Nash equilibrium: each actor's mixed strategy and expected payoff.
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping that is hashable when its values are (the results' dict fields)."""
 
-    ``exact_probabilities`` and ``exact_payoffs`` are sympy expressions in the parameters when the
-    indifference conditions could be solved symbolically (and agree with the numbers), else None.
-    ``component`` numbers the connected component of the equilibrium set it belongs to.
-    """
+    __slots__ = ("_data",)
 
-    actors: tuple[str, ...]
-    strategies: tuple[tuple[str, ...], ...]
-    probabilities: tuple[tuple[float, ...], ...]
-    payoffs: tuple[float, ...]
-    exact_probabilities: tuple[tuple[sympy.Expr, ...], ...] | None = None
-    exact_payoffs: tuple[sympy.Expr, ...] | None = None
-    component: int = 0
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        self._data: dict[K, V] = dict(data or {})
 
-    @property
-    def pure(self) -> bool:
-        """Whether every actor plays one strategy with probability 1."""
-        return all(sum(1 for p in probs if p > 0) == 1 for probs in self.probabilities)
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
 
-    def strategy(self, actor: str) -> dict[str, float]:
-        """Actor's mixed strategy as strategy -> probability."""
-        i = self.actors.index(actor)
-        return dict(zip(self.strategies[i], self.probabilities[i], strict=True))
-
-    def payoff(self, actor: str) -> float:
-        """Actor's expected payoff."""
-        return self.payoffs[self.actors.index(actor)]
-
-    def support(self, actor: str) -> tuple[str, ...]:
-        """The strategies actor plays with positive probability."""
-        return tuple(s for s, p in self.strategy(actor).items() if p > 0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """FORMAT.md section 7: ``strategy``, ``payoff``, ``pure``; ``exact`` when known."""
-        out: dict[str, Any] = {
-            "strategy": {
-                a: {s: clean_number(p) for s, p in zip(ss, ps, strict=True)}
-                for a, ss, ps in zip(self.actors, self.strategies, self.probabilities, strict=True)
-            },
-            "payoff": {a: clean_number(u) for a, u in zip(self.actors, self.payoffs, strict=True)},
-            "pure": self.pure,
-            "component": self.component,
-        }
-        if self.exact_probabilities is not None and self.exact_payoffs is not None:
-            out["exact"] = {
-                "strategy": {
-                    a: {s: str(p) for s, p in zip(ss, ps, strict=True)}
-                    for a, ss, ps in zip(self.actors, self.strategies, self.exact_probabilities, strict=True)
-                },
-                "payoff": {a: str(u) for a, u in zip(self.actors, self.exact_payoffs, strict=True)},
-                "latex": {a: sympy.latex(u) for a, u in zip(self.actors, self.exact_payoffs, strict=True)},
-            }
-        return out
-
-
-@dataclass(frozen=True)
-class EquilibriumSet:
-    """Every Nash equilibrium a solver found for a game at given parameter values.
-
-    ``complete`` says whether mixed equilibria were enumerated (two actors) or only pure ones
-    (three or more); ``degenerate`` whether the game is degenerate (None where not examined);
-    ``components`` groups equilibria joined by a continuum; ``notes`` says, in words, what a reader
-    must know (a continuum, mixed equilibria not enumerated, an exact form that is missing).
-    """
-
-    game: NormalFormGame
-    equilibria: tuple[Equilibrium, ...]
-    values: Mapping[str, float]
-    method: str
-    complete: bool
-    degenerate: bool | None = None
-    components: tuple[tuple[int, ...], ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
 
     def __len__(self) -> int:
-        return len(self.equilibria)
+        return len(self._data)
 
-    def __iter__(self) -> Iterator[Equilibrium]:
-        return iter(self.equilibria)
+    def __repr__(self) -> str:
+        return repr(self._data)
 
-    def __getitem__(self, k: int) -> Equilibrium:
-        return self.equilibria[k]
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return len(self) == len(other) and all(k in other and same(v, other[k]) for k, v in self._data.items())
 
-    @property
-    def pure(self) -> tuple[Equilibrium, ...]:
-        """The pure equilibria."""
-        return tuple(e for e in self.equilibria if e.pure)
+    def __hash__(self) -> int:
+        return hash(frozenset((k, hashable(v)) for k, v in self._data.items()))
 
-    @property
-    def continuum(self) -> bool:
-        """Whether some equilibria are joined by a continuum (infinitely many equilibria)."""
-        return any(len(c) > 1 for c in self.components)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` output of ``bargaining solve`` for a normal-form game (FORMAT.md section 7)."""
-        out: dict[str, Any] = {
-            "game": "normal",
-            "equilibria": [e.to_dict() for e in self.equilibria],
-            "method": self.method,
-            "mixed_enumerated": self.complete,
-            "degenerate": self.degenerate,
-            "components": [list(c) for c in self.components],
-            "parameters": {k: clean_number(v) for k, v in self.values.items()},
-        }
-        if self.notes:
-            out["note"] = " ".join(self.notes)
-        return out
+def freeze(value: Any) -> Any:
+    """``value`` made read-only all the way down: mappings as :class:`FrozenMap`, lists and tuples as
+    tuples, sets as frozensets, numpy arrays as read-only copies; anything else as it is."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(freeze(v) for v in value)
+    if isinstance(value, np.ndarray):
+        if not value.flags.writeable and value.base is None:
+            return value
+        copy = np.array(value, copy=True)
+        copy.flags.writeable = False
+        return copy
+    return value
+
+
+def hashable(value: Any) -> Any:
+    """A hashable stand-in for ``value`` that is equal exactly when :func:`same` says so."""
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.shape, value.dtype.str, np.ascontiguousarray(value).tobytes())
+    if isinstance(value, tuple):
+        return tuple(hashable(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return ("nan",)
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that compares numpy arrays elementwise and holds NaN equal to NaN."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a_arr, b_arr = np.asarray(a), np.asarray(b)
+        if a_arr.shape != b_arr.shape or a_arr.dtype.kind != b_arr.dtype.kind:
+            return False
+        if a_arr.dtype.kind in "fc":
+            return bool(np.array_equal(a_arr, b_arr, equal_nan=True))
+        return bool(np.array_equal(a_arr, b_arr))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b)
+
+
+class Result:
+    """Base of every result class (declare subclasses ``@dataclass(frozen=True, eq=False)``).
+
+    Subclasses have the fields ``method`` (how the result was obtained), ``values`` (the parameter
+    values it was computed at) and ``notes`` (what a reader must know), and define ``to_dict``.
+    """
+
+    method: str
+    values: Mapping[str, float]
+    notes: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            object.__setattr__(self, f.name, freeze(getattr(self, f.name)))
+        if getattr(self, "values", None) is None:
+            object.__setattr__(self, "values", FrozenMap())
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(
+            same(getattr(self, f.name), getattr(other, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (type(self).__qualname__, *(hashable(getattr(self, f.name)) for f in dataclasses.fields(self)))  # type: ignore[arg-type]
+        )
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
+        raise NotImplementedError
 
     def _repr_html_(self) -> str:
         return repr_html(self)

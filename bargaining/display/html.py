@@ -12,7 +12,7 @@ import sympy
 
 from bargaining._repr import html
 from bargaining.analysis.deal import BargainResult
-from bargaining.analysis.result import EquilibriumSet
+from bargaining.analysis.nash import EquilibriumSet
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.threshold import Threshold
 from bargaining.display.text import number, side_text, strategy_text

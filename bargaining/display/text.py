@@ -10,8 +10,9 @@ import numpy.typing as npt
 
 from bargaining.analysis.cascade import Cascade
 from bargaining.analysis.deal import BargainResult
+from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.record import ConsistentRegion, History
-from bargaining.analysis.result import Equilibrium, EquilibriumSet, clean_number
+from bargaining.analysis.result import clean_number
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.sweep import Sweep
 from bargaining.analysis.threshold import Threshold
