@@ -11,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bargaining.analysis.deal import bargain, concession
+from bargaining.analysis.deal import bargain
+from bargaining.analysis.threshold import concession
 from bargaining.io.scenario_file import load
 from bargaining.kernels.axiomatic import (
     egalitarian,

@@ -42,10 +42,9 @@ from bargaining.kernels.axiomatic import (
 )
 
 if TYPE_CHECKING:
-    from bargaining.analysis.threshold import Threshold
     from bargaining.scenario import Scenario
 
-__all__ = ["BargainResult", "Linkage", "bargain", "concession", "linkage"]
+__all__ = ["BargainResult", "Linkage", "bargain", "linkage"]
 
 FloatArray = npt.NDArray[np.float64]
 TOL = 1e-9
@@ -237,24 +236,3 @@ def bargain(
         who,
         tuple(notes),
     )
-
-
-def concession(
-    scenario: Scenario,
-    package: Mapping[str, str],
-    actor: str,
-    solve_for: str,
-    values: Mapping[str, float] | None = None,
-) -> Threshold:
-    """The value of ``solve_for`` at which ``actor`` is indifferent between ``package`` and disagreement:
-    the smallest concession that makes the package acceptable to it (the threshold machinery)."""
-    from bargaining.analysis.threshold import threshold_of
-
-    problem, vals, _ = _problem(scenario, values)
-    if actor not in problem.actors:
-        raise ScenarioError(f"an actor among {', '.join(problem.actors)}", found=repr(actor), field="--actor")
-    i = problem.actors.index(actor)
-    k = problem.index(package)
-    difference = problem.utility_expr(k)[i] - problem.disagreement[i]
-    t = threshold_of(difference, solve_for, scenario.parameters, vals)
-    return type(t)(**{**t.__dict__, "actor": actor, "prefer": problem.label(k), "over": "no deal"})

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,15 +36,21 @@ import numpy.typing as npt
 import scipy.optimize
 import sympy
 
-from bargaining._repr import repr_html
-from bargaining.analysis.result import clean_number
-from bargaining.analysis.signs import SignResult, sign_over_box
+from bargaining.analysis.nash import equilibria
+from bargaining.analysis.result import Result, clean_number
+from bargaining.analysis.signs import SignResult
+from bargaining.analysis.statics import comparative_statics
+from bargaining.analysis.subgame import _Solver, continuation
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
-from bargaining.scenario import Parameter, Scenario
+from bargaining.games.bargain import BargainingProblem
+from bargaining.games.tree import DecisionNode, TreeGame
+from bargaining.parameters import Parameter
+from bargaining.scenario import Scenario
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
+    from bargaining.scenario import Game
 
 __all__ = [
     "BestReplyMap",
@@ -59,8 +65,8 @@ __all__ = [
 Side = Literal["above", "below", "never", "always"]
 
 
-@dataclass(frozen=True)
-class Threshold:
+@dataclass(frozen=True, eq=False)
+class Threshold(Result):
     """Where ``prefer`` becomes the better reply as ``parameter`` moves, and how that point moves.
 
     ``formula`` is the exact threshold (None when only a numeric root exists); ``value`` its value
@@ -88,6 +94,7 @@ class Threshold:
     over: str = ""
     others: str = ""
     notes: tuple[str, ...] = ()
+    method: str = "sympy.solve on the payoff difference (Brent's method where no closed form)"
 
     def to_dict(self) -> dict[str, Any]:
         """FORMAT.md section 7: ``parameter``, ``formula``, ``latex``, ``value``, ``comparative_statics``."""
@@ -112,9 +119,6 @@ class Threshold:
             "parameters": {k: clean_number(v) for k, v in self.values.items()},
             "notes": list(self.notes),
         }
-
-    def _repr_html_(self) -> str:
-        return repr_html(self)
 
 
 def _evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
@@ -210,14 +214,14 @@ def threshold_of(
     """
     by_name = {p.name: p for p in parameters}
     if solve_for not in by_name:
-        raise ScenarioError(f"a parameter ({', '.join(by_name) or 'none'})", found=repr(solve_for), field="--solve-for")
+        raise ScenarioError(f"a parameter ({', '.join(by_name) or 'none'})", found=repr(solve_for), field="solve_for")
     target = by_name[solve_for]
     vals = {p.name: p.value for p in parameters} | dict(values or {})
     if target.symbol not in difference.free_symbols:
         raise ScenarioError(
             f"a parameter that the payoff difference depends on ({difference} = 0 has no {solve_for})",
             found=repr(solve_for),
-            field="--solve-for",
+            field="solve_for",
         )
     notes: list[str] = []
     try:
@@ -254,13 +258,8 @@ def threshold_of(
     derivatives: dict[str, sympy.Expr] = {}
     signs: dict[str, SignResult] = {}
     if statics and formula is not None:
-        box = _box([p for p in parameters if p.name != solve_for])
-        for p in sorted(parameters, key=lambda p: p.name):
-            if p.name == solve_for:
-                continue
-            d = sympy.simplify(sympy.diff(formula, p.symbol))
-            derivatives[p.name] = d
-            signs[p.name] = sign_over_box(d, box, within=formula)
+        found_statics = comparative_statics(formula, parameters, exclude=(solve_for,))
+        derivatives, signs = dict(found_statics.derivatives), dict(found_statics.signs)
     return Threshold(
         parameter=solve_for,
         difference=difference,
@@ -303,32 +302,85 @@ def payoff_difference(
 
 
 def threshold(
+    model: Scenario | Game,
+    actor: str | None = None,
+    *,
+    prefer: str | Mapping[str, str],
+    over: str,
+    solve_for: str,
+    given: Mapping[str, str] | None = None,
+    at: str | None = None,
+    values: Mapping[str, float] | None = None,
+    statics: bool = True,
+) -> Threshold:
+    """The value of ``solve_for`` at which ``actor``'s best reply switches from ``over`` to ``prefer``.
+
+    ``model`` is a scenario or a bare game of any kind:
+
+    - a **normal-form game**: ``actor`` compares two of its strategies; other actors play as
+      ``given`` (actor -> strategy), and those not given as in the first Nash equilibrium at
+      ``values`` (exact probabilities where known), which a note says;
+    - a **game tree**: ``at`` names the decision node whose mover compares two moves, play below
+      being subgame perfect (:func:`threshold_at`);
+    - a **package deal**: ``prefer`` is a package (issue -> option, or ``"issue=option, ..."``)
+      and ``over`` is ``"disagreement"``: the concession at which ``actor`` accepts it
+      (:func:`concession`).
+
+    >>> from bargaining.games.normal import NormalFormGame
+    >>> game = NormalFormGame.from_table({"P": ["reward", "withhold"], "T": ["comply", "defy"]},
+    ...     {("reward", "comply"): ("3 - r", "r - c"), ("reward", "defy"): (0, 0),
+    ...      ("withhold", "comply"): (3, "-c"), ("withhold", "defy"): (0, 0)},
+    ...     parameters={"r": (2.0, 0.0, 10.0), "c": (1.3, 0.0, 5.0)})
+    >>> t = threshold(game, "T", prefer="comply", over="defy", solve_for="r", given={"P": "reward"})
+    >>> t.formula, t.value, t.favours
+    (c, 1.3, 'above')
+    """
+    scenario = Scenario.of(model)
+    kind = scenario.game.kind
+    if kind == "tree":
+        if at is None:
+            tree = scenario.game
+            nodes = ", ".join(tree.decision_nodes()) if isinstance(tree, TreeGame) else ""
+            raise ScenarioError(f"a decision node of the tree ({nodes})", found="none", field="at")
+        if given:
+            raise ScenarioError(
+                "no given play with at (play below the node is subgame perfect)", found="given", field="given"
+            )
+        if not isinstance(prefer, str):
+            raise ScenarioError("a move at the node", found=repr(prefer), field="prefer")
+        return threshold_at(
+            scenario, at, prefer=prefer, over=over, solve_for=solve_for, actor=actor, values=values, statics=statics
+        )
+    if at is not None:
+        raise ScenarioError("at only with a game tree", found=f"a {kind} game", field="at")
+    if actor is None:
+        raise ScenarioError(f"an actor ({', '.join(scenario.game.actors)})", found="none", field="actor")
+    if kind == "bargain":
+        if over not in ("disagreement", "no deal"):
+            raise ScenarioError('"disagreement" (a package is compared with no deal)', found=repr(over), field="over")
+        return concession(scenario, prefer, actor, solve_for, values)
+    if not isinstance(prefer, str):
+        raise ScenarioError("a strategy", found=repr(prefer), field="prefer")
+    return _strategy_threshold(
+        scenario, actor, prefer=prefer, over=over, solve_for=solve_for, given=given, values=values, statics=statics
+    )
+
+
+def _strategy_threshold(
     scenario: Scenario,
     actor: str,
     *,
     prefer: str,
     over: str,
     solve_for: str,
-    given: Mapping[str, str] | None = None,
-    values: Mapping[str, float] | None = None,
-    statics: bool = True,
+    given: Mapping[str, str] | None,
+    values: Mapping[str, float] | None,
+    statics: bool,
 ) -> Threshold:
-    """The value of ``solve_for`` at which ``actor``'s best reply switches from ``over`` to ``prefer``.
-
-    Other actors play as ``given`` (actor -> strategy); those not given play as in the first
-    Nash equilibrium at ``values`` (exact probabilities where known), and a note says so.
-    """
-    from bargaining.analysis.nash import equilibria
-    from bargaining.games.normal import NormalFormGame
-
-    game = scenario.game
-    if not isinstance(game, NormalFormGame):
-        raise ScenarioError(
-            "--at NODE for a game tree (the decision node whose mover compares moves)", found="no --at", field="--at"
-        )
+    game = scenario.normal_form
     vals = scenario.values(values)
     game.index(actor)
-    for field_name, s in (("--prefer", prefer), ("--over", over)):
+    for field_name, s in (("prefer", prefer), ("over", over)):
         try:
             game.strategy_index(actor, s)
         except ScenarioError as err:
@@ -338,12 +390,12 @@ def threshold(
     for a, s in given.items():
         if a == actor or a not in game.actors:
             raise ScenarioError(
-                f"another actor ({', '.join(x for x in game.actors if x != actor)})", found=repr(a), field="--given"
+                f"another actor ({', '.join(x for x in game.actors if x != actor)})", found=repr(a), field="given"
             )
         try:
             k = game.strategy_index(a, s)
         except ScenarioError as err:
-            raise ScenarioError(err.expected, found=err.found, field=f"--given {a}") from None
+            raise ScenarioError(err.expected, found=err.found, field=f"given.{a}") from None
         others[a] = {t: sympy.Integer(1 if n == k else 0) for n, t in enumerate(game.strategies[game.index(a)])}
     notes: list[str] = []
     missing = [a for a in game.actors if a != actor and a not in others]
@@ -365,16 +417,7 @@ def threshold(
     difference = payoff_difference(game, actor, prefer, over, others)
     result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
     described = "; ".join(f"{a} plays {s}" for a, s in given.items())
-    return Threshold(
-        **{
-            **result.__dict__,
-            "actor": actor,
-            "prefer": prefer,
-            "over": over,
-            "others": described,
-            "notes": result.notes + tuple(notes),
-        }
-    )
+    return replace(result, actor=actor, prefer=prefer, over=over, others=described, notes=result.notes + tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -440,29 +483,26 @@ def threshold_at(
     play below following the subgame-perfect plan at ``values`` (numbers offered below replaced by
     their formulas). For the responder of an offer game this is the least acceptable offer.
     """
-    from bargaining.analysis.subgame import continuation
-    from bargaining.games.tree import DecisionNode, TreeGame
 
     tree = scenario.game
     if not isinstance(tree, TreeGame):
-        raise ScenarioError("--at only with a game tree", found=f"a {scenario.kind} game", field="--at")
+        raise ScenarioError("--at only with a game tree", found=f"a {scenario.kind} game", field="at")
     if node not in tree.nodes or not isinstance(tree.nodes[node], DecisionNode):
         raise ScenarioError(
             f"a decision node ({', '.join(tree.decision_nodes())})",
             found=repr(node),
             file=scenario.path or None,
-            field="--at",
+            field="at",
         )
     d = tree.nodes[node]
     assert isinstance(d, DecisionNode)
     if actor is not None and actor != d.actor:
-        raise ScenarioError(f"the actor who moves at {node} ({d.actor})", found=repr(actor), field="--actor")
+        raise ScenarioError(f"the actor who moves at {node} ({d.actor})", found=repr(actor), field="actor")
     targets = dict(d.moves)
-    for name, move in (("--prefer", prefer), ("--over", over)):
+    for name, move in (("prefer", prefer), ("over", over)):
         if move not in targets:
             raise ScenarioError(f"a move at {node} ({', '.join(targets)})", found=repr(move), field=name)
     vals = scenario.values(values)
-    from bargaining.analysis.subgame import _Solver
 
     solver = _Solver(tree, vals)
     _, plan, _, _ = solver.solve(tree.root, vals)
@@ -472,12 +512,45 @@ def threshold_at(
         - continuation(tree, targets[over], plan, solver.formulas)[i]
     )
     result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
-    return Threshold(
-        **{
-            **result.__dict__,
-            "actor": d.actor,
-            "prefer": prefer,
-            "over": over,
-            "others": f"at node {node}, play below subgame perfect",
-        }
+    return replace(
+        result, actor=d.actor, prefer=prefer, over=over, others=f"at node {node}, play below subgame perfect"
     )
+
+
+def _package(problem: BargainingProblem, package: str | Mapping[str, str]) -> dict[str, str]:
+    if isinstance(package, Mapping):
+        return dict(package)
+    out: dict[str, str] = {}
+    for item in package.replace(";", ",").split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ScenarioError(
+                "a package: issue=option, ... (one option per issue)", found=repr(package), field="prefer"
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def concession(
+    model: Scenario | Game,
+    package: str | Mapping[str, str],
+    actor: str,
+    solve_for: str,
+    values: Mapping[str, float] | None = None,
+    *,
+    statics: bool = True,
+) -> Threshold:
+    """The value of ``solve_for`` at which ``actor`` is indifferent between ``package`` and disagreement:
+    the least concession that makes the package acceptable to it, :math:`u_i(\text{package}) = d_i`."""
+    scenario = Scenario.of(model)
+    problem = scenario.game
+    if not isinstance(problem, BargainingProblem):
+        raise ScenarioError('a package deal (game = "bargain")', found=f"a {scenario.kind} game", field="model")
+    vals = scenario.values(values)
+    if actor not in problem.actors:
+        raise ScenarioError(f"an actor among {', '.join(problem.actors)}", found=repr(actor), field="actor")
+    i = problem.actors.index(actor)
+    k = problem.index(_package(problem, package))
+    difference = problem.utility_expr(k)[i] - problem.disagreement[i]
+    t = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    return replace(t, actor=actor, prefer=problem.label(k), over="no deal")
