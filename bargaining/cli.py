@@ -19,10 +19,10 @@ from typing import NoReturn, TextIO
 from bargaining.analysis.cascade import cascade
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.nash import equilibria
-from bargaining.analysis.record import consistent_region, history, matching_equilibria
+from bargaining.analysis.record import consistent_region, history
 from bargaining.analysis.subgame import subgame_perfect
 from bargaining.analysis.sweep import parse_grid, sweep
-from bargaining.analysis.threshold import threshold, threshold_at
+from bargaining.analysis.threshold import threshold
 from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
@@ -143,30 +143,16 @@ def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
 
 def _threshold(args: argparse.Namespace) -> str:
     scenario = load(args.scenario)
-    if args.at is not None:
-        if args.given:
-            raise ScenarioError(
-                "no --given with --at (play below the node is subgame perfect)", found="--given", field="--given"
-            )
-        result = threshold_at(
-            scenario,
-            args.at,
-            actor=args.actor,
-            prefer=args.prefer,
-            over=args.over,
-            solve_for=args.solve_for,
-            values=_values(scenario, args.set),
-        )
-    else:
-        result = threshold(
-            scenario,
-            args.actor,
-            prefer=args.prefer,
-            over=args.over,
-            solve_for=args.solve_for,
-            given=_pairs(args.given, "--given"),
-            values=_values(scenario, args.set),
-        )
+    result = threshold(
+        scenario,
+        args.actor,
+        prefer=args.prefer,
+        over=args.over,
+        solve_for=args.solve_for,
+        given=_pairs(args.given, "--given") or None,
+        at=args.at,
+        values=_values(scenario, args.set),
+    )
     if args.json:
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     return threshold_text(result)
@@ -226,11 +212,14 @@ def _sweep(args: argparse.Namespace) -> str:
 def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: str | None = None) -> str:
     values = _values(scenario, sets)
     result = bargain(scenario, values, proposer=proposer)
+    record = history(scenario, values)
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
+        if record.verdicts:
+            out["record"] = record.to_dict()
         return json.dumps(out, indent=2, ensure_ascii=False)
-    return bargain_text(scenario, result, history(scenario, values) if scenario.observed else None)
+    return bargain_text(scenario, result, record)
 
 
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
@@ -238,24 +227,27 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     if isinstance(scenario.game, BargainingProblem):
         return _bargain(scenario, sets, as_json)
     values = _values(scenario, sets)
+    record = history(scenario, values)
     if isinstance(scenario.game, TreeGame):
         spe = subgame_perfect(scenario, values)
-        verdicts = history(scenario, values)
         if as_json:
             out = spe.to_dict()
             out["scenario"] = scenario.name
+            if record.verdicts:
+                out["record"] = record.to_dict()
             return json.dumps(out, indent=2, ensure_ascii=False)
-        return tree_report(scenario, spe, verdicts)
-    result = equilibria(scenario.game, values)
-    matches = [matching_equilibria(result, obs) for obs in scenario.observed]
+        return tree_report(scenario, spe, record)
+    result = equilibria(scenario, values)
     lattice = cascade(scenario, values)
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
         if lattice is not None:
             out["lattice"] = lattice.to_dict()
+        if record.verdicts:
+            out["record"] = record.to_dict()
         return json.dumps(out, indent=2, ensure_ascii=False)
-    return report(scenario, result, matches, lattice)
+    return report(scenario, result, record, lattice)
 
 
 def _history(args: argparse.Namespace) -> str:
@@ -336,12 +328,44 @@ def run(argv: Sequence[str]) -> str:
     raise ScenarioError("a command", found=repr(args.command))  # pragma: no cover - argparse refuses others
 
 
+# the library's argument names, as the command's flags
+FLAGS = {
+    "actor": "--actor",
+    "prefer": "--prefer",
+    "over": "--over",
+    "solve_for": "--solve-for",
+    "given": "--given",
+    "at": "--at",
+    "grid": "--grid",
+    "values": "--set",
+    "proposer": "--proposer",
+    "samples": "--region",
+    "out": "--out",
+    "plot": "--plot",
+}
+
+
+def as_flags(err: ScenarioError) -> ScenarioError:
+    """``err`` with a field that names a library argument (``solve_for``, ``given.EU``) named by its flag.
+
+    >>> str(as_flags(ScenarioError("a parameter", found="'zz'", field="solve_for")))
+    "--solve-for: expected a parameter, found 'zz'"
+    """
+    if not err.field:
+        return err
+    head, sep, rest = err.field.replace(" ", ".", 1).partition(".")
+    if head not in FLAGS:
+        return err
+    field = FLAGS[head] + (f" {rest}" if sep else "")
+    return type(err)(err.expected, found=err.found, file=err.file, field=field)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: print the result, or one line on stderr with exit status 2 (bad input) or 1."""
     try:
         out = run(sys.argv[1:] if argv is None else argv)
     except ScenarioError as err:
-        print(f"bargaining: {err}", file=sys.stderr)
+        print(f"bargaining: {as_flags(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("bargaining: interrupted", file=sys.stderr)

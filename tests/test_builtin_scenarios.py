@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import sympy
 
-from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.record import matching_equilibria
-from bargaining.scenario import Scenario
+from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
 from bargaining.io.scenario_file import load
 from bargaining.kernels.best_response import best_responses
+from bargaining.scenario import Scenario
 from tests.helpers import brute_pure
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bargaining.io.builtins import builtin_names
 from bargaining.cli import main
+from bargaining.io.builtins import builtin_names
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -164,7 +164,7 @@ def test_threshold_command_answers_the_issue_question() -> None:
         ),
         (
             ["--actor", "CA", "--prefer", "comply", "--over", "defy", "--solve-for", "r", "--at", "n1"],
-            "--at: expected --at only with a game tree",
+            "--at: expected a node only for a game tree",
         ),
     ],
 )

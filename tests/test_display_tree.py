@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bargaining
+from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
 from bargaining.display.tree import MARK, _shape, tree_figure, tree_text
 from bargaining.games.tree import DecisionNode, OfferNode, TreeGame
-from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
 
 MOVE_LINE = re.compile(r"^[│ ]*[├└]── (\w+)( ▶ |   )")
 

@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 
 import bargaining
-from bargaining.display.plots import payoff_plane_figure
 from bargaining.analysis.deal import BargainResult, bargain
+from bargaining.display.plots import payoff_plane_figure
 
 SCENARIOS = ["eu_russia_package", "russia_uzbekistan_2007"]
 

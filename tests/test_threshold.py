@@ -12,11 +12,11 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bargaining.analysis.threshold import best_reply_map, threshold, threshold_of
 from bargaining.errors import ScenarioError
-from bargaining.scenario import Parameter
 from bargaining.io.scenario_file import load
 from bargaining.kernels.best_response import best_responses
-from bargaining.analysis.threshold import best_reply_map, threshold, threshold_of
+from bargaining.scenario import Parameter
 
 COND = load("conditionality")
 EURU = load("eu_russia_2007")

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining.analysis.nash import equilibria
+from bargaining.analysis.subgame import reduced_normal_form, subgame_perfect
+from bargaining.analysis.threshold import threshold_at
 from bargaining.errors import ScenarioError
 from bargaining.games.tree import ChanceNode, DecisionNode, TreeGame
 from bargaining.io.scenario_file import load
 from bargaining.kernels.backward import backward_induction
-from bargaining.analysis.subgame import reduced_normal_form, subgame_perfect
-from bargaining.analysis.threshold import threshold_at
 
 OFFER = load("eu_russia_offer")
 CHAIN = load("eurasia_chain")

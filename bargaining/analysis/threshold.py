@@ -352,7 +352,7 @@ def threshold(
             scenario, at, prefer=prefer, over=over, solve_for=solve_for, actor=actor, values=values, statics=statics
         )
     if at is not None:
-        raise ScenarioError("at only with a game tree", found=f"a {kind} game", field="at")
+        raise ScenarioError("a node only for a game tree", found=f"a {kind} game", field="at")
     if actor is None:
         raise ScenarioError(f"an actor ({', '.join(scenario.game.actors)})", found="none", field="actor")
     if kind == "bargain":
