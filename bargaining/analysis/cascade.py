@@ -50,8 +50,9 @@ class Cascade:
         }
 
 
-def cascade(scenario: Scenario, values: Mapping[str, float] | None = None) -> Cascade | None:
+def cascade(model: Scenario | NormalFormGame, values: Mapping[str, float] | None = None) -> Cascade | None:
     """The lattice of a two-strategy game of complements, or None when the game is not one."""
+    scenario = Scenario.of(model)
     game = scenario.game
     if not isinstance(game, NormalFormGame) or game.n_actors < 2 or any(m != 2 for m in game.shape):
         return None

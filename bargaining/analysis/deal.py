@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +40,7 @@ from bargaining.kernels.axiomatic import (
     rubinstein,
     utilitarian,
 )
-
-if TYPE_CHECKING:
-    from bargaining.scenario import Scenario
+from bargaining.scenario import Scenario
 
 __all__ = ["BargainResult", "Linkage", "bargain", "linkage"]
 
@@ -165,13 +163,10 @@ def _exact_on_edge(
 def _problem(
     scenario: Scenario | BargainingProblem, values: Mapping[str, float] | None
 ) -> tuple[BargainingProblem, dict[str, float], Mapping[str, Any]]:
-    from bargaining.scenario import Scenario
-
-    if isinstance(scenario, Scenario):
-        if not isinstance(scenario.game, BargainingProblem):
-            raise ScenarioError('a package deal (game = "bargain")', found=f"a {scenario.kind} game", field="game")
-        return scenario.game, scenario.values(values), scenario.extra
-    return scenario, dict(values or {}), {}
+    model = Scenario.of(scenario)
+    if not isinstance(model.game, BargainingProblem):
+        raise ScenarioError('a package deal (game = "bargain")', found=f"a {model.kind} game", field="model")
+    return model.game, model.values(values), model.extra
 
 
 def bargain(

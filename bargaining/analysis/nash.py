@@ -33,13 +33,13 @@ from bargaining.analysis.indifference import exact_mixture
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.kernels.best_response import strategy_payoffs
 from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
-from bargaining.kernels.pure import pure_equilibria
+from bargaining.kernels.pure import pure_equilibria as pure_profiles
+from bargaining.scenario import Scenario
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
-    from bargaining.scenario import Scenario
 
-__all__ = ["equilibria"]
+__all__ = ["Equilibrium", "EquilibriumSet", "equilibria", "pure_equilibria"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,15 +168,14 @@ def _table(game: NormalFormGame) -> npt.NDArray[np.object_]:
 def _resolve(
     game: NormalFormGame | Scenario, values: Mapping[str, float] | None
 ) -> tuple[NormalFormGame, dict[str, float]]:
-    from bargaining.scenario import Scenario
-
-    if isinstance(game, Scenario):
-        return game.normal_form, game.values(values)
-    return game, dict(values or {})
+    scenario = Scenario.of(game)
+    return scenario.normal_form, scenario.values(values)
 
 
-def _pure(game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, float], exact: bool) -> EquilibriumSet:
-    found = pure_equilibria(arr, tol=1e-9 * (1.0 + float(np.abs(arr).max())))  # ties up to rounding count
+def _pure(
+    game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, float], exact: bool, only_pure: bool = False
+) -> EquilibriumSet:
+    found = pure_profiles(arr, tol=1e-9 * (1.0 + float(np.abs(arr).max())))  # ties up to rounding count
     eqs = []
     for k, idx in enumerate(found):
         profile = tuple(game.strategies[j][int(s)] for j, s in enumerate(idx))
@@ -188,7 +187,9 @@ def _pure(game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, 
         exact_pays = tuple(game.payoff_expr(a, profile) for a in game.actors) if exact else None
         eqs.append(Equilibrium(game.actors, game.strategies, probs, pays, exact_probs, exact_pays, component=k))
     notes = []
-    if game.n_actors >= 3:
+    if only_pure:
+        notes.append("Pure equilibria only: mixed equilibria were not asked for (equilibria() gives them).")
+    elif game.n_actors >= 3:
         notes.append(
             f"A game of {game.n_actors} actors: these are every pure equilibrium; mixed equilibria are not enumerated."
         )
@@ -304,3 +305,21 @@ def equilibria(
     if g.n_actors == 2:
         return _bimatrix(g, arr, vals, exact, method)
     return _pure(g, arr, vals, exact)
+
+
+def pure_equilibria(
+    game: NormalFormGame | Scenario, values: Mapping[str, float] | None = None, *, exact: bool = True
+) -> EquilibriumSet:
+    """Every pure-strategy Nash equilibrium of ``game`` at ``values``, for any number of actors.
+
+    A profile :math:`s` is an equilibrium when no actor gains by a unilateral deviation,
+    :math:`u_i(s) \\ge u_i(t_i, s_{-i})` for every :math:`i` and :math:`t_i`; every profile is
+    checked at once on the payoff array (:func:`bargaining.kernels.pure.pure_equilibria`).
+
+    >>> from bargaining.games.normal import NormalFormGame
+    >>> stag = NormalFormGame.from_arrays([[4, 0], [3, 3]], [[4, 3], [0, 3]])
+    >>> [(e.strategy("P1"), e.strategy("P2")) for e in pure_equilibria(stag)]  # doctest: +NORMALIZE_WHITESPACE
+    [({'s0': 1.0, 's1': 0.0}, {'s0': 1.0, 's1': 0.0}), ({'s0': 0.0, 's1': 1.0}, {'s0': 0.0, 's1': 1.0})]
+    """
+    g, vals = _resolve(game, values)
+    return _pure(g, g.payoff_array(vals), vals, exact, only_pure=True)

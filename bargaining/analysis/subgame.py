@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import sympy
@@ -38,9 +38,7 @@ from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
-
-if TYPE_CHECKING:
-    from bargaining.scenario import Scenario
+from bargaining.scenario import Scenario
 
 __all__ = ["SubgamePerfect", "continuation", "plan_conditions", "reduced_normal_form", "subgame_perfect"]
 
@@ -426,15 +424,11 @@ def subgame_perfect(
 
     With ``exact=False`` the payoffs as formulas and the region's conditions are skipped (faster,
     for sweeps over many points)."""
-    from bargaining.scenario import Scenario
-
-    if isinstance(scenario, Scenario):
-        tree = scenario.game
-        if not isinstance(tree, TreeGame):
-            raise ScenarioError('a game tree (game = "tree")', found=f"a {scenario.kind} game", field="game")
-        vals = scenario.values(values)
-    else:
-        tree, vals = scenario, dict(values or {})
+    model = Scenario.of(scenario)
+    tree = model.game
+    if not isinstance(tree, TreeGame):
+        raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
+    vals = model.values(values)
     solver = _Solver(tree, vals)
     value, plan, offers_by_node, ties = solver.solve(tree.root, vals)
     notes = []

@@ -39,8 +39,8 @@ from matplotlib.lines import Line2D
 
 from bargaining.analysis.result import clean_number
 from bargaining.analysis.subgame import SubgamePerfect
+from bargaining.display.numbers import number
 from bargaining.display.plots import COLOURS
-from bargaining.display.text import number
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 
 __all__ = ["tree_figure", "tree_text"]

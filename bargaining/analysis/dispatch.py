@@ -1,0 +1,38 @@
+"""The one place that branches on a game's kind: what "solve" means for each.
+
+A normal-form game is solved by every Nash equilibrium (:func:`~bargaining.analysis.nash.equilibria`),
+a tree by subgame-perfect play (:func:`~bargaining.analysis.subgame.subgame_perfect`), a package deal
+by its bargaining solutions (:func:`~bargaining.analysis.deal.bargain`). The command line's
+``solve`` and the record check both call :func:`solve`.
+
+>>> from bargaining.io.scenario_file import load
+>>> type(solve(load("eu_russia_offer"))).__name__
+'SubgamePerfect'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from bargaining.analysis.deal import BargainResult, bargain
+from bargaining.analysis.nash import EquilibriumSet, equilibria
+from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
+from bargaining.scenario import Scenario
+
+if TYPE_CHECKING:
+    from bargaining.scenario import Game
+
+__all__ = ["Solution", "solve"]
+
+Solution = EquilibriumSet | SubgamePerfect | BargainResult
+
+
+def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> Solution:
+    """The model's solution at ``values`` (its defaults if omitted), by the kind of its game."""
+    scenario = Scenario.of(model)
+    if scenario.game.kind == "tree":
+        return subgame_perfect(scenario, values)
+    if scenario.game.kind == "bargain":
+        return bargain(scenario, values)
+    return equilibria(scenario, values)
