@@ -1,7 +1,8 @@
 """The class demo: the target's best reply switches at r* = c/(p δ^τ), and the sliders redraw it.
 
 Thresholds are recomputed here from the closed form of Schimmelfennig & Sedelmeier's (2004)
-external-incentives model (MODELS.md section 1), never copied from the module.
+external-incentives model (docs/models.md#conditionality), never copied from the module; the view's
+verdict and threshold must be the analysis layer's (analysis/incentives.py), not the face's own.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 import pytest
+import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import bargaining
+from bargaining.analysis.incentives import best_reply
 from bargaining.display.classroom import ConditionalityView, conditionality_demo, conditionality_view
 from bargaining.display.text import number
 from bargaining.errors import ScenarioError
+from bargaining.games.incentives import ExternalIncentives
 
 SCENARIO = bargaining.load("conditionality")
 DEFAULTS = SCENARIO.values()
@@ -49,7 +53,7 @@ def closed_form_threshold(c: float, p: float, values: dict[str, float] = DEFAULT
 
 
 def test_defaults_the_uzbek_numbers_comply_at_the_default_reward() -> None:
-    """MODELS.md section 1 (c), Russia -> Uzbekistan 2007: c = 1.3, p = 0.8 and r = 2 >= r*."""
+    """docs/models.md#conditionality, Russia -> Uzbekistan 2007: c = 1.3, p = 0.8 and r = 2 >= r*."""
     c, p, r = DEFAULTS["c"], DEFAULTS["p"], DEFAULTS["r"]
     view = conditionality_view(r, c, p)
     assert view.threshold == closed_form_threshold(c, p)
@@ -65,7 +69,7 @@ def test_best_reply_switches_exactly_at_the_threshold() -> None:
     at = conditionality_view(r_star, c, p)
     above = conditionality_view(math.nextafter(r_star, math.inf), c, p)
     below = conditionality_view(math.nextafter(r_star, 0.0), c, p)
-    assert at.best_reply == "comply"  # an indifferent target complies (MODELS.md section 0)
+    assert at.best_reply == "comply"  # an indifferent target complies
     assert at.payoffs[1, 0, 0] == pytest.approx(0.0, abs=1e-15)
     assert (above.best_reply, above.clears) == ("comply", True)
     assert (below.best_reply, below.clears) == ("defy", False)
@@ -226,3 +230,51 @@ def test_view_is_a_frozen_result() -> None:
     with pytest.raises(AttributeError):
         view.r = 3.0  # type: ignore[misc]
     assert view.values == SCENARIO.values({"r": 2.0})
+
+
+@pytest.mark.parametrize(("r", "c", "p"), [(2.0, 1.3, 0.8), (3.0, 0.9, 0.3), (1.5, 1.3, 0.8), (10.0, 6.0, 0.5)])
+def test_verdict_and_threshold_are_the_analysis_layers(r: float, c: float, p: float) -> None:
+    view = conditionality_view(r, c, p)
+    values = SCENARIO.values({"r": r, "c": c, "p": p})
+    analysis = best_reply(SCENARIO, values)
+    assert view.analysis == analysis
+    assert (view.best_reply, view.clears, view.threshold) == (analysis.reply, analysis.clears, analysis.threshold_value)
+    core = bargaining.threshold(SCENARIO, "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})
+    assert view.formula == core.formula  # r* is the core's formula
+    assert core.formula is not None
+    assert view.threshold == float(core.formula.subs({s: decimal(values[s.name]) for s in core.formula.free_symbols}))
+
+
+def test_view_of_the_builders_game_is_the_view_of_the_scenario() -> None:
+    """The model built in Python (ExternalIncentives) shows as the scenario file does."""
+    names = ("c", "p", "delta", "tau", "B", "k")
+    model = ExternalIncentives(
+        **{n: sympy.Symbol(n) for n in names}, values=SCENARIO.game.parameters, principal="EU", target="CA"
+    )
+    built = bargaining.Scenario.of(model.game())
+    for r, c, p in ((2.0, 1.3, 0.8), (3.0, 0.9, 0.3), (1.0, 1.3, 0.8)):
+        a, b = conditionality_view(r, c, p), conditionality_view(r, c, p, scenario=built)
+        assert (a.best_reply, a.threshold, a.clears, a.reply_text) == (
+            b.best_reply,
+            b.threshold,
+            b.clears,
+            b.reply_text,
+        )
+        assert (a.payoffs == b.payoffs).all()
+
+
+def test_a_game_whose_target_gains_less_with_more_reward_is_refused() -> None:
+    """A payoff difference falling in r would turn "clears r*" upside down: the analysis refuses it."""
+    game = bargaining.NormalFormGame.from_table(
+        {"EU": ["reward", "withhold"], "CA": ["comply", "defy"]},
+        {
+            ("reward", "comply"): ("B - p*k*r", "c - p*r"),
+            ("reward", "defy"): (0, 0),
+            ("withhold", "comply"): ("B", "-c"),
+            ("withhold", "defy"): (0, 0),
+        },
+        parameters=SCENARIO.game.parameters,
+    )
+    with pytest.raises(ScenarioError) as err:
+        conditionality_view(2.0, 1.3, 0.8, scenario=bargaining.Scenario.of(game))
+    assert err.value.field == "payoffs"

@@ -28,7 +28,6 @@ from bargaining.analysis.incentives import (
 )
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.result import Result
-from bargaining.analysis.threshold import threshold
 from bargaining.errors import ScenarioError
 from bargaining.expressions import parameter_symbol
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
@@ -49,7 +48,7 @@ def decimal(x: float) -> sympy.Rational:
 
 def core_threshold(model: ExternalIncentives) -> sympy.Expr:
     """r* from the core, on the builder's game, exactly as a user calls it."""
-    t = threshold(model.game(), "A", prefer="comply", over="defy", solve_for="r", given={"P": "reward"})
+    t = bargaining.threshold(model.game(), "A", prefer="comply", over="defy", solve_for="r", given={"P": "reward"})
     assert t.formula is not None
     return t.formula
 

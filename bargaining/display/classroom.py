@@ -12,16 +12,18 @@ so its best reply is to comply iff :math:`p\,\delta^\tau r \ge c`, that is iff
 .. math:: r \ge r^* = \frac{c}{p\,\delta^\tau},
 
 the external-incentives model of Schimmelfennig & Sedelmeier (2004), "Governance by
-conditionality", *JEPP* 11(4): 661-679 (MODELS.md section 1). A target that is indifferent
-complies (MODELS.md section 0). :func:`conditionality_view` computes what the demo shows at one
-point :math:`(r, c, p)` of the ``conditionality`` scenario (the other parameters at their
-defaults): the payoff table, the best reply, :math:`r^*` as a formula and a number (from
-:func:`bargaining.analysis.threshold.threshold`) and the best-reply picture in the :math:`(r, p)` plane.
-:func:`conditionality_demo` wires sliders to it and does nothing else.
+conditionality", *JEPP* 11(4): 661-679 (``docs/models.md#conditionality``). A target that is
+indifferent complies. :func:`conditionality_view` shows one point :math:`(r, c, p)` of the
+``conditionality`` scenario (the other parameters at their defaults): the payoff table, the best
+reply and :math:`r^*` as a formula and a number, both from
+:func:`bargaining.analysis.incentives.best_reply` (which takes :math:`r^*` from the core threshold),
+and the best-reply picture in the :math:`(r, p)` plane from
+:func:`bargaining.analysis.threshold.best_reply_map`. This module computes nothing itself: it
+formats and draws. :func:`conditionality_demo` wires sliders to the view and does nothing else.
 
-Inputs are read as the decimals they print as (``0.3`` is 3/10, not the nearest binary float), and
-the comparison :math:`p\,\delta^\tau r \ge c` is exact, so the knife edge that a class checks by
-hand comes out as by hand: at :math:`c = 0.9`, :math:`p = 0.3`, :math:`r = 3` the target is
+The analysis reads inputs as the decimals they print as (``0.3`` is 3/10, not the nearest binary
+float) and decides :math:`p\,\delta^\tau r \ge c` exactly, so the knife edge that a class checks
+by hand comes out as by hand: at :math:`c = 0.9`, :math:`p = 0.3`, :math:`r = 3` the target is
 indifferent and complies, although ``0.3 * 3 < 0.9`` in floating point.
 
 >>> view = conditionality_view(2.0, 1.3, 0.8)
@@ -45,7 +47,6 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from html import escape
 
 import ipywidgets as widgets
@@ -54,10 +55,10 @@ import numpy.typing as npt
 import sympy
 from matplotlib.figure import Figure
 
+from bargaining.analysis.incentives import BestReply, best_reply
 from bargaining.analysis.threshold import best_reply_map
 from bargaining.display.plots import best_reply_figure
 from bargaining.display.text import number
-from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
 from bargaining.io.scenario_file import load
 from bargaining.scenario import Parameter, Scenario
@@ -80,7 +81,8 @@ class ConditionalityView:
     ``clears`` whether :math:`r \\ge r^*`; ``table_html`` the payoff table at these values;
     ``reply_text`` the best reply in words; ``figure`` the best-reply picture in the (r, p) plane
     with the current point marked. ``values`` are every parameter value used, ``payoffs`` the
-    payoff array ``(actor, EU strategy, CA strategy)`` behind the table.
+    payoff array ``(actor, EU strategy, CA strategy)`` behind the table, ``analysis`` the
+    :class:`~bargaining.analysis.incentives.BestReply` all of it comes from.
     """
 
     r: float
@@ -96,9 +98,8 @@ class ConditionalityView:
     figure: Figure
     values: Mapping[str, float]
     payoffs: npt.NDArray[np.float64]
-    method: str = (
-        "exact comparison of p·δ^τ·r with c at the decimal inputs; r* by bargaining.analysis.threshold.threshold"
-    )
+    analysis: BestReply
+    method: str = "bargaining.analysis.incentives.best_reply (exact, at the decimal inputs) and best_reply_map"
 
     def png(self, dpi: int = 90) -> bytes:
         """The figure as PNG bytes (what the demo's image widget shows)."""
@@ -116,12 +117,6 @@ class ConditionalityView:
 
     def _repr_html_(self) -> str:
         return self.html()
-
-
-def _decimal(x: float) -> sympy.Rational:
-    """The decimal a float prints as, exactly: 0.3 -> 3/10."""
-    f = Fraction(repr(float(x)))
-    return sympy.Rational(f.numerator, f.denominator)
 
 
 def _formula_text(expr: sympy.Expr) -> str:
@@ -194,6 +189,7 @@ def conditionality_view(r: float, c: float, p: float, *, scenario: Scenario | No
     sc = scenario if scenario is not None else _conditionality()
     values = sc.values({"r": r, "c": c, "p": p})
     game = sc.normal_form
+    reply = best_reply(sc, values, principal=PRINCIPAL, target=TARGET, reward="r")
     r_par, p_par = sc.parameter("r"), sc.parameter("p")
     data = best_reply_map(
         sc,
@@ -205,23 +201,8 @@ def conditionality_view(r: float, c: float, p: float, *, scenario: Scenario | No
         given={PRINCIPAL: PROMISE},
         values=values,
     )
-    t = data.threshold
-    exact = {sym: _decimal(values[name]) for name, sym in sc.symbols().items()}
-    # ``t.favours`` describes r's range only ("never" when r* > max r); the direction is read off
-    # the payoff difference itself, which must rise with r for "r clears r*" to mean "comply".
-    if t.formula is None or not bool(sympy.diff(t.difference, r_par.symbol).xreplace(exact) > 0):
-        raise ScenarioError(
-            "a payoff difference u(comply) - u(defy) that rises with r and has a closed-form root r*",
-            found=str(t.difference),
-            file=sc.path or None,
-            field="payoffs",
-        )
-    difference = t.difference.xreplace(exact)  # u(comply) - u(defy) against the promise
-    best = COMPLY if bool(difference >= 0) else DEFY  # an indifferent target complies
-    r_star = t.formula.xreplace(exact)
-    clears = bool(exact[r_par.symbol] >= r_star)
-    r_star_value = float(r_star)
-    formula_text = _formula_text(t.formula)
+    best, clears, r_star_value = reply.reply, reply.clears, reply.threshold_value
+    formula_text = _formula_text(reply.formula)
     shown_r, shown_star = _shown(values["r"]), _shown(r_star_value)
     if shown_r == shown_star and values["r"] != r_star_value:
         shown_r, shown_star = repr(values["r"]), repr(r_star_value)
@@ -239,7 +220,7 @@ def conditionality_view(r: float, c: float, p: float, *, scenario: Scenario | No
         p=values["p"],
         best_reply=best,
         threshold=r_star_value,
-        formula=t.formula,
+        formula=reply.formula,
         formula_text=formula_text,
         clears=clears,
         reply_text=reply_text,
@@ -247,6 +228,7 @@ def conditionality_view(r: float, c: float, p: float, *, scenario: Scenario | No
         figure=figure,
         values=values,
         payoffs=payoffs,
+        analysis=reply,
     )
 
 
