@@ -15,9 +15,10 @@ and greatest equilibria and the cascade from the status quo answer "why did the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bargaining.analysis.result import FrozenMap, Result
 from bargaining.games.normal import NormalFormGame
 from bargaining.kernels.lattice import lattice
 from bargaining.scenario import Scenario
@@ -25,8 +26,8 @@ from bargaining.scenario import Scenario
 __all__ = ["Cascade", "cascade"]
 
 
-@dataclass(frozen=True)
-class Cascade:
+@dataclass(frozen=True, eq=False)
+class Cascade(Result):
     """Who moves (signs) in the least and greatest equilibria, and the cascade's steps from nobody."""
 
     move: Mapping[str, str]
@@ -34,6 +35,9 @@ class Cascade:
     greatest: tuple[str, ...]
     steps: tuple[tuple[str, ...], ...]
     descent: tuple[tuple[str, ...], ...]
+    method: str = "lattice of a game of strategic complements: least and greatest equilibria (Topkis; Tarski)"
+    values: Mapping[str, float] = field(default_factory=FrozenMap)
+    notes: tuple[str, ...] = ()
 
     @property
     def unique(self) -> bool:
@@ -47,6 +51,7 @@ class Cascade:
             "cascade": [list(s) for s in self.steps],
             "descent": [list(s) for s in self.descent],
             "unique": self.unique,
+            "method": self.method,
         }
 
 
@@ -56,7 +61,8 @@ def cascade(model: Scenario | NormalFormGame, values: Mapping[str, float] | None
     game = scenario.game
     if not isinstance(game, NormalFormGame) or game.n_actors < 2 or any(m != 2 for m in game.shape):
         return None
-    arr = game.payoff_array(scenario.values(values))
+    vals = scenario.values(values)
+    arr = game.payoff_array(vals)
     lat = lattice(arr, high=[0] * game.n_actors, low=[1] * game.n_actors)
     if not lat.supermodular:
         return None
@@ -70,4 +76,5 @@ def cascade(model: Scenario | NormalFormGame, values: Mapping[str, float] | None
         greatest=movers(lat.greatest),
         steps=tuple(movers(p) for p in lat.cascade[1:]),
         descent=tuple(movers(p) for p in lat.descent[1:]),
+        values=vals,
     )

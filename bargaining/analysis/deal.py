@@ -25,8 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-from bargaining._repr import repr_html
-from bargaining.analysis.result import clean_number
+from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.kernels.axiomatic import (
@@ -48,18 +47,22 @@ FloatArray = npt.NDArray[np.float64]
 TOL = 1e-9
 
 
-@dataclass(frozen=True)
-class Linkage:
+@dataclass(frozen=True, eq=False)
+class Linkage(Result):
     """Zones of agreement: per issue in separate talks, and for the package as a whole."""
 
     separate: Mapping[str, tuple[str, ...]]  # issue -> options (besides the status quo) both accept
     linked: tuple[int, ...]  # packages both weakly prefer to disagreement, one strictly
     enables: bool
+    linked_packages: tuple[Mapping[str, str], ...] = ()  # the packages of ``linked``, issue -> option
+    method: str = "packages both weakly prefer to disagreement, one strictly"
+    values: Mapping[str, float] = field(default_factory=FrozenMap)
+    notes: tuple[str, ...] = ()
 
-    def to_dict(self, problem: BargainingProblem) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "separate": {k: list(v) for k, v in self.separate.items()},
-            "linked": [problem.package(k) for k in self.linked],
+            "linked": [dict(p) for p in self.linked_packages],
             "linkage_enables_a_deal": self.enables,
         }
 
@@ -77,11 +80,13 @@ def linkage(problem: BargainingProblem, points: FloatArray, d: FloatArray) -> Li
                 ok.append(o)
         separate[issue.id] = tuple(ok)
     linked = tuple(int(k) for k in np.flatnonzero(acceptable))
-    return Linkage(separate, linked, bool(linked) and not any(separate.values()))
+    return Linkage(
+        separate, linked, bool(linked) and not any(separate.values()), tuple(problem.package(k) for k in linked)
+    )
 
 
-@dataclass(frozen=True)
-class BargainResult:
+@dataclass(frozen=True, eq=False)
+class BargainResult(Result):
     """Everything :func:`bargain` found for a package deal at given parameter values."""
 
     problem: BargainingProblem
@@ -95,6 +100,9 @@ class BargainResult:
     linkage: Linkage
     proposer: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    method: str = (
+        "Pareto frontier of lotteries (monotone chain); Nash, Kalai-Smorodinsky, egalitarian, utilitarian; Rubinstein"
+    )
 
     def _point(self, u: FloatArray) -> dict[str, float]:
         return {a: clean_number(float(x)) for a, x in zip(self.problem.actors, u, strict=True)}
@@ -125,14 +133,11 @@ class BargainResult:
             out[name] = self._solution(s)
         if "rubinstein" in out:
             out["rubinstein"]["proposer"] = self.proposer
-        out["linkage"] = self.linkage.to_dict(self.problem)
+        out["linkage"] = self.linkage.to_dict()
         out["parameters"] = {k: clean_number(v) for k, v in self.values.items()}
         if self.notes:
             out["note"] = " ".join(self.notes)
         return out
-
-    def _repr_html_(self) -> str:
-        return repr_html(self)
 
 
 def _exact_on_edge(

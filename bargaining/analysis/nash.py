@@ -185,7 +185,19 @@ def _pure(
         pays = tuple(float(arr[(i, *idx)]) for i in range(game.n_actors))
         exact_probs = tuple(tuple(sympy.Integer(int(p)) for p in row) for row in probs) if exact else None
         exact_pays = tuple(game.payoff_expr(a, profile) for a in game.actors) if exact else None
-        eqs.append(Equilibrium(game.actors, game.strategies, probs, pays, exact_probs, exact_pays, component=k))
+        eqs.append(
+            Equilibrium(
+                game.actors,
+                game.strategies,
+                probs,
+                pays,
+                exact_probs,
+                exact_pays,
+                component=k,
+                method="pure-profile enumeration (numpy)",
+                values=values,
+            )
+        )
     notes = []
     if only_pure:
         notes.append("Pure equilibria only: mixed equilibria were not asked for (equilibria() gives them).")
@@ -259,6 +271,8 @@ def _bimatrix(
                 exact_probs,
                 exact_pays,
                 component=component_of.get(k, k),
+                method=label,
+                values=values,
             )
         )
     if degenerate:

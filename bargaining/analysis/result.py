@@ -94,6 +94,11 @@ def freeze(value: Any) -> Any:
         copy = np.array(value, copy=True)
         copy.flags.writeable = False
         return copy
+    if dataclasses.is_dataclass(value) and not isinstance(value, type | Result):
+        for f in dataclasses.fields(value):  # a frozen helper object inside a result: its arrays read-only too
+            inner = getattr(value, f.name)
+            if isinstance(inner, np.ndarray) and inner.flags.writeable:
+                object.__setattr__(value, f.name, freeze(inner))
     return value
 
 
@@ -103,8 +108,12 @@ def hashable(value: Any) -> Any:
         return ("ndarray", value.shape, value.dtype.str, np.ascontiguousarray(value).tobytes())
     if isinstance(value, tuple):
         return tuple(hashable(v) for v in value)
+    if isinstance(value, Mapping):
+        return ("mapping", frozenset((k, hashable(v)) for k, v in value.items()))
     if isinstance(value, float) and math.isnan(value):
         return ("nan",)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type | Result):
+        return (type(value).__qualname__, *(hashable(getattr(value, f.name)) for f in dataclasses.fields(value)))
     return value
 
 
@@ -119,6 +128,10 @@ def same(a: Any, b: Any) -> bool:
         return bool(np.array_equal(a_arr, b_arr))
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return len(a) == len(b) and all(k in b and same(v, b[k]) for k, v in a.items())
+    if dataclasses.is_dataclass(a) and not isinstance(a, type | Result):
+        return type(a) is type(b) and all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     return bool(a == b)

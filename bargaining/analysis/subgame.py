@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from bargaining._repr import repr_html
-from bargaining.analysis.result import clean_number
+from bargaining.analysis.result import Result, clean_number
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.normal import NormalFormGame
@@ -47,8 +46,8 @@ EXACT_LIMIT = 150
 TIE = 1e-9
 
 
-@dataclass(frozen=True)
-class SubgamePerfect:
+@dataclass(frozen=True, eq=False)
+class SubgamePerfect(Result):
     """The subgame-perfect plan of a tree at given parameter values.
 
     ``plan`` gives the move at every decision node, on the path or off it; ``offers`` the number
@@ -72,6 +71,7 @@ class SubgamePerfect:
     ties: tuple[str, ...] = ()
     conditions: tuple[sympy.Basic, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    method: str = "backward induction; offers from the switch points of play below (bisection, then sympy)"
 
     def to_dict(self) -> dict[str, Any]:
         """FORMAT.md section 7: ``{"game": "tree", "subgame_perfect": {path, outcome, payoff, plan, offers}}``."""
@@ -95,9 +95,6 @@ class SubgamePerfect:
         if self.notes:
             out["note"] = " ".join(self.notes)
         return out
-
-    def _repr_html_(self) -> str:
-        return repr_html(self)
 
 
 _COMPILED: dict[int, tuple[TreeGame, dict[str, Any]]] = {}

@@ -420,8 +420,8 @@ def _strategy_threshold(
     return replace(result, actor=actor, prefer=prefer, over=over, others=described, notes=result.notes + tuple(notes))
 
 
-@dataclass(frozen=True)
-class BestReplyMap:
+@dataclass(frozen=True, eq=False)
+class BestReplyMap(Result):
     """``difference`` = u(prefer) - u(over) on the grid ``x`` by ``y`` (shape (len(y), len(x))), and the
     threshold curve ``curve_x`` (the threshold of the x parameter at each y; NaN where there is none)."""
 
@@ -432,6 +432,19 @@ class BestReplyMap:
     difference: npt.NDArray[np.float64]
     curve_x: npt.NDArray[np.float64]
     threshold: Threshold
+    method: str = "the payoff difference compiled to numpy on the grid; the threshold formula along y"
+    values: Mapping[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "x": {"name": self.x_name, "values": self.x.tolist()},
+            "y": {"name": self.y_name, "values": self.y.tolist()},
+            "difference": self.difference.tolist(),
+            "threshold_curve": [None if math.isnan(v) else v for v in self.curve_x.tolist()],
+            "threshold": self.threshold.to_dict(),
+            "parameters": {k: clean_number(v) for k, v in self.values.items()},
+        }
 
 
 def best_reply_map(
@@ -463,7 +476,7 @@ def best_reply_map(
             curve = np.broadcast_to(np.asarray(g(*(line[s.name] for s in fs)), dtype=float), ys.shape)
         else:
             curve = np.full(ys.shape, np.nan)
-    return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t)
+    return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t, values=vals)
 
 
 def threshold_at(
