@@ -28,6 +28,7 @@ from bargaining.analysis.incentives import (
 )
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.result import Result
+from bargaining.display.plots import compliance_figure
 from bargaining.errors import ScenarioError
 from bargaining.expressions import parameter_symbol
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
@@ -384,3 +385,16 @@ def test_results_differ_when_their_inputs_do() -> None:
     m = ExternalIncentives(c=1.3, p=0.8)
     assert best_reply(m, {"r": 2.0}) != best_reply(m, {"r": 1.0})
     assert win_set(m) != win_set(ExternalIncentives(c=1.4, p=0.8))
+
+
+def test_compliance_figure_draws_the_curve_and_marks_the_best_reward() -> None:
+    m = ExternalIncentives(c=0, p=0.8, B=0.9, k=0.15)
+    curve = compliance_curve(m, Uniform(0, 6), np.linspace(0, 10, 101))
+    best = best_reward(m, Uniform(0, 6))
+    threshold_value = 1.625
+    fig = compliance_figure(curve, best=best, threshold=threshold_value)
+    lines = fig.axes[0].get_lines()
+    drawn = [(np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)) for ln in lines]
+    assert any(np.array_equal(x, curve.rewards) and np.array_equal(y, curve.probabilities) for x, y in drawn)
+    assert any(x.tolist() == [3.75] and y.tolist() == [0.5] for x, y in drawn)
+    assert any(x.tolist() == [threshold_value] * 2 for x, _ in drawn)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
@@ -21,6 +20,7 @@ from bargaining.analysis.threshold import BestReplyMap
 
 if TYPE_CHECKING:
     from bargaining.analysis.deal import BargainResult
+    from bargaining.analysis.incentives import BestReward, ComplianceCurve
 
 __all__ = ["best_reply_figure", "compliance_figure", "outcome_figure", "payoff_plane_figure"]
 
@@ -50,16 +50,26 @@ def best_reply_figure(data: BestReplyMap, *, prefer: str = "", over: str = "") -
 
 
 def compliance_figure(
-    rewards: npt.NDArray[np.float64],
-    probabilities: npt.NDArray[np.float64],
+    curve: ComplianceCurve,
     *,
+    best: BestReward | None = None,
     threshold: float | None = None,
     label: str = "",
 ) -> Figure:
-    """The probability of compliance against the reward, with the complete-information threshold."""
+    """The probability of compliance against the reward (``curve``, from
+    :func:`bargaining.analysis.incentives.compliance_curve`), with the principal's best reward
+    ``best`` marked and the complete-information threshold ``threshold`` as a dashed line."""
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(rewards, probabilities, color=COLOURS[0], lw=2, label=label or "P(comply)")
+    ax.plot(curve.rewards, curve.probabilities, color=COLOURS[0], lw=2, label=label or "P(comply)")
+    if best is not None and best.reward_value is not None and best.probability_value is not None:
+        ax.plot(
+            [best.reward_value],
+            [best.probability_value],
+            "o",
+            color="black",
+            label=f"the principal's best reward r° = {best.reward_value:.4g}",
+        )
     if threshold is not None:
         ax.axvline(threshold, color="black", ls="--", lw=1, label=f"r* = {threshold:.4g} (cost known)")
     ax.set_xlabel("reward r")
