@@ -185,17 +185,32 @@ def _check_new_file(path: str | None, option: str, force: bool) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> str:
+    from bargaining.io.export import check_target, write
+
     scenario = load(args.scenario)
     values = _values(scenario, args.set)
     grid = dict(parse_grid(g) for g in args.grid)
-    _check_new_file(args.out, "--out", args.force)
+
+    def as_out(err: ScenarioError) -> ScenarioError:
+        return ScenarioError(
+            err.expected.replace("force=True", "--force"), found=err.found, file=err.file, field="--out"
+        )
+
+    if args.out is not None:
+        try:
+            check_target(args.out, force=args.force)
+        except ScenarioError as err:
+            raise as_out(err) from None
     _check_new_file(args.plot, "--plot", args.force)
     if args.plot is not None and Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
         raise ScenarioError("a file name ending in .png, .pdf or .svg", found=repr(args.plot), field="--plot")
     result = sweep(scenario, grid, values, progress=_Progress())
     lines = []
     if args.out is not None:
-        result.save(args.out, force=args.force)
+        try:
+            write(result, args.out, force=args.force)
+        except ScenarioError as err:
+            raise as_out(err) from None
         lines.append(f"wrote {args.out}")
     if args.plot is not None:
         from bargaining.display.plots import outcome_figure

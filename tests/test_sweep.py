@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining.analysis.nash import equilibria
+from bargaining.analysis.sweep import Sweep, parse_grid, sweep
 from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
-from bargaining.scenario import Parameter, Scenario
 from bargaining.io.scenario_file import load
-from bargaining.analysis.sweep import Sweep, parse_grid, sweep
+from bargaining.scenario import Parameter, Scenario
 from tests.helpers import same_equilibria
 
 INSPECTION = Scenario(
@@ -118,17 +118,19 @@ def test_progress_is_reported_per_chunk() -> None:
 
 
 def test_csv_and_npz_are_written_and_never_overwritten(tmp_path: Path) -> None:
+    from bargaining.io.export import write
+
     result = sweep(INSPECTION, {"f": np.linspace(1, 5, 5)})
-    csv_path = result.save(tmp_path / "grid.csv")
+    csv_path = write(result, tmp_path / "grid.csv")
     lines = csv_path.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("f,equilibria,degenerate,eq0")
     assert len(lines) == 6
     with pytest.raises(ScenarioError, match="existing file"):
-        result.save(csv_path)
-    npz = np.load(result.save(tmp_path / "grid.npz"))
+        write(result, csv_path)
+    npz = np.load(write(result, tmp_path / "grid.npz"))
     assert np.array_equal(npz["valid"], result.valid) and np.allclose(npz["axis_f"], np.linspace(1, 5, 5))
     with pytest.raises(ScenarioError, match=r"\.csv or \.npz"):
-        result.save(tmp_path / "grid.txt")
+        write(result, tmp_path / "grid.txt")
 
 
 @pytest.mark.parametrize(
@@ -141,7 +143,7 @@ def test_bad_grid_specs(text: str, message: str) -> None:
 
 
 def test_grid_outside_bounds_or_unknown_parameter() -> None:
-    with pytest.raises(ScenarioError, match=r"--grid p: expected values in \[0.01, 1\], found 2"):
+    with pytest.raises(ScenarioError, match=r"grid.p: expected values in \[0.01, 1\], found 2"):
         sweep(load("conditionality"), {"p": [0.5, 2.0]})
     with pytest.raises(ScenarioError, match="parameter of the scenario"):
         sweep(load("conditionality"), {"zz": [0.5]})

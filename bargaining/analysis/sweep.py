@@ -26,29 +26,41 @@ The grid is processed in chunks of flat indices by a pure function of the chunk'
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 import sympy
 
 from bargaining.analysis.indifference import indifference
-from bargaining.analysis.result import clean_number
+from bargaining.analysis.result import Result, clean_number
+from bargaining.analysis.sweep_deal import DealSweep, sweep_deal
+from bargaining.analysis.sweep_grid import MAX_POINTS, grid_axes
+from bargaining.analysis.sweep_tree import TreeSweep, sweep_tree
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
+from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import TreeGame
 from bargaining.kernels.pure import pure_equilibrium_mask
 from bargaining.scenario import Scenario
 
-__all__ = ["Candidate", "Sweep", "parse_grid", "solve_chunk", "sweep"]
+__all__ = [
+    "MAX_POINTS",
+    "AnySweep",
+    "Candidate",
+    "DealSweep",
+    "Sweep",
+    "TreeSweep",
+    "parse_grid",
+    "solve_chunk",
+    "sweep",
+]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -243,8 +255,8 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
 
-@dataclass(frozen=True)
-class Sweep:
+@dataclass(frozen=True, eq=False)
+class Sweep(Result):
     """The equilibria of a game at every point of a parameter grid.
 
     ``axes`` maps each swept parameter to its 1-D values (the grid is their product, in order);
@@ -257,7 +269,6 @@ class Sweep:
 
     game: NormalFormGame
     axes: Mapping[str, FloatArray]
-    fixed: Mapping[str, float]
     candidates: tuple[Candidate, ...]
     valid: BoolArray
     probabilities: tuple[FloatArray, ...]
@@ -267,7 +278,15 @@ class Sweep:
     complete: bool
     thresholds: Mapping[str, FloatArray] = field(default_factory=dict)
     method: str = ""
+    values: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    kind = "normal"
+
+    @property
+    def fixed(self) -> Mapping[str, float]:
+        """The parameters not swept (the same as ``values``)."""
+        return self.values
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -319,6 +338,9 @@ class Sweep:
             found.append(
                 (
                     {
+                        "label": " | ".join(eqs) + (" (degenerate)" if degen else "")
+                        if eqs
+                        else "no equilibrium found",
                         "equilibria": list(eqs),
                         "degenerate": degen,
                         "points": int(idx.size),
@@ -359,56 +381,6 @@ class Sweep:
             "notes": list(self.notes),
         }
 
-    def to_csv(self) -> str:
-        """One row per grid point: parameters, number of equilibria, then each candidate's validity and mixtures."""
-        grid = {k: v.reshape(-1) for k, v in self.grid().items()}
-        header = [*grid, "equilibria", "degenerate"]
-        columns: list[npt.NDArray[Any]] = [
-            *grid.values(),
-            self.count.reshape(-1),
-            self.degenerate.reshape(-1).astype(int),
-        ]
-        for k in range(len(self.candidates)):
-            header.append(f"eq{k}")
-            columns.append(self.valid[k].reshape(-1).astype(int))
-            for i, a in enumerate(self.game.actors):
-                for j, s in enumerate(self.game.strategies[i]):
-                    header.append(f"eq{k}.{a}.{s}")
-                    columns.append(self.probabilities[i][k][..., j].reshape(-1))
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        for row in zip(*columns, strict=True):
-            writer.writerow([f"{v:.12g}" if isinstance(v, float | np.floating) else int(v) for v in row])
-        return buf.getvalue()
-
-    def save(self, path: str | Path, *, force: bool = False) -> Path:
-        """Write ``.csv`` or ``.npz``; an existing file is kept unless ``force``."""
-        target = Path(path)
-        if target.suffix not in (".csv", ".npz"):
-            raise ScenarioError("a file name ending in .csv or .npz", found=repr(target.name), field="--out")
-        if target.exists() and not force:
-            raise ScenarioError(
-                "a path that does not exist yet (or --force)", found="an existing file", file=str(target)
-            )
-        mode = "wb" if force else "xb"
-        with target.open(mode) as fh:
-            if target.suffix == ".csv":
-                fh.write(self.to_csv().encode("utf-8"))
-            else:
-                arrays: dict[str, npt.NDArray[Any]] = {f"axis_{a}": v for a, v in self.axes.items()}
-                arrays |= {
-                    "valid": self.valid,
-                    "payoffs": self.payoffs,
-                    "degenerate": self.degenerate,
-                    "count": self.count,
-                }
-                arrays |= {f"probabilities_{a}": p for a, p in zip(self.game.actors, self.probabilities, strict=True)}
-                arrays |= {f"threshold_{k}": v for k, v in self.thresholds.items()}
-                arrays["candidates"] = np.array([self.label(k) for k in range(len(self.candidates))])
-                np.savez_compressed(fh, allow_pickle=False, **arrays)
-        return target
-
 
 def parse_grid(text: str) -> tuple[str, FloatArray]:
     """``"p=0:1:11"`` -> ``("p", array of 11 points from 0 to 1)``.
@@ -432,32 +404,101 @@ def parse_grid(text: str) -> tuple[str, FloatArray]:
     return name.strip(), np.linspace(lo, hi, n)
 
 
+AnySweep = Sweep | TreeSweep | DealSweep
+
+
+@overload
 def sweep(
-    scenario: Scenario,
+    model: NormalFormGame,
     grid: Mapping[str, npt.ArrayLike],
     values: Mapping[str, float] | None = None,
     *,
-    chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
-) -> Sweep:
-    """Every (extreme) equilibrium of ``scenario``'s game at every point of ``grid`` (parameter -> 1-D values).
+) -> Sweep: ...
+@overload
+def sweep(
+    model: TreeGame,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    thresholds: Sequence[Any] = (),
+) -> TreeSweep: ...
+@overload
+def sweep(
+    model: BargainingProblem,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    thresholds: Sequence[Any] = (),
+) -> DealSweep: ...
+@overload
+def sweep(
+    model: Scenario,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    thresholds: Sequence[Any] = (),
+) -> AnySweep: ...
 
-    Parameters not swept keep ``values`` (or their defaults). Every grid value must lie in the
-    parameter's [min, max]. ``progress(done, total)`` is called after each chunk. ``thresholds``
-    (:class:`~bargaining.analysis.threshold.Threshold` objects) are evaluated on the grid too.
+
+def sweep(
+    model: Scenario | NormalFormGame | TreeGame | BargainingProblem,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    thresholds: Sequence[Any] = (),
+) -> AnySweep:
+    """The outcome of ``model``'s game (a scenario or a bare game) at every point of ``grid``.
+
+    ``grid`` maps parameter names to 1-D values, the grid being their outer product; every value
+    must lie in the parameter's [min, max]. Parameters not swept keep ``values`` (or their
+    defaults), checked against their bounds. By the game's kind:
+
+    - ``"normal"``: every extreme Nash equilibrium, vectorised over chunks of ``chunk`` points
+      (:class:`Sweep`); ``thresholds`` (:class:`~bargaining.analysis.threshold.Threshold`) are
+      evaluated on the grid too;
+    - ``"tree"``: the subgame-perfect path, outcome, offers and payoffs at each point
+      (:class:`~bargaining.analysis.sweep_tree.TreeSweep`);
+    - ``"bargain"``: the bargaining solutions at each point
+      (:class:`~bargaining.analysis.sweep_deal.DealSweep`).
+
+    Trees and package deals are solved point by point: grids above :data:`MAX_POINTS` points are
+    refused before any work. ``progress(done, total)`` is called as points are done.
+
+    >>> from bargaining.io.scenario_file import load
+    >>> type(sweep(load("eu_russia_offer"), {"T": [1, 4]})).__name__
+    'TreeSweep'
     """
+    scenario = Scenario.of(model)
+    if scenario.kind == "tree":
+        return sweep_tree(scenario, grid, values, progress=progress)
+    if scenario.kind == "bargain":
+        return sweep_deal(scenario, grid, values, progress=progress)
+    return _sweep_normal(scenario, grid, values, chunk=chunk, progress=progress, thresholds=thresholds)
+
+
+def _sweep_normal(
+    scenario: Scenario,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None,
+    *,
+    chunk: int,
+    progress: Callable[[int, int], None] | None,
+    thresholds: Sequence[Any],
+) -> Sweep:
+    """Every (extreme) equilibrium of a normal-form game at every grid point, in chunks of points."""
     game = scenario.normal_form
-    axes: dict[str, FloatArray] = {}
-    for name, raw in grid.items():
-        p = scenario.parameter(name)
-        arr = np.atleast_1d(np.asarray(raw, dtype=float))
-        if arr.ndim != 1 or arr.size == 0:
-            raise ScenarioError("a 1-D list of values", found=f"shape {arr.shape}", field=f"--grid {name}")
-        bad = arr[(arr < p.min) | (arr > p.max) | ~np.isfinite(arr)]
-        if bad.size:
-            raise ScenarioError(f"values in [{p.min:g}, {p.max:g}]", found=f"{bad[0]:g}", field=f"--grid {name}")
-        axes[name] = arr
+    axes = grid_axes(scenario, grid)
     fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
     names = tuple(sorted(s.name for s in game.parameter_symbols()))
     plan = _plan(game, names)
@@ -541,7 +582,7 @@ def sweep(
     return Sweep(
         game=game,
         axes=axes,
-        fixed=fixed,
+        values=fixed,
         candidates=candidates,
         valid=valid.reshape(K, *shape),
         probabilities=tuple(p.reshape(K, *shape, p.shape[-1]) for p in probs),

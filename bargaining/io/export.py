@@ -1,0 +1,210 @@
+"""Writing sweeps to files: CSV (one row per grid point) and compressed NumPy archives (``.npz``).
+
+Results never write files; this module does. A write goes to a temporary file in the target's
+directory, which then takes the target's name: with ``force`` by :func:`os.replace`, otherwise by
+a hard link that fails if the name exists meanwhile, so an existing file is never overwritten
+unless ``force`` and a reader never sees half a file.
+
+>>> import tempfile, pathlib
+>>> from bargaining.io.scenario_file import load
+>>> from bargaining.analysis.sweep import sweep
+>>> s = sweep(load("eu_russia_offer"), {"T": [2, 4]})
+>>> to_csv(s).splitlines()[0]
+'T,outcome,code,v,payoff.EU,payoff.RU,tie'
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write(s, folder / "offer.csv").name
+'offer.csv'
+>>> write(s, folder / "offer.csv")
+Traceback (most recent call last):
+...
+bargaining.errors.ScenarioError: ...offer.csv: path: expected a path that does not exist yet (or force=True), ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bargaining.analysis.sweep import AnySweep, Sweep
+from bargaining.analysis.sweep_deal import DealSweep
+from bargaining.analysis.sweep_tree import TreeSweep
+from bargaining.errors import ScenarioError
+
+__all__ = ["SUFFIXES", "check_target", "to_csv", "write", "write_csv", "write_npz"]
+
+SUFFIXES = (".csv", ".npz")
+
+
+def _number(v: Any) -> str | int:
+    if isinstance(v, bool | np.bool_):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return "" if np.isnan(v) else repr(float(v))
+    if isinstance(v, int | np.integer):
+        return int(v)
+    return str(v)
+
+
+def _columns(result: AnySweep) -> tuple[list[str], list[npt.NDArray[Any]]]:
+    """Column names and flat columns (one entry per grid point, C order over the axes)."""
+    grid = {k: v.reshape(-1) for k, v in result.grid().items()}
+    header = list(grid)
+    columns: list[npt.NDArray[Any]] = list(grid.values())
+    if isinstance(result, Sweep):
+        header += ["equilibria", "degenerate"]
+        columns += [result.count.reshape(-1), result.degenerate.reshape(-1)]
+        for k in range(len(result.candidates)):
+            header.append(f"eq{k}")
+            columns.append(result.valid[k].reshape(-1))
+            for i, a in enumerate(result.game.actors):
+                for j, s in enumerate(result.game.strategies[i]):
+                    header.append(f"eq{k}.{a}.{s}")
+                    columns.append(result.probabilities[i][k][..., j].reshape(-1))
+        return header, columns
+    labels = np.array(result.labels, dtype=object)
+    codes = result.codes.reshape(-1)
+    header += ["outcome", "code"]
+    columns += [labels[codes], codes]
+    if isinstance(result, TreeSweep):
+        for p, v in result.offers.items():
+            header.append(p)
+            columns.append(v.reshape(-1))
+        for a, v in result.payoffs.items():
+            header.append(f"payoff.{a}")
+            columns.append(v.reshape(-1))
+        header.append("tie")
+        columns.append(result.ties.reshape(-1))
+        return header, columns
+    for s, by in result.payoffs.items():
+        for a, v in by.items():
+            header.append(f"{s}.{a}")
+            columns.append(v.reshape(-1))
+    return header, columns
+
+
+def to_csv(result: AnySweep) -> str:
+    """One row per grid point (C order over the axes): the swept parameters, then by kind
+
+    - normal form: number of equilibria, degenerate, then each candidate's validity and mixtures;
+    - tree: the outcome label and code, each offer (empty where off the path), each actor's payoff, tie;
+    - package deal: the Nash solution's packages and code, then ``solution.actor`` payoffs.
+
+    Numbers are written in their shortest form that reads back exactly (Python's ``repr``); an
+    offer off the path is an empty cell.
+    """
+    header, columns = _columns(result)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in zip(*columns, strict=True):
+        writer.writerow([_number(v) for v in row])
+    return buf.getvalue()
+
+
+def _arrays(result: AnySweep) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of an ``.npz`` archive (no pickled objects: strings as unicode arrays)."""
+    arrays: dict[str, npt.NDArray[Any]] = {f"axis_{a}": np.asarray(v) for a, v in result.axes.items()}
+    arrays["fixed_names"] = np.array(list(result.values), dtype=str)
+    arrays["fixed_values"] = np.array(list(result.values.values()), dtype=float)
+    if isinstance(result, Sweep):
+        arrays |= {
+            "valid": result.valid,
+            "payoffs": result.payoffs,
+            "degenerate": result.degenerate,
+            "count": result.count,
+        }
+        arrays |= {f"probabilities_{a}": p for a, p in zip(result.game.actors, result.probabilities, strict=True)}
+        arrays |= {f"threshold_{k}": np.asarray(v) for k, v in result.thresholds.items()}
+        arrays["candidates"] = np.array([result.label(k) for k in range(len(result.candidates))], dtype=str)
+        return arrays
+    arrays["labels"] = np.array(result.labels, dtype=str)
+    arrays["codes"] = result.codes
+    if isinstance(result, TreeSweep):
+        arrays |= {f"offer_{p}": v for p, v in result.offers.items()}
+        arrays |= {f"payoff_{a}": v for a, v in result.payoffs.items()}
+        arrays["ties"] = result.ties
+        return arrays
+    assert isinstance(result, DealSweep)
+    arrays |= {f"payoff_{s}_{a}": v for s, by in result.payoffs.items() for a, v in by.items()}
+    arrays |= {f"weights_{s}": w for s, w in result.weights.items()}
+    arrays["packages"] = np.array([result.problem.label(k) for k in range(result.problem.size)], dtype=str)
+    return arrays
+
+
+def check_target(path: str | Path, *, force: bool = False, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
+    """``path`` as a Path if it ends in one of ``suffixes`` and (unless ``force``) does not exist yet."""
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise ScenarioError(f"a file name ending in {' or '.join(suffixes)}", found=repr(target.name), field="path")
+    if target.exists() and not force:
+        raise ScenarioError(
+            "a path that does not exist yet (or force=True)", found="an existing file", file=str(target), field="path"
+        )
+    return target
+
+
+def _atomic(target: Path, fill: Callable[[IO[bytes]], None], force: bool) -> Path:
+    """Write through a temporary file beside ``target``, then give it ``target``'s name."""
+    taken = ScenarioError(
+        "a path that does not exist yet (or force=True)", found="an existing file", file=str(target), field="path"
+    )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise ScenarioError(
+            "a writable directory", found=exc.strerror or type(exc).__name__, file=str(target)
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+        if force:
+            os.replace(tmp, target)
+            return target
+        try:
+            os.link(tmp, target)  # atomic, and fails if the name was taken meanwhile
+        except FileExistsError:
+            raise taken from None
+        except OSError:  # no hard links on this file system
+            if target.exists():
+                raise taken from None
+            os.replace(tmp, target)
+        return target
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_csv(result: AnySweep, path: str | Path, *, force: bool = False) -> Path:
+    """Write :func:`to_csv` to ``path`` (UTF-8); an existing file is kept unless ``force``."""
+    target = check_target(path, force=force, suffixes=(".csv",))
+    text = to_csv(result).encode("utf-8")
+
+    def fill(fh: IO[bytes]) -> None:
+        fh.write(text)
+
+    return _atomic(target, fill, force)
+
+
+def write_npz(result: AnySweep, path: str | Path, *, force: bool = False) -> Path:
+    """Write the sweep's arrays (axes, fixed values, codes and labels, payoffs, ...) to a compressed
+    ``.npz`` (no pickles); an existing file is kept unless ``force``."""
+    target = check_target(path, force=force, suffixes=(".npz",))
+    arrays = _arrays(result)
+    return _atomic(target, lambda fh: np.savez_compressed(fh, allow_pickle=False, **arrays), force)
+
+
+def write(result: AnySweep, path: str | Path, force: bool = False) -> Path:
+    """Write ``result`` as CSV or ``.npz``, by ``path``'s suffix; an existing file is kept unless ``force``."""
+    target = check_target(path, force=force)
+    if target.suffix.lower() == ".csv":
+        return write_csv(result, target, force=force)
+    return write_npz(result, target, force=force)
