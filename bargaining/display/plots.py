@@ -15,7 +15,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bargaining.analysis.sweep import Sweep
+from bargaining.analysis.sweep import AnySweep
 from bargaining.analysis.threshold import BestReplyMap
 
 if TYPE_CHECKING:
@@ -79,30 +79,58 @@ def compliance_figure(
     return fig
 
 
-def outcome_figure(result: Sweep) -> Figure:
-    """The set of equilibria at each grid point: bands along one axis, a map over two."""
+def outcome_figure(result: AnySweep) -> Figure:
+    """The outcome at each grid point, for every game kind (through ``outcome_codes()``): the set of
+    equilibria, the subgame-perfect path, or the Nash solution's packages. A map over two axes; a
+    strip of coloured bands along one (with the offers on the path drawn over it for a tree)."""
     outcomes, code = result.outcome_codes()
     fig = Figure(figsize=(7.2, 4.4), layout="constrained")
     ax = fig.add_subplot()
-    labels = [" | ".join(o["equilibria"]) or "none" for o in outcomes]
-    cmap = ListedColormap(COLOURS[: max(1, len(outcomes))])
+    labels = [o["label"] for o in outcomes]
+    colours = [COLOURS[g % len(COLOURS)] for g in range(max(1, len(outcomes)))]
+    cmap = ListedColormap(colours)
     axes = list(result.axes.items())
-    if len(axes) == 1:
-        ((name, xs),) = axes
-        ax.pcolormesh(
-            xs, [0.0], code[None, :].astype(float), cmap=cmap, vmin=-0.5, vmax=len(outcomes) - 0.5, shading="nearest"
-        )
+    wide = [k for k, (_, v) in enumerate(axes) if len(v) > 1]
+    if len(wide) <= 1:  # one axis that varies: bands along it
+        k = wide[0] if wide else 0
+        name, xs = axes[k]
+        line = np.moveaxis(code, k, 0).reshape(len(xs), -1)[:, 0]
+        order = np.argsort(xs, kind="stable")
+        xs_sorted, line = np.asarray(xs)[order], line[order]
+        half = (xs_sorted[-1] - xs_sorted[0]) / (2 * (len(xs_sorted) - 1)) if len(xs_sorted) > 1 else 0.5
+        edges = np.concatenate([[xs_sorted[0] - half], (xs_sorted[:-1] + xs_sorted[1:]) / 2, [xs_sorted[-1] + half]])
+        for i, g in enumerate(line):
+            ax.axvspan(edges[i], edges[i + 1], color=colours[int(g) % len(colours)], lw=0)
+        ax.set_xlim(edges[0], edges[-1])
         ax.set_yticks([])
         ax.set_xlabel(name)
+        offers = getattr(result, "offers", None)
+        if offers:
+            twin = ax.twinx()
+            for j, (p, v) in enumerate(offers.items()):
+                ys = np.moveaxis(np.asarray(v), k, 0).reshape(len(xs), -1)[:, 0][order]
+                if np.isfinite(ys).any():
+                    twin.plot(
+                        xs_sorted, ys, color="black", lw=1.5, ls=["-", "--", ":", "-."][j % 4], label=f"offer {p}"
+                    )
+            twin.set_ylabel("offer on the path")
+            if twin.get_legend_handles_labels()[0]:
+                twin.legend(loc="upper right", fontsize=7)
     else:
-        (xn, xs), (yn, ys) = axes[0], axes[1]
-        shown = code if code.ndim == 2 else code.reshape(len(xs), len(ys), -1)[..., 0]
-        ax.pcolormesh(xs, ys, shown.T.astype(float), cmap=cmap, vmin=-0.5, vmax=len(outcomes) - 0.5, shading="nearest")
+        (xn, xs), (yn, ys) = axes[wide[0]], axes[wide[1]]
+        index = [slice(None) if j in wide[:2] else 0 for j in range(len(axes))]
+        shown = code[tuple(index)]
+        ax.pcolormesh(xs, ys, shown.T.astype(float), cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5, shading="nearest")
         ax.set_xlabel(xn)
         ax.set_ylabel(yn)
-    handles = [Patch(color=COLOURS[g % len(COLOURS)], label=_short(lbl)) for g, lbl in enumerate(labels)]
+    handles = [Patch(color=colours[g], label=_short(lbl)) for g, lbl in enumerate(labels)]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, ncol=1)
-    ax.set_title("Nash equilibria over the grid")
+    title = {
+        "normal": "Nash equilibria over the grid",
+        "tree": "Subgame-perfect play over the grid",
+        "bargain": "The Nash bargaining solution's packages over the grid",
+    }[result.kind]
+    ax.set_title(title)
     return fig
 
 

@@ -14,7 +14,7 @@ from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.record import ConsistentRegion, History
 from bargaining.analysis.result import clean_number
 from bargaining.analysis.subgame import SubgamePerfect
-from bargaining.analysis.sweep import Sweep
+from bargaining.analysis.sweep import AnySweep
 from bargaining.analysis.threshold import Threshold
 from bargaining.games.normal import NormalFormGame
 from bargaining.scenario import Scenario
@@ -174,8 +174,9 @@ def threshold_text(t: Threshold) -> str:
     return "\n".join(lines)
 
 
-def sweep_text(result: Sweep) -> str:
-    """The report of ``bargaining sweep``: the grid, then each distinct set of equilibria and where it holds."""
+def sweep_text(result: AnySweep) -> str:
+    """The report of ``bargaining sweep`` for every game kind: the grid, then each distinct outcome
+    (set of equilibria, subgame-perfect path, or the Nash solution's packages) and where it holds."""
     axes = ", ".join(f"{a} from {number(v[0])} to {number(v[-1])} ({len(v)} values)" for a, v in result.axes.items())
     points = int(np.prod(result.shape))
     lines = [f"Sweep over {axes}: {points} points", f"  method: {result.method}"]
@@ -183,13 +184,27 @@ def sweep_text(result: Sweep) -> str:
         lines += textwrap.wrap(
             "  fixed: " + ", ".join(f"{k} = {number(v)}" for k, v in result.fixed.items()), 96, subsequent_indent="    "
         )
-    lines.append("Equilibria found, by share of the grid:")
-    for o in result.outcomes():
+    heading = {
+        "normal": "Equilibria found, by share of the grid:",
+        "tree": "Subgame-perfect play (path and outcome), by share of the grid:",
+        "bargain": "The Nash solution's packages, by share of the grid:",
+    }[result.kind]
+    lines.append(heading)
+    outcomes, _ = result.outcome_codes()
+    for o in sorted(outcomes, key=lambda o: -o["points"]):
         ranges = ", ".join(f"{a} in [{number(lo)}, {number(hi)}]" for a, (lo, hi) in o["ranges"].items())
-        flag = " (degenerate)" if o["degenerate"] else ""
+        flag = " (degenerate)" if o.get("degenerate") else ""
         lines.append(f"  {100 * o['share']:5.1f}%  {ranges}{flag}")
-        for eq in o["equilibria"] or ["no equilibrium found"]:
-            lines.append(f"           {eq}")
+        details = (list(o["equilibria"]) or ["no equilibrium found"]) if "equilibria" in o else [o["label"]]
+        for p, (lo, hi) in o.get("offers", {}).items():
+            details.append(f"offer {p} = {number(lo)}" if lo == hi else f"offer {p} from {number(lo)} to {number(hi)}")
+        if o.get("nash"):
+            details.append(
+                "Nash payoffs: "
+                + ", ".join(f"{a} in [{number(lo)}, {number(hi)}]" for a, (lo, hi) in o["nash"].items())
+            )
+        for d in details:
+            lines.append(f"           {d}")
     for note in result.notes:
         lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
     return "\n".join(lines)
