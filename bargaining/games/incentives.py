@@ -5,7 +5,7 @@ A principal P promises a target A a reward :math:`r`, paid only if A complies, a
 (credibility); complying costs A a net :math:`c`. The game (``docs/models.md#conditionality``):
 
 ==================  =================================  ==========================
-P \\ A              comply                             defy
+P \ A               comply                             defy
 ==================  =================================  ==========================
 reward              :math:`B - p k r - \kappa`,        :math:`d_P`, :math:`0`
                     :math:`p\,\delta^\tau r - c`
