@@ -29,7 +29,7 @@ INSPECTION = Scenario(
         },
     ),
     parameters=tuple(
-        Parameter(n, v, min=lo, max=hi, source="MODELS.md 7b")
+        Parameter(n, v, min=lo, max=hi, source="illustrative assumption (the inspection game)")
         for n, v, lo, hi in [("e", 1, 0, 5), ("f", 4, 0, 8), ("g", 2, 0, 5), ("m", 1, 0, 5), ("l", 2, 0, 5)]
     ),
 )
