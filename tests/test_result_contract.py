@@ -17,7 +17,9 @@ import pytest
 
 import bargaining
 import bargaining.analysis
+from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.result import FrozenMap, Result
+from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 
 
 def _all_result_classes() -> list[type[Result]]:
@@ -62,6 +64,15 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),
     "Linkage": lambda: bargaining.bargain(_load("eu_russia_package")).linkage,
     "Cascade": lambda: bargaining.cascade(_load("central_asia_signing")),
+    "Sweep": lambda: bargaining.sweep(_load("conditionality"), {"r": [0.0, 1.0, 2.0], "p": [0.5, 1.0]}),
+    "TreeSweep": lambda: bargaining.sweep(_load("eu_russia_offer"), {"T": [0.0, 3.0]}),
+    "DealSweep": lambda: bargaining.sweep(_load("eu_russia_package"), {"T": [0.0, 3.0]}),
+    "BestReply": lambda: best_reply(_load("conditionality")),
+    "WinSet": lambda: win_set(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5)),
+    "BestReward": lambda: best_reward(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Normal(3, 1)),
+    "ComplianceCurve": lambda: compliance_curve(
+        ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Uniform(0, 6), np.linspace(0, 10, 5)
+    ),
 }
 
 CLASSES = _all_result_classes()
