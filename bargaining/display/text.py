@@ -105,10 +105,13 @@ def _heading(scenario: Scenario, values: Mapping[str, float]) -> list[str]:
 def report(
     scenario: Scenario,
     result: EquilibriumSet,
-    observed_matches: Sequence[Sequence[int]] = (),
+    record: History | None = None,
     lattice: Cascade | None = None,
 ) -> str:
-    """The short readable report of ``bargaining`` and ``bargaining solve`` for a normal-form game."""
+    """The short readable report of ``bargaining`` and ``bargaining solve`` for a normal-form game.
+
+    ``record`` is the judge's verdict on the scenario's observed entries
+    (:func:`bargaining.analysis.record.history`), printed as it is."""
     game = result.game
     lines = _heading(scenario, result.values)
     if game.n_actors == 2 and max(game.shape) <= 8:
@@ -128,13 +131,8 @@ def report(
             lines.append(
                 "  coordination failure: the greatest equilibrium lies above the least; the cascade stops at the least"
             )
-    if scenario.observed:
-        lines += ["", "The record:"]
-        for obs, hits in zip(scenario.observed, observed_matches or [[] for _ in scenario.observed], strict=True):
-            what = ", ".join(f"{a} {s}" for a, s in obs.what.items())
-            where = ("equilibrium " + ", ".join(f"#{h + 1}" for h in hits)) if hits else "no equilibrium"
-            when = f" ({obs.date})" if obs.date else ""
-            lines.append(f"  {what}{when}: played in {where}. Source: {obs.source}")
+    if record is not None and record.verdicts:
+        lines += ["", *history_lines(record)]
     return "\n".join(lines)
 
 
@@ -241,7 +239,7 @@ def tree_report(scenario: Scenario, spe: SubgamePerfect, verdicts: History | Non
 
 
 def history_lines(result: History) -> list[str]:
-    """Each observed entry beside the prediction."""
+    """The judge's verdicts: each observed entry beside the prediction, agrees or DIFFERS."""
     lines = [f"The record: the model agrees with {result.agree} of {result.total} observed entries"]
     for v in result.verdicts:
         what = ", ".join(f"{a} {s}" for a, s in v.observed.what.items())
@@ -255,6 +253,8 @@ def history_lines(result: History) -> list[str]:
         mark = "agrees" if v.agrees else "DIFFERS"
         lines.append(f"  {when}observed {what}; model {predicted}{under}: {mark}")
         lines.append(f"      {v.detail}. Source: {v.observed.source}")
+        for note in v.notes:
+            lines.extend(textwrap.wrap("Note: " + note, 96, initial_indent="      ", subsequent_indent="        "))
     return lines
 
 
