@@ -2,4 +2,4 @@
 
 from bargaining._deprecated import forward
 
-forward(__name__, "bargaining.analysis.cascade")
+forward(__name__, "bargaining.analysis.cascade", verb="cascade")

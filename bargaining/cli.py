@@ -1,4 +1,4 @@
-"""The ``bargaining`` command (FORMAT.md section 6): a face that parses options and prints results.
+"""The ``bargaining`` command (docs/format.md#the-command-line): a face that parses options and prints results.
 
 Exit codes: 0 success; 2 bad input, with one line ``FILE: FIELD: expected WHAT, found WHAT`` on
 stderr; 1 an internal error. No command overwrites an existing file unless given ``--force``.
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run"
     )
-    solve.add_argument("--json", action="store_true", help="machine-readable output (FORMAT.md section 7)")
+    solve.add_argument("--json", action="store_true", help="machine-readable output (docs/format.md#json-output)")
     th = sub.add_parser("threshold", help="the value of a parameter at which an actor's best reply switches")
     th.add_argument("scenario", metavar="SCENARIO")
     th.add_argument("--actor", required=True)

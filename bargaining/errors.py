@@ -1,6 +1,6 @@
 """Errors a user can cause, each naming the file, the field, what was expected and what was found.
 
-Every message has the form ``FILE: FIELD: expected WHAT, found WHAT`` (FORMAT.md section 6), so
+Every message has the form ``FILE: FIELD: expected WHAT, found WHAT`` (docs/format.md#the-command-line), so
 that the command line can print it as one line and exit with status 2.
 """
 
@@ -59,7 +59,7 @@ class ScenarioFileError(ScenarioError):
 
 
 class ExpressionError(ScenarioError):
-    """An expression string breaks the whitelist of FORMAT.md section 2."""
+    """An expression string breaks the whitelist of docs/format.md#expressions."""
 
 
 class GameError(ScenarioError):

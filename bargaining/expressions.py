@@ -1,6 +1,6 @@
 """Safe arithmetic expressions: text -> Python ``ast`` -> whitelist -> sympy.
 
-A payoff in a scenario file is a string such as ``"p * delta**tau * r - c"`` (FORMAT.md section 2).
+A payoff in a scenario file is a string such as ``"p * delta**tau * r - c"`` (docs/format.md#expressions).
 It is parsed with :func:`ast.parse` and every node is checked against a whitelist *before* anything
 is built: numbers, parameter names, ``+ - * / **``, unary minus, parentheses, the functions
 ``min max abs exp log sqrt`` and, in normal-form formulas, the indicators ``ACTOR.strategy``.
@@ -258,7 +258,7 @@ def parse_expression(
     parameters: Iterable[str] | Mapping[str, sympy.Symbol],
     indicators: Mapping[str, Mapping[str, sympy.Symbol]] | None = None,
 ) -> sympy.Expr:
-    """Parse ``text`` under the whitelist of FORMAT.md section 2 into a sympy expression.
+    """Parse ``text`` under the whitelist of docs/format.md#expressions into a sympy expression.
 
     ``parameters`` names the parameters that may appear; ``indicators`` maps actor -> strategy ->
     symbol for the ``ACTOR.strategy`` notation of normal-form formulas (absent: not allowed).

@@ -96,8 +96,8 @@ from common import fmt_range, fmt_ratio, fmt_s, median_seconds, time_call
 from scipy.spatial import ConvexHull
 from sympy.core.cache import clear_cache
 
-from bargaining.games.bargain import BargainingProblem
 from bargaining.analysis.deal import BargainResult, bargain
+from bargaining.games.bargain import BargainingProblem
 from bargaining.kernels.axiomatic import (
     Frontier,
     Solution,

@@ -5,7 +5,7 @@ What is measured
 1. **Every equilibrium over a grid of parameter values** with :func:`bargaining.analysis.sweep.sweep`, on two
    games built in Python (a ``Scenario`` around ``NormalFormGame.from_table``):
 
-   * ``2x2``: the inspection game of MODELS.md 7b. The EU (monitor / trust) gets
+   * ``2x2``: the inspection game of docs/models.md#the-inspection-game. The EU (monitor / trust) gets
      ``[[g-m, -m], [g, -l]]`` and Russia (readmit / stall) ``[[-e, -f], [-e, 0]]``. The sweep covers
      f and l over [1.5, 5], with e = 1, g = 2, m = 1. Since e < f and m < l everywhere, the game is
      non-degenerate and its unique equilibrium is mixed at every point;
@@ -100,9 +100,9 @@ from common import time_call, unmatched
 
 import bargaining
 from bargaining import NormalFormGame, Parameter, Scenario
-from bargaining.kernels.bimatrix import vertex_enumeration
 from bargaining.analysis.sweep import Sweep, sweep
 from bargaining.analysis.threshold import Threshold, threshold
+from bargaining.kernels.bimatrix import vertex_enumeration
 
 T = TypeVar("T")
 FloatArray = npt.NDArray[np.float64]
@@ -118,7 +118,7 @@ SEED = 20240607
 
 
 def inspection_scenario() -> Scenario:
-    """MODELS.md 7b: EU monitor/trust against Russia readmit/stall, all five costs as parameters."""
+    """docs/models.md#the-inspection-game: EU monitor/trust against Russia readmit/stall, five costs as parameters."""
 
     def p(name: str, value: float, low: float, high: float, description: str) -> Parameter:
         return Parameter(name, value, min=low, max=high, description=description, source="benchmark")
@@ -133,7 +133,7 @@ def inspection_scenario() -> Scenario:
         {"EU": ["monitor", "trust"], "RU": ["readmit", "stall"]}, table, parameters=["e", "f", "g", "m", "l"]
     )
     return Scenario(
-        title="inspection game (MODELS.md 7b)",
+        title="inspection game (docs/models.md#the-inspection-game)",
         game=game,
         parameters=(
             p("e", 1, 0.1, 5, "Russia's cost of processing a readmission request"),
@@ -458,7 +458,9 @@ def bench_case(case: Case, config: Config, seed: int) -> GameResult:
     if case.key == "2x2":
         fixed = case.scenario.values()
         times: list[float | None] = []
-        swept = (sweep(case.scenario, grids[0]), large)
+        first = sweep(case.scenario, grids[0])
+        assert isinstance(first, Sweep)
+        swept = (first, large)
         for grid, s, repeats in zip(grids, swept, config.sweep_repeats, strict=True):
             fn = partial(inspection_closed_form, grid["f"], grid["l"], fixed["e"], fixed["m"])
             seconds, closed = timed(fn, repeats)

@@ -142,7 +142,7 @@ def test_old_import_paths_work_and_warn(path: str, name: str) -> None:
 def test_verbs_survive_an_import_of_their_old_module() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        import bargaining.threshold  # noqa: F401
+        import bargaining.threshold
 
     scenario = bargaining.load("conditionality")
     t = bargaining.threshold(scenario, "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})

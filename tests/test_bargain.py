@@ -1,4 +1,5 @@
-"""Package deals: MODELS.md sections 2 and 6 recomputed, Nash's axioms and Rubinstein's limits as properties."""
+"""Package deals: docs/models.md#package-deals-and-issue-linkage and docs/models.md#bargaining-solutions
+recomputed, Nash's axioms and Rubinstein's limits as properties."""
 
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def test_uzbekistan_signs_without_the_tcn_clause() -> None:
     assert result.problem.index(deal) in dict(nash.lottery)
 
 
-# -- the unit pie: Rubinstein (MODELS.md section 6) -----------------------------------------------
+# -- the unit pie: Rubinstein (docs/models.md#bargaining-solutions) -----------------------------------------------
 
 
 def test_rubinstein_closed_form_and_finite_horizon() -> None:
@@ -269,7 +270,8 @@ def test_utilitarian_maximises_the_sum_among_rational_points(points: np.ndarray)
 @settings(max_examples=60, deadline=None)
 @given(st.floats(0.5, 5), st.floats(0.5, 5), st.floats(0.5, 5), st.floats(0.5, 5))
 def test_tollison_willett_joint_gain_iff_ab_exceeds_kc(a: float, b: float, c: float, k: float) -> None:
-    """Two issues in levels (v, y) in [0, 1]^2: u_EU = -k v + b y, u_R = a v - c y (MODELS.md section 2)."""
+    """Two issues in levels (v, y) in [0, 1]^2: u_EU = -k v + b y, u_R = a v - c y
+    (docs/models.md#package-deals-and-issue-linkage)."""
     assume(abs(a * b - k * c) > 1e-3)
     corners = np.array([[0.0, 0.0], [-k, a], [b, -c], [b - k, a - c]])
     grid = np.linspace(0, 1, 201)

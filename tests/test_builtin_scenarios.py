@@ -1,4 +1,4 @@
-"""The built-in scenarios reproduce the record, with numbers recomputed from MODELS.md's closed forms."""
+"""The built-in scenarios reproduce the record, with numbers recomputed from docs/models.md's closed forms."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_assumptions_say_so_and_data_cite_a_source() -> None:
 
 
 class TestEURussia2007:
-    """MODELS.md section 3 at the section 8 defaults."""
+    """docs/models.md#the-offer-game at the section 8 defaults."""
 
     scenario = load("eu_russia_2007")
 
@@ -68,7 +68,7 @@ class TestEURussia2007:
         assert len(deal) == 1
         u_eu, u_ru, v_star = self.closed_form(3)
         assert deal[0].payoffs == pytest.approx((float(u_eu), float(u_ru)), abs=1e-12)
-        assert float(v_star) == pytest.approx(0.49366, abs=5e-6)  # MODELS.md: v*(3) = 0.49366 <= 0.5
+        assert float(v_star) == pytest.approx(0.49366, abs=5e-6)  # docs/models.md: v*(3) = 0.49366 <= 0.5
         # Russia's surplus over its outside option at the cap is the "small dog": a*v_cap - ... - d_R
         v = exact_values(self.scenario)
         assert float(u_ru - v["d_R"]) == pytest.approx(0.0634, abs=5e-5)
@@ -84,7 +84,7 @@ class TestEURussia2007:
     def test_russia_accepts_exactly_from_the_minimal_transitory_period_on(self) -> None:
         v = exact_values(self.scenario)
         t_min = sympy.log((v["a"] * v["v_cap"] - v["c_N"] - v["d_R"]) / v["C_TCN"]) / sympy.log(v["delta"])
-        assert float(t_min) == pytest.approx(2.848, abs=5e-4)  # MODELS.md: T_min = ln(20/27)/ln(0.9)
+        assert float(t_min) == pytest.approx(2.848, abs=5e-4)  # docs/models.md: T_min = ln(20/27)/ln(0.9)
         for T in range(0, 6):
             accepts = any(eq.strategy("RU")["accept"] == 1 for eq in equilibria(self.scenario, {"T": T}))
             assert accepts == (T >= math.ceil(float(t_min))), T
@@ -101,7 +101,7 @@ class TestEURussia2007:
 
 
 class TestConditionality:
-    """MODELS.md section 1: the target complies with a promised reward iff r >= c / (p delta^tau)."""
+    """docs/models.md#conditionality: the target complies with a promised reward iff r >= c / (p delta^tau)."""
 
     scenario = load("conditionality")
 
@@ -115,7 +115,7 @@ class TestConditionality:
     def test_best_reply_switches_at_the_closed_form_threshold(self) -> None:
         v = exact_values(self.scenario)
         r_star = v["c"] / (v["p"] * v["delta"] ** v["tau"])
-        assert float(r_star) == pytest.approx(1.625)  # MODELS.md 1(c): Russia -> Uzbekistan 2007
+        assert float(r_star) == pytest.approx(1.625)  # docs/models.md#conditionality(c): Russia -> Uzbekistan 2007
         assert "comply" in self.reply_to_reward(float(r_star) + 1e-9)
         assert self.reply_to_reward(float(r_star) - 1e-9) == {"defy"}
         assert self.reply_to_reward(float(r_star) + 1e-6) == {"comply"}
@@ -127,7 +127,7 @@ class TestConditionality:
 
 
 class TestCentralAsiaSigning:
-    """MODELS.md section 5: only Uzbekistan signs in 2007; Kazakhstan and Kyrgyzstan join by 2012."""
+    """docs/models.md#the-signing-game: only Uzbekistan signs in 2007; Kazakhstan and Kyrgyzstan join by 2012."""
 
     scenario = load("central_asia_signing")
 

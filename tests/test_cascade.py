@@ -1,4 +1,4 @@
-"""The signing game as a game of complements (MODELS.md section 5): lattice, cascade, comparative statics."""
+"""The signing game as a game of complements (docs/models.md#the-signing-game): lattice, cascade, statics."""
 
 from __future__ import annotations
 

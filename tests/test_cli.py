@@ -50,7 +50,7 @@ def test_solve_json_has_the_format_keys() -> None:
 
 
 def test_set_changes_a_parameter_for_one_run() -> None:
-    # with no transitory period Russia would pay the TCN cost at once and rejects (MODELS.md section 3)
+    # with no transitory period Russia would pay the TCN cost at once and rejects (docs/models.md#the-offer-game)
     out = json.loads(run("solve", "eu_russia_2007", "--set", "T=0", "--json").stdout)
     assert out["parameters"]["T"] == 0.0
     assert all(eq["strategy"]["RU"]["reject"] == 1.0 for eq in out["equilibria"])

@@ -22,7 +22,7 @@ INSPECTION = NormalFormGame.from_table(
 
 
 def test_inspection_game_exact_form_is_tsebelis_closed_form() -> None:
-    """MODELS.md 7b: P(M) = e/f, P(C) = 1 - m/l; payoffs (g - m - ... , -e)."""
+    """docs/models.md#the-inspection-game: P(M) = e/f, P(C) = 1 - m/l; payoffs (g - m - ... , -e)."""
     (eq,) = equilibria(INSPECTION, {"e": 1, "f": 4, "g": 2, "m": 1, "l": 2})
     assert eq.exact_probabilities is not None and eq.exact_payoffs is not None
     p_monitor, p_trust = eq.exact_probabilities[0]

@@ -1,4 +1,4 @@
-"""The expression whitelist of FORMAT.md section 2: what loads, what is refused, and how fast."""
+"""The expression whitelist of docs/format.md#expressions: what loads, what is refused, and how fast."""
 
 from __future__ import annotations
 

@@ -67,6 +67,9 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "Sweep": lambda: bargaining.sweep(_load("conditionality"), {"r": [0.0, 1.0, 2.0], "p": [0.5, 1.0]}),
     "TreeSweep": lambda: bargaining.sweep(_load("eu_russia_offer"), {"T": [0.0, 3.0]}),
     "DealSweep": lambda: bargaining.sweep(_load("eu_russia_package"), {"T": [0.0, 3.0]}),
+    "Verdict": lambda: bargaining.history(_load("central_asia_signing")).verdicts[0],
+    "History": lambda: bargaining.history(_load("central_asia_signing")),
+    "ConsistentRegion": lambda: bargaining.consistent_region(_load("eu_russia_2007"), samples=50),
     "BestReply": lambda: best_reply(_load("conditionality")),
     "WinSet": lambda: win_set(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5)),
     "BestReward": lambda: best_reward(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Normal(3, 1)),
@@ -103,7 +106,7 @@ def test_result_contract(cls: type[Result]) -> None:
     first, second = make(), make()
     assert type(first) is cls
     # frozen, and read-only all the way down
-    field_names = [f.name for f in dataclasses.fields(first)]
+    field_names = [f.name for f in dataclasses.fields(first)]  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(first, field_names[0], None)
     for name in field_names:

@@ -146,7 +146,7 @@ def test_mixed_domination_removes_what_pure_domination_cannot() -> None:
 
 
 def test_inspection_game_matches_the_closed_form() -> None:
-    """MODELS.md 7b: with e < f and m < l the unique equilibrium is P(M) = e/f, P(C) = 1 - m/l."""
+    """docs/models.md#the-inspection-game: with e < f and m < l the unique equilibrium is P(M) = e/f, P(C) = 1 - m/l."""
     e, f, g, m, loss = 1.0, 4.0, 2.0, 1.0, 2.0
     A = np.array([[g - m, -m], [g, -loss]])
     B = np.array([[-e, -f], [-e, 0.0]])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining.analysis.nash import equilibria
-from bargaining.analysis.sweep import Sweep, parse_grid, sweep
+from bargaining.analysis.sweep import Sweep, parse_grid
+from bargaining.analysis.sweep import sweep as sweep_any
 from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
 from bargaining.io.scenario_file import load
@@ -49,6 +51,13 @@ COORDINATION = Scenario(
     ),
     parameters=(Parameter("a", 1.0, min=-2, max=2, source="test"), Parameter("b", 0.5, min=-2, max=2, source="test")),
 )
+
+
+def sweep(*args: Any, **kwargs: Any) -> Sweep:
+    """The sweep of a normal-form game (these tests' games are all normal form)."""
+    result = sweep_any(*args, **kwargs)
+    assert isinstance(result, Sweep)
+    return result
 
 
 def point_equilibria(result: Sweep, idx: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:

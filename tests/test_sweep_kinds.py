@@ -67,6 +67,7 @@ def test_offer_game_sweep_equals_subgame_perfect_point_by_point() -> None:
 def test_chain_sweep_equals_subgame_perfect_point_by_point() -> None:
     scenario = load("eurasia_chain")
     result = sweep(scenario, {"T": [1.0, 4.0]}, {"Lcap": 6.0})
+    assert isinstance(result, TreeSweep)
     assert result.values["Lcap"] == 6.0
     check_tree_points(scenario, result, [0, 1])
     assert set(result.offers) == {"v", "L0", "L1"}
@@ -100,6 +101,7 @@ def test_deal_sweep_with_outside_options_equals_bargain() -> None:
     text = (MODELS / "russia_uzbekistan_2007.toml").read_text(encoding="utf-8")
     scenario = loads(text + '\n[outside]\nUZ = "0.1 * L"\n', name="with_outside.toml")
     result = sweep(scenario, {"L": np.linspace(0, 10, 5)})
+    assert isinstance(result, DealSweep)
     check_deal_points(scenario, result, list(range(5)))
     plain = sweep(load("russia_uzbekistan_2007"), {"L": np.linspace(0, 10, 5)})
     assert isinstance(plain, DealSweep)
@@ -246,6 +248,7 @@ def test_offer_parameters_cannot_be_swept_and_bounds_are_checked() -> None:
 def test_results_are_frozen_and_compare_by_value() -> None:
     a = sweep(load("eu_russia_offer"), {"T": [2.0, 4.0]})
     b = sweep(load("eu_russia_offer"), {"T": [2.0, 4.0]})
+    assert isinstance(a, TreeSweep)
     assert a == b and hash(a) == hash(b)
     with pytest.raises(ValueError, match="read-only"):
         a.codes[0] = 1

@@ -115,7 +115,7 @@ def test_eu_russia_thresholds_are_the_section_3_closed_forms() -> None:
     t = threshold(EURU, "RU", prefer="accept", over="reject", solve_for="v_cap", given={"EU": "offer"})
     v = {p.name: sympy.Rational(repr(p.value)) for p in EURU.parameters}
     v_star = (v["c_N"] + v["delta"] ** v["T"] * v["C_TCN"] + v["d_R"]) / v["a"]
-    assert t.value == pytest.approx(float(v_star), abs=1e-12)  # MODELS.md: v*(3) = 0.49366
+    assert t.value == pytest.approx(float(v_star), abs=1e-12)  # docs/models.md: v*(3) = 0.49366
     assert t.comparative_statics["c_N"].sign == "+" and t.comparative_statics["a"].sign == "-"
     assert t.comparative_statics["C_TCN"].sign == "+" and t.comparative_statics["T"].sign == "-"
     t_min = threshold(EURU, "RU", prefer="accept", over="reject", solve_for="T", given={"EU": "offer"})

@@ -4,7 +4,7 @@ A game where every actor chooses between two strategies is read with the **last 
 as the status quo** (``stay_out``) and the first as the move away from it (``sign``). When the game
 has increasing differences in that order (signing is worth more the more others sign), the least
 and greatest equilibria and the cascade from the status quo answer "why did the domino not fall?"
-(MODELS.md section 5; :mod:`bargaining.kernels.lattice`).
+(docs/models.md#the-signing-game; :mod:`bargaining.kernels.lattice`).
 
 >>> from bargaining.io.scenario_file import load
 >>> c = cascade(load("central_asia_signing"))

@@ -5,7 +5,8 @@ Pareto-efficient packages and the frontier of lotteries, and computes the Nash (
 the scenario's bargaining powers), Kalai–Smorodinsky, egalitarian and utilitarian solutions and
 Rubinstein's alternating-offers division (:mod:`bargaining.kernels.axiomatic`). Where the solution lies on
 an edge of the frontier, its exact form is computed with sympy from the two packages' symbolic
-utilities. **Linkage** (Tollison & Willett 1979; Sebenius 1983; MODELS.md section 2): separate
+utilities. **Linkage** (Tollison & Willett 1979; Sebenius 1983;
+docs/models.md#package-deals-and-issue-linkage): separate
 talks on issue k can only move issue k away from its status quo (first option); linkage *enables*
 a deal when no issue alone has an agreement both prefer to disagreement, while some package does.
 
@@ -120,7 +121,7 @@ class BargainResult(Result):
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """FORMAT.md section 7: ``pareto_frontier``, ``nash``, ``kalai_smorodinsky``, ``rubinstein``."""
+        """docs/format.md#json-output: ``pareto_frontier``, ``nash``, ``kalai_smorodinsky``, ``rubinstein``."""
         out: dict[str, Any] = {
             "game": "bargain",
             "pareto_frontier": [self._point(self.points[k]) for k in self.frontier.vertices],

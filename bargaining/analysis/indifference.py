@@ -5,7 +5,7 @@ row actor's mixture makes every column in the column actor's best-response set i
 :math:`\sum_{i\in S_1} x_i B_{ij} = v` for those columns and :math:`\sum_{i \in S_1} x_i = 1`;
 symmetrically for :math:`y` with :math:`A` (Nisan et al. 2007, ch. 3, eq. 3.3). These are linear in
 the probabilities, so :func:`sympy.linsolve` gives them as formulas in the parameters, such as
-the inspection game's :math:`P(\text{monitor}) = e/f` (MODELS.md 7b). Each formula is checked
+the inspection game's :math:`P(\text{monitor}) = e/f` (docs/models.md#the-inspection-game). Each formula is checked
 against the numeric equilibrium at the parameter values; one that disagrees, or that the equations
 do not pin down, is not reported.
 """

@@ -81,7 +81,7 @@ class Equilibrium(Result):
         return tuple(s for s, p in self.strategy(actor).items() if p > 0)
 
     def to_dict(self) -> dict[str, Any]:
-        """FORMAT.md section 7: ``strategy``, ``payoff``, ``pure``; ``exact`` when known."""
+        """docs/format.md#json-output: ``strategy``, ``payoff``, ``pure``; ``exact`` when known."""
         out: dict[str, Any] = {
             "strategy": {
                 a: {s: clean_number(p) for s, p in zip(ss, ps, strict=True)}
@@ -142,7 +142,7 @@ class EquilibriumSet(Result):
         return any(len(c) > 1 for c in self.components)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` output of ``bargaining solve`` for a normal-form game (FORMAT.md section 7)."""
+        """The ``--json`` output of ``bargaining solve`` for a normal-form game (docs/format.md#json-output)."""
         out: dict[str, Any] = {
             "game": "normal",
             "equilibria": [e.to_dict() for e in self.equilibria],

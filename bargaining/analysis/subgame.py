@@ -1,13 +1,13 @@
 r"""Subgame-perfect play of a game tree, numbers chosen at offer nodes included.
 
 Backward induction (Kuhn 1953; Selten 1975): at every decision node the mover takes the move whose
-continuation pays it most (the first listed among equals, FORMAT.md section 4, so that a
+continuation pays it most (the first listed among equals, docs/format.md#game-trees, so that a
 responder who is indifferent accepts when ``accept`` is listed first), at every chance node the
 continuation is the expectation. At an **offer node** the mover picks a number :math:`v` in
 :math:`[\underline v, \bar v]`. Play below is piecewise constant in :math:`v`: it changes only where
 some actor below is indifferent. Those switch points are found on a grid, refined by bisection and
 then solved exactly with sympy on the indifference condition (the responder's least acceptable
-offer :math:`v^* = (c_N + \delta^T C_{TCN} + d_R)/a` in MODELS.md section 3); with the bounds and
+offer :math:`v^* = (c_N + \delta^T C_{TCN} + d_R)/a` in docs/models.md#the-offer-game); with the bounds and
 the interior critical points of the mover's payoff they are the only candidates, and the best one
 is taken (the least :math:`v` among equals). Where sympy cannot solve a switch condition the
 numeric point is used and the offer is flagged as numeric.
@@ -74,7 +74,8 @@ class SubgamePerfect(Result):
     method: str = "backward induction; offers from the switch points of play below (bisection, then sympy)"
 
     def to_dict(self) -> dict[str, Any]:
-        """FORMAT.md section 7: ``{"game": "tree", "subgame_perfect": {path, outcome, payoff, plan, offers}}``."""
+        """The JSON of docs/format.md#json-output:
+        ``{"game": "tree", "subgame_perfect": {path, outcome, payoff, plan, offers}}``."""
         spe: dict[str, Any] = {
             "path": list(self.path),
             "payoff": {a: clean_number(v) for a, v in self.payoff.items()},
@@ -262,7 +263,7 @@ class _Solver:
                 nid,
                 tuple(sorted(plan_a.items())),
                 tuple(sorted(plan_b.items())),
-                tuple(sorted((k, str(f)) for k, f in self.formulas.items())),
+                tuple(sorted(self.formulas.items(), key=lambda kf: kf[0])),
             )
             if key not in self.roots:
                 left = continuation(self.tree, targets[plan_a[nid]], plan_a, self.formulas)[i]
@@ -295,7 +296,7 @@ class _Solver:
             "critical",
             node.id,
             tuple(sorted(plan.items())),
-            tuple(sorted((k, str(f)) for k, f in self.formulas.items())),
+            tuple(sorted(self.formulas.items(), key=lambda kf: kf[0])),
         )
         if key not in self.roots:
             expr = continuation(self.tree, node.next, plan, self.formulas)[i]

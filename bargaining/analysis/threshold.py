@@ -6,7 +6,7 @@ the other actors' play fixed (given, or their equilibrium play), the payoff diff
 for a parameter :math:`P` is a root :math:`P^*` of :math:`\Delta = 0`, solved exactly with
 :func:`sympy.solve`; on one side of it :math:`X` is the better reply (``favours`` says which), and
 it holds where the conditions listed (denominators non-zero) hold. In the external-incentives model
-(Schimmelfennig & Sedelmeier 2004; MODELS.md section 1) :math:`\Delta = p\,\delta^\tau r - c`,
+(Schimmelfennig & Sedelmeier 2004; docs/models.md#conditionality) :math:`\Delta = p\,\delta^\tau r - c`,
 so :math:`r^* = c / (p\,\delta^\tau)`. **Comparative statics** are the derivatives
 :math:`\partial P^* / \partial q` for every other parameter, with their signs over the parameters'
 declared ``[min, max]`` (:mod:`bargaining.analysis.signs`). Where sympy finds no closed form the threshold is
@@ -97,7 +97,7 @@ class Threshold(Result):
     method: str = "sympy.solve on the payoff difference (Brent's method where no closed form)"
 
     def to_dict(self) -> dict[str, Any]:
-        """FORMAT.md section 7: ``parameter``, ``formula``, ``latex``, ``value``, ``comparative_statics``."""
+        """docs/format.md#json-output: ``parameter``, ``formula``, ``latex``, ``value``, ``comparative_statics``."""
         return {
             "parameter": self.parameter,
             "formula": None if self.formula is None else str(self.formula),

@@ -12,10 +12,10 @@ from bargaining.analysis.cascade import Cascade
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.record import ConsistentRegion, History
-from bargaining.analysis.result import clean_number
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.sweep import AnySweep
 from bargaining.analysis.threshold import Threshold
+from bargaining.display.numbers import number
 from bargaining.games.normal import NormalFormGame
 from bargaining.scenario import Scenario
 
@@ -29,11 +29,6 @@ __all__ = [
     "sweep_text",
     "threshold_text",
 ]
-
-
-def number(x: float) -> str:
-    """A number as a reader wants it: at most 6 significant digits, no ``-0``."""
-    return f"{clean_number(x, 10):.6g}"
 
 
 def strategy_text(eq: Equilibrium, actor: str) -> str:

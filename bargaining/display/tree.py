@@ -1,6 +1,6 @@
 r"""Game trees drawn: a plain-text tree for the command line and a layered matplotlib figure.
 
-Both are faces (STYLE.md): they draw a :class:`~bargaining.games.tree.TreeGame` and, if given, its
+Both are faces: they draw a :class:`~bargaining.games.tree.TreeGame` and, if given, its
 :class:`~bargaining.analysis.subgame.SubgamePerfect` solution computed elsewhere; they solve nothing. With a
 solution, the move :math:`\sigma(h)` of the subgame-perfect plan is marked at every decision node
 :math:`h`, on the path of play or off it (``▶`` in text; thick and coloured in the figure, thickest

@@ -2,7 +2,8 @@ r"""Package deals: two actors bargain over issues, each with options; a package 
 
 A package :math:`x \in P = O_1 \times \dots \times O_K` gives actor :math:`i` the utility
 :math:`u_i(x) = \sum_k u_i^k(x_k) + \sum_{\text{interactions } e \text{ matching } x} \varepsilon_i^e`
-(MODELS.md section 2; Tollison & Willett 1979; Sebenius 1983). Lotteries over packages make the
+(docs/models.md#package-deals-and-issue-linkage; Tollison & Willett 1979; Sebenius 1983).
+Lotteries over packages make the
 feasible set the convex hull of the packages' utility points. The first listed option of each issue
 is that issue's status quo, so "separate talks on issue k" are the packages that change issue k
 alone. The disagreement point, per-round discount factors (alternating offers) and bargaining
@@ -90,7 +91,7 @@ class BargainingProblem(Parameterised):
         power: Mapping[str, Any] | None = None,
         parameters: ParametersLike = None,
     ) -> BargainingProblem:
-        """A checked problem from plain mappings, as in a scenario file (FORMAT.md section 5)."""
+        """A checked problem from plain mappings, as in a scenario file (docs/format.md#package-deals)."""
         params = allowed_parameters(parsing_names(parameters))
         names = tuple(actors)
         if len(names) != 2:

@@ -6,7 +6,7 @@ A normal-form game is :math:`G = (N, (S_i)_{i\in N}, (u_i)_{i\in N})`: a finite 
 expression in the model's parameters and in the indicators :math:`[\,j = s\,]` (written
 ``ACTOR.strategy`` in files, 1 when actor ``j`` plays ``s`` and 0 otherwise). A payoff table is
 stored the same way, as :math:`u_i = \sum_{\sigma} u_i(\sigma)\prod_j [\,j=\sigma_j\,]`, so one
-representation serves both styles of FORMAT.md section 3. Evaluating the game at parameter values
+representation serves both styles of docs/format.md#normal-form-games. Evaluating the game at parameter values
 gives the numeric payoff array of shape ``(n, m_1, ..., m_n)`` on which the solvers work.
 
 >>> g = NormalFormGame.from_table(

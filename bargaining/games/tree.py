@@ -1,6 +1,6 @@
 r"""Game trees with perfect information: decision, chance and offer nodes, outcomes with payoffs.
 
-A tree (FORMAT.md section 4) has a root; each **decision node** belongs to an actor who picks one
+A tree (docs/format.md#game-trees) has a root; each **decision node** belongs to an actor who picks one
 of its moves; each **chance node** picks a move with the probabilities given (expressions that sum
 to 1); each **offer node** lets its actor set a parameter (the level of visa facilitation, say)
 within bounds before play goes on; **outcomes** give every actor a payoff. Payoffs and

@@ -1,4 +1,4 @@
-"""Reading scenario files (FORMAT.md sections 1-3): TOML -> checked fields -> typed :class:`Scenario`.
+"""Reading scenario files (docs/format.md): TOML -> checked fields -> typed :class:`Scenario`.
 
 A scenario file is data. It is read with the standard library's :mod:`tomllib`; every field is
 checked for its type and meaning, and every expression goes through the ``ast`` whitelist of

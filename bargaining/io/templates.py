@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["TEMPLATES"]
 
 NORMAL = '''\
-# A normal-form game in the bargaining/1 format (see the README and FORMAT.md).
+# A normal-form game in the bargaining/1 format (see the README and docs/format.md).
 # Every payoff is an arithmetic expression in the parameters below: numbers, parameter names,
 # + - * / **, parentheses, and min, max, abs, exp, log, sqrt. Nothing in this file is executed.
 format = "bargaining/1"
@@ -85,7 +85,7 @@ T = "0"
 '''
 
 TREE = '''\
-# A game tree with perfect information in the bargaining/1 format (see the README and FORMAT.md).
+# A game tree with perfect information in the bargaining/1 format (see the README and docs/format.md).
 # Nodes are decision nodes (an actor picks a move), chance nodes (probabilities instead of an
 # actor) or offer nodes (an actor sets a parameter within bounds). Moves lead to nodes or outcomes;
 # every outcome gives every actor a payoff. An indifferent actor takes the move listed first.
@@ -145,7 +145,7 @@ source = "illustrative assumption"
 '''
 
 BARGAIN = '''\
-# A package deal in the bargaining/1 format (see the README and FORMAT.md): two actors, issues with
+# A package deal in the bargaining/1 format (see the README and docs/format.md): two actors, issues with
 # options; a package picks one option per issue; lotteries over packages are allowed. The first
 # option of each issue is its status quo. Utilities are expressions in the parameters.
 format = "bargaining/1"

@@ -2,7 +2,7 @@ r"""Bargaining solutions on the lottery frontier of a package deal, and alternat
 
 The feasible set of a package deal is :math:`S = \mathrm{conv}\{u(x) : x \in P\}`; its **Pareto
 frontier** is the upper-right boundary of that hull, found by Andrew's monotone chain in
-:math:`O(n \log n)` (MODELS.md section 2). On it:
+:math:`O(n \log n)` (docs/models.md#package-deals-and-issue-linkage). On it:
 
 - **Nash** (1950), asymmetric with weights :math:`(\alpha, 1-\alpha)` (Kalai 1977): maximise
   :math:`(u_1 - d_1)^\alpha (u_2 - d_2)^{1-\alpha}` over :math:`S \cap \{u \ge d\}`; on each edge of

@@ -5,7 +5,7 @@ Nodes are numbered so that every parent comes before its children; node ``i``'s 
 who moves at a decision node, ``-1`` at a chance node (with ``probability`` per edge) and ``-2``
 at an outcome (with ``payoff[i]``). Kuhn's (1953) backward induction assigns each outcome its
 payoffs, each chance node the expectation of its children's values and each decision node the
-value of its mover's best child, the first listed among equals (FORMAT.md section 4). Nodes are
+value of its mover's best child, the first listed among equals (docs/format.md#game-trees). Nodes are
 processed level by level from the deepest up, each level with vectorised segment reductions
 (``np.maximum.reduceat``), so a path 10^4 deep or a tree of 10^6 nodes needs no recursion.
 

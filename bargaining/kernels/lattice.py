@@ -7,7 +7,7 @@ complete lattice (Topkis 1979; Milgrom & Roberts 1990; Vives 1990), and simultan
 iteration from everyone-low climbs monotonically to the **least** equilibrium in at most n rounds,
 from everyone-high descends to the **greatest**. The path from everyone-low is the **cascade**
 from the status quo (Granovetter 1978): those for whom signing is dominant move first, then those
-whose thresholds the first movers reached, and so on (MODELS.md section 5).
+whose thresholds the first movers reached, and so on (docs/models.md#the-signing-game).
 
 >>> import numpy as np
 >>> # two actors, strategies (high, low) = (sign, out): each gains 1 from signing iff the other signs
