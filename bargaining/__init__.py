@@ -22,6 +22,7 @@ from bargaining.analysis.deal import BargainResult, bargain
 from bargaining.analysis.dispatch import solve
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet, equilibria, pure_equilibria
 from bargaining.analysis.record import consistent_region, history
+from bargaining.analysis.selection import fictitious_play, quantal_response, replicator_dynamics
 from bargaining.analysis.statics import ComparativeStatics, comparative_statics
 from bargaining.analysis.subgame import SubgamePerfect, reduced_normal_form, subgame_perfect
 from bargaining.analysis.sweep import sweep
@@ -68,6 +69,7 @@ __all__ = [
     "concession",
     "consistent_region",
     "equilibria",
+    "fictitious_play",
     "history",
     "iterated_elimination",
     "load",
@@ -75,7 +77,9 @@ __all__ = [
     "parameter_symbol",
     "parse_expression",
     "pure_equilibria",
+    "quantal_response",
     "reduced_normal_form",
+    "replicator_dynamics",
     "solve",
     "strategy_payoffs",
     "subgame_perfect",

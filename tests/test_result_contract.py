@@ -73,6 +73,8 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "BestReply": lambda: best_reply(_load("conditionality")),
     "WinSet": lambda: win_set(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5)),
     "BestReward": lambda: best_reward(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Normal(3, 1)),
+    "QuantalResponse": lambda: bargaining.quantal_response(_load("eu_russia_2007")),
+    "LearningPath": lambda: bargaining.fictitious_play(_load("eu_russia_2007"), iterations=200),
     "ComplianceCurve": lambda: compliance_curve(
         ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Uniform(0, 6), np.linspace(0, 10, 5)
     ),
