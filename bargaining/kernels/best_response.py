@@ -4,7 +4,9 @@ For a mixed profile :math:`\sigma = (\sigma_1, \dots, \sigma_n)` actor :math:`i`
 strategy :math:`s` is :math:`u_i(s, \sigma_{-i}) = \sum_{t_{-i}} u_i(s, t_{-i}) \prod_{j\ne i}
 \sigma_j(t_j)`, a contraction of the payoff array over every axis but :math:`i`. The best
 responses are the maximisers; :math:`\sigma` is a Nash equilibrium iff for every :math:`i`,
-:math:`\max_s u_i(s,\sigma_{-i}) - u_i(\sigma) \le` tol (Nash 1951).
+:math:`\max_s u_i(s,\sigma_{-i}) - u_i(\sigma) \le` tol (Nash 1951). Every ``tol`` here is
+*relative to the actor's payoff range* :math:`\max u_i - \min u_i` (plus the rounding of its
+largest payoff), so scaling or shifting one actor's payoffs changes no answer.
 
 >>> import numpy as np
 >>> A = np.array([[[3, 0], [5, 1]], [[3, 5], [0, 1]]])  # prisoner's dilemma, shape (2, 2, 2)
@@ -24,6 +26,19 @@ import numpy.typing as npt
 __all__ = ["best_responses", "is_equilibrium", "regret", "strategy_payoffs"]
 
 FloatArray = npt.NDArray[np.float64]
+ROUNDING = 64 * float(np.finfo(float).eps)
+
+
+def _scale(arr: FloatArray, actor: int) -> float:
+    """The actor's payoff range, the unit of every tolerance (1 for a constant actor)."""
+    own = arr[actor]
+    span = float(own.max() - own.min())
+    return span if span > 0 else 1.0
+
+
+def _absolute(arr: FloatArray, actor: int, tol: float) -> float:
+    """``tol`` (relative to the actor's payoff range) in the actor's units, plus payoff rounding."""
+    return tol * _scale(arr, actor) + ROUNDING * float(np.abs(arr[actor]).max())
 
 
 def strategy_payoffs(payoffs: npt.ArrayLike, actor: int, profile: Sequence[npt.ArrayLike]) -> FloatArray:
@@ -43,9 +58,11 @@ def strategy_payoffs(payoffs: npt.ArrayLike, actor: int, profile: Sequence[npt.A
 def best_responses(
     payoffs: npt.ArrayLike, actor: int, profile: Sequence[npt.ArrayLike], tol: float = 1e-9
 ) -> tuple[int, ...]:
-    """Indices of actor's pure best responses to the others' (mixed) strategies in ``profile``."""
-    values = strategy_payoffs(payoffs, actor, profile)
-    return tuple(int(k) for k in np.flatnonzero(values >= values.max() - tol))
+    """Indices of actor's pure best responses to the others' (mixed) strategies in ``profile``
+    (within ``tol`` times the actor's payoff range of the best)."""
+    arr = np.asarray(payoffs, dtype=float)
+    values = strategy_payoffs(arr, actor, profile)
+    return tuple(int(k) for k in np.flatnonzero(values >= values.max() - _absolute(arr, actor, tol)))
 
 
 def regret(payoffs: npt.ArrayLike, profile: Sequence[npt.ArrayLike]) -> FloatArray:
@@ -59,5 +76,16 @@ def regret(payoffs: npt.ArrayLike, profile: Sequence[npt.ArrayLike]) -> FloatArr
 
 
 def is_equilibrium(payoffs: npt.ArrayLike, profile: Sequence[npt.ArrayLike], tol: float = 1e-9) -> bool:
-    """Whether ``profile`` is a Nash equilibrium: every actor's regret is at most ``tol``."""
-    return bool(np.all(regret(payoffs, profile) <= tol))
+    """Whether ``profile`` is a Nash equilibrium: every actor's regret is at most ``tol`` times its
+    payoff range (plus the rounding of its largest payoff).
+
+    >>> import numpy as np
+    >>> pennies = np.array([[[1e9, -1e9], [-1e9, 1e9]], [[-1e-6, 1e-6], [1e-6, -1e-6]]])
+    >>> is_equilibrium(pennies, [np.array([0.5, 0.5]), np.array([0.5, 0.5])])
+    True
+    >>> is_equilibrium(pennies, [np.array([0.5, 0.5]), np.array([0.5 + 1e-6, 0.5 - 1e-6])])
+    False
+    """
+    arr = np.asarray(payoffs, dtype=float)
+    gains = regret(arr, profile)
+    return all(gains[i] <= _absolute(arr, i, tol) for i in range(arr.shape[0]))
