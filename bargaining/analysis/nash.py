@@ -31,8 +31,16 @@ import sympy
 
 from bargaining.analysis.indifference import exact_mixture
 from bargaining.analysis.result import FrozenMap, Result, clean_number
+from bargaining.errors import ScenarioError
 from bargaining.kernels.best_response import strategy_payoffs
-from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
+from bargaining.kernels.bimatrix import (
+    BUDGET_ENV,
+    check_budget,
+    lemke_howson,
+    payoff_tolerance,
+    support_enumeration,
+    vertex_enumeration,
+)
 from bargaining.kernels.pure import pure_equilibria as pure_profiles
 from bargaining.scenario import Scenario
 
@@ -157,7 +165,8 @@ class EquilibriumSet(Result):
         return out
 
 
-Method = Literal["vertex", "support"]
+Method = Literal["vertex", "support", "lemke-howson", "some"]
+METHODS: tuple[Method, ...] = ("vertex", "support", "lemke-howson", "some")
 
 
 @cache
@@ -219,19 +228,44 @@ def _pure(
 
 
 def _bimatrix(
-    game: NormalFormGame, arr: npt.NDArray[np.float64], values: dict[str, float], exact: bool, method: Method
+    game: NormalFormGame,
+    arr: npt.NDArray[np.float64],
+    values: dict[str, float],
+    exact: bool,
+    method: Method,
+    budget: float | None = None,
 ) -> EquilibriumSet:
     A, B = arr[0], arr[1]
     m, n = A.shape
     notes: list[str] = []
-    if method == "support":
+    complete = True
+    row_labels: tuple[npt.NDArray[np.bool_], ...] | None = None
+    col_labels: tuple[npt.NDArray[np.bool_], ...] | None = None
+    components: tuple[tuple[int, ...], ...]
+    degenerate: bool | None = None
+    if method == "some":
+        try:
+            check_budget(m, n, budget)
+            method = "vertex"
+        except ScenarioError as err:
+            method = "lemke-howson"
+            notes.append(f"Complete enumeration would exceed the budget ({err.found}).")
+    if method == "lemke-howson":
+        pairs = lemke_howson(A, B)
+        components = tuple((k,) for k in range(len(pairs)))
+        complete = False
+        label = "Lemke-Howson from every dropped label (not necessarily all equilibria)"
+        notes.append(
+            f"Lemke-Howson from each of the {m + n} labels: not necessarily all equilibria "
+            f"(method='vertex' enumerates every one; raise budget= or {BUDGET_ENV} if it is refused)."
+        )
+    elif method == "support":
+        check_budget(m, n, budget)
         pairs = support_enumeration(A, B)
-        row_labels = col_labels = None
-        components: tuple[tuple[int, ...], ...] = tuple((k,) for k in range(len(pairs)))
-        degenerate = None
+        components = tuple((k,) for k in range(len(pairs)))
         label = "support enumeration (numpy, non-degenerate games)"
     else:
-        res = vertex_enumeration(A, B)
+        res = vertex_enumeration(A, B, budget=budget)
         pairs = list(res.equilibria)
         row_labels, col_labels = res.row_labels, res.col_labels
         components, degenerate, label = res.components, res.degenerate, res.method
@@ -248,12 +282,12 @@ def _bimatrix(
             tight_cols = (
                 [j for j in range(n) if col_tight(row_labels, k, m + j)]
                 if row_labels is not None
-                else _tight(strategy_payoffs(arr, 1, [x, y]))
+                else _tight(strategy_payoffs(arr, 1, [x, y]), payoff_tolerance(B))
             )
             tight_rows = (
                 [i for i in range(m) if col_tight(col_labels, k, i)]
                 if col_labels is not None
-                else _tight(strategy_payoffs(arr, 0, [x, y]))
+                else _tight(strategy_payoffs(arr, 0, [x, y]), payoff_tolerance(A))
             )
             ex = exact_mixture(table[1], sx, tight_cols, x, values)
             ey = exact_mixture(table[0].T, sy, tight_rows, y, values)
@@ -289,15 +323,25 @@ def _bimatrix(
             f"{missing_exact} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
         )
     return EquilibriumSet(
-        game, tuple(eqs), values, label, complete=True, degenerate=degenerate, components=components, notes=tuple(notes)
+        game,
+        tuple(eqs),
+        values,
+        label,
+        complete=complete,
+        degenerate=degenerate,
+        components=components,
+        notes=tuple(notes),
     )
 
 
 def col_tight(labels: tuple[npt.NDArray[np.bool_], ...] | None, k: int, label: int) -> bool:
+    """Whether equilibrium k's vertex carries ``label`` (read off the vertex enumeration's labels)."""
     return bool(labels is not None and labels[k][label])
 
 
-def _tight(values: npt.NDArray[np.float64], tol: float = 1e-9) -> list[int]:
+def _tight(values: npt.NDArray[np.float64], tol: float) -> list[int]:
+    """The pure strategies whose payoff is within ``tol`` of the best; ``tol`` is the actor's
+    :func:`~bargaining.kernels.bimatrix.payoff_tolerance` (relative to its payoff range)."""
     return [int(i) for i in np.flatnonzero(values >= values.max() - tol)]
 
 
@@ -307,17 +351,43 @@ def equilibria(
     *,
     exact: bool = True,
     method: Method = "vertex",
+    budget: float | None = None,
 ) -> EquilibriumSet:
     """Every Nash equilibrium of ``game`` at parameter ``values`` (a scenario's defaults if omitted).
 
     Two actors: every extreme equilibrium, mixed included (``method="vertex"``, any game; or
     ``"support"``, non-degenerate games only). Three or more: every pure equilibrium. With
     ``exact``, each equilibrium also comes as sympy formulas in the parameters.
+
+    Two actors, scale: Nash equilibria are unchanged when one actor's payoffs are multiplied by a
+    positive number or shifted; the solvers normalise each actor's payoffs to [1, 2] and compare
+    payoffs within :func:`~bargaining.kernels.bimatrix.payoff_tolerance` (relative to the actor's
+    payoff range), so they give the same equilibria on every such transform. Payoffs are reported
+    in the game's own scale.
+
+    Two actors, size: before enumerating, the worst-case cost (McMullen's upper bound on the
+    vertices of the best-response polytopes; :func:`~bargaining.kernels.bimatrix.enumeration_cost`)
+    is compared with a memory ``budget`` in MiB: the argument, else the environment variable
+    ``BARGAINING_BUDGET_MB``, else 1024 MiB. Above it ``method="vertex"`` or ``"support"`` raises a
+    ``ScenarioError`` (field ``budget``) giving the estimate and the limit; ``method="some"``
+    enumerates every equilibrium within the budget and otherwise, like ``"lemke-howson"``, follows
+    the Lemke-Howson path from each of the m + n labels (bounded memory; the result has
+    ``complete=False`` and says "not necessarily all equilibria").
+
+    >>> from bargaining.games.normal import NormalFormGame
+    >>> pennies = NormalFormGame.from_arrays([[1e9, -1e9], [-1e9, 1e9]], [[-1e-6, 1e-6], [1e-6, -1e-6]])
+    >>> [e.strategy("P1") for e in equilibria(pennies, exact=False)]
+    [{'s0': 0.5, 's1': 0.5}]
+    >>> some = equilibria(pennies, method="lemke-howson", exact=False)
+    >>> len(some), some.complete
+    (1, False)
     """
+    if method not in METHODS:
+        raise ScenarioError(" or ".join(repr(m) for m in METHODS), found=repr(method), field="method")
     g, vals = _resolve(game, values)
     arr = g.payoff_array(vals)
     if g.n_actors == 2:
-        return _bimatrix(g, arr, vals, exact, method)
+        return _bimatrix(g, arr, vals, exact, method, budget)
     return _pure(g, arr, vals, exact)
 
 
