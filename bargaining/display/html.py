@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
 import sympy
 
 from bargaining._repr import html
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.nash import EquilibriumSet
+from bargaining.analysis.selection import LearningPath, QuantalResponse
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.threshold import Threshold
 from bargaining.display.text import number, side_text, strategy_text
@@ -190,3 +192,53 @@ def bargain_html(result: BargainResult) -> str:
         + "<p>Solutions:</p>"
         + _table(["solution", escape(a), escape(b), "lottery"], sols)
     )
+
+
+def _mixture_html(strategies: tuple[str, ...], probabilities: tuple[float, ...]) -> str:
+    return ", ".join(f"{escape(s)} {number(p)}" for s, p in zip(strategies, probabilities, strict=True) if p > 5e-7)
+
+
+@html.register(QuantalResponse)
+def quantal_response_html(result: QuantalResponse) -> str:
+    """The selected equilibrium, the branch at a few precisions, and the notes."""
+    picks = sorted({0, *np.linspace(0, len(result.lambdas) - 1, 7).round().astype(int).tolist()})
+    rows = [
+        [
+            number(float(result.lambdas[k])),
+            *(
+                _mixture_html(result.strategies[i], tuple(float(p) for p in result.probabilities[i][k]))
+                for i in range(len(result.actors))
+            ),
+        ]
+        for k in picks
+    ]
+    head = (
+        f"<p>Logit QRE principal branch; it ends at <b>equilibrium #{result.selected + 1}</b>"
+        if result.selected is not None
+        else f"<p>Logit QRE principal branch; it ends in <b>the continuum #{result.component + 1}</b>"
+        if result.component is not None
+        else "<p>Logit QRE principal branch; it ends at no extreme equilibrium"
+    )
+    head += f" (regret {number(result.regret)} of the payoff range, {len(result.lambdas)} points).</p>"
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
+    return head + _table(["λ", *(escape(a) for a in result.actors)], rows) + notes
+
+
+@html.register(LearningPath)
+def learning_html(result: LearningPath) -> str:
+    """Start, end, the verdict against the equilibria, and the notes."""
+    rows = [
+        [what, *(_mixture_html(result.strategies[i], prof[i]) for i in range(len(result.actors)))]
+        for what, prof in (("start", result.start), ("end", result.limit))
+    ]
+    verdict = (
+        f"reaches <b>equilibrium #{result.equilibrium + 1}</b>"
+        if result.equilibrium is not None
+        else f"has not reached an equilibrium within {number(result.tol)}"
+    )
+    head = (
+        f"<p>{escape(result.dynamic.capitalize())} (seed {result.seed}) {verdict}: regret "
+        f"{number(result.regret)} of the payoff range, {number(result.distance)} from the nearest equilibrium.</p>"
+    )
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
+    return head + _table(["", *(escape(a) for a in result.actors)], rows) + notes

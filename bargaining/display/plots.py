@@ -21,8 +21,16 @@ from bargaining.analysis.threshold import BestReplyMap
 if TYPE_CHECKING:
     from bargaining.analysis.deal import BargainResult
     from bargaining.analysis.incentives import BestReward, ComplianceCurve
+    from bargaining.analysis.selection import LearningPath, QuantalResponse
 
-__all__ = ["best_reply_figure", "compliance_figure", "outcome_figure", "payoff_plane_figure"]
+__all__ = [
+    "best_reply_figure",
+    "compliance_figure",
+    "learning_figure",
+    "outcome_figure",
+    "payoff_plane_figure",
+    "qre_figure",
+]
 
 COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974"]
 
@@ -303,4 +311,99 @@ def payoff_plane_figure(result: BargainResult, *, solutions: Sequence[str] | Non
         for issue, c in zip(p.issues, codes, strict=True)
     ]
     fig.supxlabel(f"packages ({', '.join(i.id for i in p.issues)}).  " + ";  ".join(key), fontsize=8)
+    return fig
+
+
+def qre_figure(result: QuantalResponse) -> Figure:
+    """The logit QRE principal branch (:func:`bargaining.analysis.selection.quantal_response`): each
+    actor's strategy probabilities against λ on a log axis (λ = 0, uniform play, is the left end's
+    value), the equilibrium the trace ends at as dotted lines and markers, bifurcations dashed."""
+    fig = Figure(figsize=(9.6, 4.0), layout="constrained")
+    axes = fig.subplots(1, len(result.actors), sharey=True, squeeze=False)[0]
+    lambdas = np.asarray(result.lambdas)
+    shown = lambdas > 0
+    chosen = result.equilibria[result.selected] if result.selected is not None else None
+    for i, (ax, actor) in enumerate(zip(axes, result.actors, strict=True)):
+        probs = np.asarray(result.probabilities[i])
+        for j, strategy in enumerate(result.strategies[i]):
+            colour = COLOURS[j % len(COLOURS)]
+            ax.plot(lambdas[shown], probs[shown, j], color=colour, lw=2, label=strategy)
+            if chosen is not None:
+                p = chosen.probabilities[i][j]
+                ax.axhline(p, color=colour, ls=":", lw=1)
+                ax.plot([lambdas[-1]], [p], "o", color=colour, mec="black")
+        for b in result.bifurcations:
+            ax.axvline(b, color="black", ls="--", lw=1)
+        ax.set_xscale("log")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("precision λ (log scale)")
+        ax.set_title(actor)
+        ax.legend(loc="best", fontsize=8, title="strategy", title_fontsize=8)
+    axes[0].set_ylabel("probability")
+    if chosen is not None and result.selected is not None:
+        what = f"ends at equilibrium #{result.selected + 1} (dots)"
+        if not result.bifurcations:
+            what = f"selects equilibrium #{result.selected + 1} (dots)"
+    elif result.component is not None:
+        what = f"selects a point of the continuum #{result.component + 1}"
+    else:
+        what = "ends at no extreme equilibrium"
+    extra = "; dashed: a bifurcation" if result.bifurcations else ""
+    fig.suptitle(f"Logit QRE principal branch: the tracing {what}{extra}", fontsize=11)
+    return fig
+
+
+def learning_figure(result: LearningPath) -> Figure:
+    """A learning run (:func:`bargaining.analysis.selection.fictitious_play` or
+    :func:`~bargaining.analysis.selection.replicator_dynamics`): each actor's mixture over time
+    (iterations on a log axis for fictitious play), the nearest equilibrium dotted; for a 2x2 game
+    also the path in the plane of the two actors' first strategies, with every equilibrium marked."""
+    two_by_two = all(len(s) == 2 for s in result.strategies)
+    fig = Figure(figsize=(12.8 if two_by_two else 9.6, 4.0), layout="constrained")
+    axes = fig.subplots(1, len(result.actors) + (1 if two_by_two else 0), squeeze=False)[0]
+    times = np.asarray(result.times)
+    near = result.equilibria[result.nearest] if result.nearest is not None else None
+    fictitious = result.dynamic == "fictitious play"
+    for i, actor in enumerate(result.actors):
+        ax = axes[i]
+        path = np.asarray(result.paths[i])
+        for j, strategy in enumerate(result.strategies[i]):
+            colour = COLOURS[j % len(COLOURS)]
+            ax.plot(times, path[:, j], color=colour, lw=1.5, label=strategy)
+            if near is not None:
+                ax.axhline(near.probabilities[i][j], color=colour, ls=":", lw=1)
+        if fictitious and times.min() > 0:
+            ax.set_xscale("log")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("iteration" if fictitious else "time")
+        ax.set_ylabel("empirical frequency" if fictitious else "population share")
+        ax.set_title(actor)
+        ax.legend(loc="best", fontsize=8, title="strategy", title_fontsize=8)
+    if two_by_two:
+        ax = axes[-1]
+        xs, ys = np.asarray(result.paths[0])[:, 0], np.asarray(result.paths[1])[:, 0]
+        ax.plot(xs, ys, color=COLOURS[0], lw=1)
+        ax.plot([xs[0]], [ys[0]], "s", color=COLOURS[0], label="start")
+        ax.plot([xs[-1]], [ys[-1]], "o", color=COLOURS[0], mec="black", label="end")
+        for k, eq in enumerate(result.equilibria):
+            ax.plot([eq.probabilities[0][0]], [eq.probabilities[1][0]], "x", color="black", ms=9)
+            ax.annotate(
+                f"#{k + 1}",
+                (eq.probabilities[0][0], eq.probabilities[1][0]),
+                textcoords="offset points",
+                xytext=(5, 5),
+                fontsize=8,
+            )
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_aspect("equal")
+        ax.set_xlabel(f"P({result.actors[0]} plays {result.strategies[0][0]})")
+        ax.set_ylabel(f"P({result.actors[1]} plays {result.strategies[1][0]})")
+        ax.set_title("path (x: the equilibria)")
+        ax.legend(loc="best", fontsize=8)
+    if result.equilibrium is not None:
+        verdict = f"reaches equilibrium #{result.equilibrium + 1}"
+    else:
+        verdict = f"not within {result.tol:g} of an equilibrium"
+    fig.suptitle(f"{result.dynamic.capitalize()} (seed {result.seed}): {verdict}", fontsize=11)
     return fig
