@@ -65,7 +65,25 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 TOL = 1e-9
+"""Tolerance of a probability, and of a payoff comparison relative to the actor's payoff range at the point."""
+ROUNDING = 64 * float(np.finfo(float).eps)
+"""Rounding allowance per unit of payoff magnitude (payoffs far from 0 are known less precisely)."""
 DEFAULT_CHUNK = 1 << 17
+
+
+def _normalised(payoffs: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """One actor's payoffs (strategies..., N) mapped into [0, 1] at each grid point by their own
+    positive affine map (equilibria are unchanged), and the relative tolerance at each point:
+    :data:`TOL`, or the rounding of the largest payoff in units of the range if that is larger."""
+    axes = tuple(range(payoffs.ndim - 1))
+    lo = payoffs.min(axis=axes)
+    hi = payoffs.max(axis=axes)
+    size = np.maximum(np.abs(lo), np.abs(hi))
+    span = hi - lo
+    constant = span <= ROUNDING * size
+    span = np.where(constant, 1.0, span)
+    scaled = np.where(constant, 0.0, (payoffs - lo) / span)
+    return np.asarray(scaled, dtype=float), np.asarray(np.maximum(TOL, ROUNDING * size / span), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -166,15 +184,15 @@ def _evaluate_vertices(
     X = np.zeros((V, size, N))
     ok = np.zeros((V, N), dtype=bool)
     br = np.zeros((V, other, N), dtype=bool)
-    scale = 1.0 + np.abs(opponent).max(axis=(0, 1))
-    tol = TOL * scale
+    # every comparison on the opponent's payoffs normalised to [0, 1] at each point: scale-free
+    opponent, tol = _normalised(opponent)
     with np.errstate(all="ignore"):
         for v, (vert, f) in enumerate(zip(vertices, plan.compiled[side], strict=True)):
             values = f(*args)
             good = np.ones(N, dtype=bool)
             for pos, s in enumerate(vert.support):
                 X[v, s] = np.broadcast_to(np.asarray(values[pos], dtype=float), (N,))
-                good &= X[v, s] > TOL  # also False for nan
+                good &= X[v, s] > tol  # also False for nan
             if not good.any():
                 continue
             pay = np.zeros((other, N))
@@ -187,10 +205,9 @@ def _evaluate_vertices(
             if len(vert.support) > 1 and good.any():
                 # a vertex only where its tight constraints are independent: the indifference system
                 # must be non-singular at the point (a cancelled factor can hide a singular one)
-                k = len(vert.support)
                 where = np.flatnonzero(good)  # only where the vertex is still a candidate
                 det = _det_indifference(opponent[..., where], vert.support, vert.tight)
-                good[where] &= np.abs(det) > 1e-9 * scale[where] ** k
+                good[where] &= np.abs(det) > tol[where]  # on payoffs normalised to [0, 1]
             ok[v] = good
     # one vertex may be reached through several tight sets at degenerate points: keep the first
     for v, vert in enumerate(vertices):
@@ -198,7 +215,7 @@ def _evaluate_vertices(
             continue
         for w in range(v):
             if vertices[w].support == vert.support and ok[w].any():
-                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= 1e-9, axis=0)
+                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= tol * 10, axis=0)
                 ok[v] &= ~same
     return X, ok, br
 
@@ -216,7 +233,8 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     n = game.n_actors
     if n != 2:
         K = int(np.prod(game.shape))
-        mask = pure_equilibrium_mask(P, tol=TOL * (1.0 + float(np.abs(P).max()))).reshape(K, N)
+        # a deviation gain within TOL of the actor's payoff range at the point (plus rounding) is a tie
+        mask = pure_equilibrium_mask(P, tol=ROUNDING * float(np.abs(P).max()), rtol=TOL).reshape(K, N)
         return {"valid": mask, "payoffs": P.reshape(n, K, N).transpose(1, 2, 0), "degenerate": np.zeros(N, bool)}
     A, B = P[0], P[1]  # (m, n, N)
     m, nn = game.shape
@@ -547,6 +565,13 @@ def _sweep_normal(
                 slot = int(np.flatnonzero(out["live"] == k)[0])
                 probs[0][row, start:stop] = out["pair_prob0"][slot]
                 probs[1][row, start:stop] = out["pair_prob1"][slot]
+    if game.n_actors == 2 and not valid.any(axis=0).all():  # Nash (1951): never empty
+        flat = int(np.flatnonzero(~valid.any(axis=0))[0])
+        raise RuntimeError(
+            f"sweep found no equilibrium at {params_at(axes, fixed, shape, flat)} "
+            f"({int((~valid.any(axis=0)).sum())} such points): a finite game always has one, so this is a "
+            "numerical failure or a bug; equilibria() at that point gives the answer"
+        )
     ordered = sorted(rows, key=lambda key: rows[key])
     if game.n_actors == 2:
         vx, vy = plan.vertices
