@@ -19,6 +19,7 @@ import bargaining
 import bargaining.analysis
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.result import FrozenMap, Result
+from bargaining.analysis.subgame import credibility
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 
 
@@ -61,6 +62,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
         given={"EU": "reward"},
     ),
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
+    "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),
     "Linkage": lambda: bargaining.bargain(_load("eu_russia_package")).linkage,
     "Cascade": lambda: bargaining.cascade(_load("central_asia_signing")),

@@ -3,17 +3,27 @@ r"""Subgame-perfect play of a game tree, numbers chosen at offer nodes included.
 Backward induction (Kuhn 1953; Selten 1975): at every decision node the mover takes the move whose
 continuation pays it most (the first listed among equals, docs/format.md#game-trees, so that a
 responder who is indifferent accepts when ``accept`` is listed first), at every chance node the
-continuation is the expectation. At an **offer node** the mover picks a number :math:`v` in
-:math:`[\underline v, \bar v]`. Play below is piecewise constant in :math:`v`: it changes only where
-some actor below is indifferent. Those switch points are found on a grid, refined by bisection and
-then solved exactly with sympy on the indifference condition (the responder's least acceptable
-offer :math:`v^* = (c_N + \delta^T C_{TCN} + d_R)/a` in docs/models.md#the-offer-game); with the bounds and
-the interior critical points of the mover's payoff they are the only candidates, and the best one
-is taken (the least :math:`v` among equals). Where sympy cannot solve a switch condition the
-numeric point is used and the offer is flagged as numeric.
+continuation is the expectation.
 
-For the plan found, :func:`plan_conditions` gives the region of the parameters in which it is
-subgame perfect: at every decision node, the chosen move's continuation is at least every other's.
+At an **offer node** the mover picks a number :math:`v` in :math:`[\underline v, \bar v]`. Play
+below is piecewise constant in :math:`v`: it stays the same as long as every condition that keeps
+it keeps its sign. Those conditions are, at each decision node below, the chosen move's continuation
+minus every other move's, and at each offer node below, its number within bounds and its payoff
+against every other candidate's (all in :math:`v`, given the plan below). Their roots in :math:`v`
+are solved exactly with sympy (polynomial numerators: every root; otherwise what ``sympy.solve``
+finds, with a dense bracketing and Brent's method for the rest, and the offer flagged numeric). The
+interval is cut at the roots inside it and each piece re-examined with its own play until no root
+falls inside a piece. The mover's payoff is then compared at every piece's endpoints (with the play
+at that number) and at its interior critical points; the best is taken, the least :math:`v` among
+equals. The responder's least acceptable offer is such a root,
+:math:`v^* = (c_N + \delta^T C_{TCN} + d_R)/a` in docs/models.md#the-offer-game.
+
+For the plan found, the region where it is subgame perfect (``conditions``) states every optimality
+condition: every decision node's (:func:`plan_conditions`), every offer formula within its bounds,
+and at every offer node that no other candidate is better, e.g. for (offer 0, reject) that the
+responder's threshold :math:`v^*` lies outside the bounds or pays the proposer no more.
+:func:`credibility` labels every Nash equilibrium of the reduced normal form subgame perfect or
+resting on a non-credible threat at a named node.
 
 >>> from bargaining.io.scenario_file import load
 >>> spe = subgame_perfect(load("eu_russia_offer"))
@@ -26,12 +36,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 import numpy as np
 import sympy
+from scipy.optimize import brentq
 
+from bargaining.analysis.nash import EquilibriumSet, equilibria, pure_equilibria
 from bargaining.analysis.result import Result, clean_number
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
@@ -39,11 +51,20 @@ from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.scenario import Scenario
 
-__all__ = ["SubgamePerfect", "continuation", "plan_conditions", "reduced_normal_form", "subgame_perfect"]
+__all__ = [
+    "CredibilityCheck",
+    "SubgamePerfect",
+    "continuation",
+    "credibility",
+    "plan_conditions",
+    "reduced_normal_form",
+    "subgame_perfect",
+]
 
-GRID = 33
+GRID = 2001  # dense bracketing for conditions sympy cannot solve
 EXACT_LIMIT = 150
 TIE = 1e-9
+MAX_PIECES = 400
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +76,9 @@ class SubgamePerfect(Result):
     ``offer_formulas`` (sympy, None where only numeric) ; ``path`` the moves from the root, up to
     the first chance node; ``outcome`` where play ends (None after a chance node); ``payoff``
     the expected payoffs, ``exact_payoff`` as formulas; ``ties`` the decision nodes where another
-    move was as good; ``conditions`` the region where this plan is subgame perfect.
+    move was as good; ``conditions`` the region where this plan (with every offer formula) is
+    subgame perfect; ``nash`` every Nash equilibrium of the reduced normal form, labelled subgame
+    perfect or not (:func:`credibility`; computed with ``exact``).
     """
 
     tree: TreeGame
@@ -71,7 +94,12 @@ class SubgamePerfect(Result):
     ties: tuple[str, ...] = ()
     conditions: tuple[sympy.Basic, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
-    method: str = "backward induction; offers from the switch points of play below (bisection, then sympy)"
+    method: str = (
+        "backward induction; at an offer node, play below split at the exact roots (sympy) of the conditions"
+        " that keep it, every piece's endpoints and critical points compared"
+    )
+    all_offer_formulas: Mapping[str, sympy.Expr | None] = field(default_factory=dict)
+    nash: CredibilityCheck | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of docs/format.md#json-output:
@@ -93,6 +121,10 @@ class SubgamePerfect(Result):
             "conditions": [str(c) for c in self.conditions],
             "parameters": {k: clean_number(v) for k, v in self.values.items()},
         }
+        if self.nash is not None:
+            nash = self.nash.to_dict()
+            out["nash_equilibria"] = nash.pop("nash_equilibria")
+            out["normal_form"] = nash
         if self.notes:
             out["note"] = " ".join(self.notes)
         return out
@@ -126,20 +158,52 @@ def _compiled(tree: TreeGame) -> dict[str, Any]:
     return store
 
 
-class _Solver:
-    """Numeric backward induction with compiled payoffs; offers solved by candidates."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A number the mover at an offer node may choose: ``v`` (``formula``: sympy, None if numeric), the
+    play below it (``plan``, ``inner``: the formulas of offer nodes below) and the mover's payoff
+    (NaN for a *limit* candidate: the play of an adjacent piece, not the play at ``v`` itself)."""
 
-    def __init__(self, tree: TreeGame, values: Mapping[str, float]) -> None:
+    v: float
+    formula: sympy.Expr | None
+    plan: tuple[tuple[str, str], ...]
+    inner: tuple[tuple[str, sympy.Expr | None], ...]
+    payoff: float
+    limit: bool = False
+
+
+@dataclass(frozen=True)
+class _OfferSolution:
+    """What the solver found at one offer node: the chosen candidate and every candidate compared."""
+
+    chosen: _Candidate
+    candidates: tuple[_Candidate, ...]
+    numeric: bool
+
+
+def _key(plan: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(plan.items()))
+
+
+class _Solver:
+    """Backward induction with compiled payoffs; at an offer node the play below is split into pieces
+    of constant play at the exact roots (in the offered number) of every condition that keeps it, and
+    the best number is taken among the pieces' endpoints and interior critical points."""
+
+    def __init__(self, tree: TreeGame, values: Mapping[str, float], *, exact: bool = False) -> None:
         self.tree = tree
         self.values = dict(values)
+        self.exact = exact
         compiled = _compiled(tree)
-        self.symbols = compiled["symbols"]
+        self.symbols: list[sympy.Symbol] = compiled["symbols"]
         self.pay = compiled["pay"]
         self.prob = compiled["prob"]
         self.bounds = compiled["bounds"]
-        self.roots: dict[Any, list[sympy.Expr]] = compiled["roots"]
+        self.cache: dict[Any, Any] = compiled["roots"]
         self.numeric_offers: set[str] = set()
         self.formulas: dict[str, sympy.Expr | None] = {}
+        self.solutions: dict[str, _OfferSolution] = {}
+        self.unattained: set[str] = set()
 
     def _args(self, vals: Mapping[str, float]) -> list[float]:
         return [float(vals.get(s.name, self.values.get(s.name, 0.0))) for s in self.symbols]
@@ -199,6 +263,89 @@ class _Solver:
         value, plan, offers, ties = self.solve(node.next, inner)
         return value[node.next], plan, offers, ties
 
+    def _inner(self, node: OfferNode) -> tuple[tuple[str, sympy.Expr | None], ...]:
+        below = self.tree.subtree(node.next) if node.next in self.tree.nodes else ()
+        return tuple((n, self.formulas.get(n)) for n in below if isinstance(self.tree.nodes[n], OfferNode))
+
+    def _inner_state(self, node: OfferNode) -> tuple[Any, ...]:
+        """The offer solutions below ``node`` as they stand (after play at some number was solved)."""
+        below = self.tree.subtree(node.next) if node.next in self.tree.nodes else ()
+        return tuple(
+            (n, self.solutions[n]) for n in below if isinstance(self.tree.nodes[n], OfferNode) and n in self.solutions
+        )
+
+    # -- the conditions that keep play below an offer node, and their roots in the offered number ---------
+
+    def conditions_below(
+        self, node: OfferNode, plan: tuple[tuple[str, str], ...], state: tuple[Any, ...]
+    ) -> tuple[sympy.Expr, ...]:
+        """Expressions :math:`e \\ge 0` under which ``plan`` (with the offer solutions ``state`` below) is
+        the play below ``node``: at every decision node below, the chosen move's continuation minus each
+        other's; at every offer node below, its number within bounds and its payoff minus every other
+        candidate's, with each candidate's position against the bounds."""
+        inner = {n: s.chosen.formula for n, s in state}
+        key = ("below", node.id, plan, tuple((n, s.chosen.formula, s.chosen.plan, _sig(s)) for n, s in state))
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        tree = self.tree
+        out = _decision_expressions(tree, node, dict(plan), inner)
+        for n, s in state:
+            m_node = tree.nodes[n]
+            assert isinstance(m_node, OfferNode)
+            out += _offer_expressions(tree, m_node, s)
+        result = tuple(e for e in dict.fromkeys(out) if e != 0)
+        self.cache[key] = result
+        return result
+
+    def _roots(self, expr: sympy.Expr, v_sym: sympy.Symbol) -> tuple[list[tuple[sympy.Expr, Any]], Any]:
+        """The roots of ``expr`` in ``v_sym`` as formulas with compiled evaluators, and a compiled
+        ``expr`` for the numeric fallback (None when sympy found every root)."""
+        key = ("roots", expr, v_sym)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        roots: list[sympy.Expr] = []
+        complete = False
+        num, den = sympy.fraction(sympy.together(expr))
+        try:
+            if num.is_polynomial(v_sym) and den.is_polynomial(v_sym):
+                poles = sympy.solve(den, v_sym) if v_sym in den.free_symbols else []
+                roots = [*sympy.solve(num, v_sym), *poles]
+                complete = True
+            else:
+                roots = list(sympy.solve(expr, v_sym))
+        except (NotImplementedError, ValueError, TypeError):
+            roots, complete = [], False
+        compiled = [(r, compile_numpy(self.symbols, r)) for r in roots]
+        fallback = None if complete else compile_numpy(self.symbols, expr)
+        self.cache[key] = (compiled, fallback)
+        return compiled, fallback
+
+    def _switches(
+        self, node: OfferNode, exprs: Sequence[sympy.Expr], args: list[float], a: float, b: float, where: int
+    ) -> tuple[list[tuple[float, sympy.Expr | None]], list[tuple[float, sympy.Expr | None]]]:
+        """Roots of ``exprs`` strictly inside (a, b), and (when solving exactly) every other real root."""
+        v_sym = sympy.Symbol(node.parameter, real=True)
+        inside: list[tuple[float, sympy.Expr | None]] = []
+        outside: list[tuple[float, sympy.Expr | None]] = []
+        eps = 1e-12 * (1 + abs(a) + abs(b))
+        for e in exprs:
+            if v_sym not in e.free_symbols:
+                continue
+            compiled, fallback = self._roots(e, v_sym)
+            for formula, f in compiled:
+                r = _real(f, args)
+                if r is None:
+                    continue
+                if a + eps < r < b - eps:
+                    inside.append((r, formula))
+                elif self.exact:
+                    outside.append((r, formula))
+            if fallback is not None:
+                inside += [(r, None) for r in _brackets(fallback, args, where, a, b) if a + eps < r < b - eps]
+        return inside, outside
+
     def best_offer(
         self, node: OfferNode, vals: Mapping[str, float]
     ) -> tuple[float, np.ndarray, dict[str, str], dict[str, float], set[str]]:
@@ -209,117 +356,177 @@ class _Solver:
                 "finite bounds with low <= high", found=f"[{lo:g}, {hi:g}]", field=f"nodes.{node.id}.within"
             )
         i = self.tree.actors.index(node.actor)
-        grid = np.linspace(lo, hi, GRID) if hi > lo else np.array([lo])
-        plans = [self._at(node, vals, float(v))[1] for v in grid]
-        candidates: list[tuple[float, sympy.Expr | None]] = [(lo, node.low), (hi, node.high)]
-        for a, b, pa, pb in zip(grid[:-1], grid[1:], plans[:-1], plans[1:], strict=True):
-            if pa != pb:
-                candidates.append(self._switch(node, vals, float(a), float(b), pa))
-        for a, b, p in zip(grid[:-1], grid[1:], plans[:-1], strict=True):
-            candidates.extend(self._critical(node, vals, float(a), float(b), p))
-        best: tuple[float, float, sympy.Expr | None] | None = None
-        for v, formula in candidates:
-            if not lo - 1e-12 <= v <= hi + 1e-12:
+        where = self.symbols.index(sympy.Symbol(node.parameter, real=True))
+        points: dict[float, sympy.Expr | None] = {lo: node.low, hi: node.high}
+        outside: dict[float, sympy.Expr | None] = {}
+        pieces: list[tuple[float, float, tuple[tuple[str, str], ...], tuple[Any, ...]]] = []
+        numeric = False
+        pending = [(lo, hi)] if hi > lo else []
+        while pending:
+            a, b = pending.pop()
+            mid = (a + b) / 2
+            _, plan, _, _ = self._at(node, vals, mid)
+            pk, state = _key(plan), self._inner_state(node)
+            args = self._args({**vals, node.parameter: mid})
+            inside, out = self._switches(node, self.conditions_below(node, pk, state), args, a, b, where)
+            for r, f in out:
+                outside.setdefault(r, f)
+            if not inside or len(pieces) + len(pending) > MAX_PIECES:
+                pieces.append((a, b, pk, state))
                 continue
-            v = min(max(v, lo), hi)
-            u = float(self._at(node, vals, v)[0][i])
+            cuts = sorted({r for r, _ in inside})
+            for r, f in inside:
+                if points.get(r) is None:
+                    points[r] = f
+                if f is None:
+                    numeric = True
+            edges = [a, *cuts, b]
+            pending += list(pairwise(edges))
+        candidates: list[_Candidate] = []
+        for v, formula in sorted(points.items()):
+            u, plan, _, _ = self._at(node, vals, v)
+            candidates.append(_Candidate(v, formula, _key(plan), self._inner(node), float(u[i])))
+        sup = -math.inf
+        for a, b, pk, state in sorted(pieces):
+            inner = tuple((n, s.chosen.formula) for n, s in state)
+            for v, formula in self._critical(node, pk, inner, vals, a, b):
+                u, plan, _, _ = self._at(node, vals, v)
+                candidates.append(_Candidate(v, formula, _key(plan), self._inner(node), float(u[i])))
+            if self.exact:
+                for v in (a, b):
+                    candidates.append(_Candidate(v, points.get(v), pk, inner, math.nan, limit=True))
+            for v in (a + (b - a) * 1e-9, b - (b - a) * 1e-9):  # the pieces' limits, to see a supremum not attained
+                sup = max(sup, float(self._at(node, vals, v)[0][i]))
+        for v, formula in sorted(outside.items()):
+            if formula is None or any(abs(v - c.v) <= 1e-12 * (1 + abs(v)) for c in candidates):
+                continue
+            u, plan, _, _ = self._at(node, vals, v)
+            candidates.append(_Candidate(v, formula, _key(plan), self._inner(node), float(u[i]), limit=True))
+        best: _Candidate | None = None
+        for c in candidates:
+            if c.limit or not lo - 1e-12 <= c.v <= hi + 1e-12:
+                continue
             if (
                 best is None
-                or u > best[0] + TIE * (1 + abs(best[0]))
-                or (abs(u - best[0]) <= TIE * (1 + abs(u)) and v < best[1])
+                or c.payoff > best.payoff + TIE * (1 + abs(best.payoff))
+                or (abs(c.payoff - best.payoff) <= TIE * (1 + abs(c.payoff)) and c.v < best.v)
             ):
-                best = (u, v, formula)
+                best = c
         assert best is not None
-        _, v, formula = best
-        self.formulas[node.id] = formula
-        if formula is None:
-            self.numeric_offers.add(node.id)
+        if sup > best.payoff + 1e-6 * (1 + abs(best.payoff)):
+            self.unattained.add(node.id)
+        v = min(max(best.v, lo), hi)
         value, plan, offers, ties = self._at(node, vals, v)
+        chosen = _Candidate(v, best.formula, _key(plan), self._inner(node), best.payoff)
+        numeric = numeric or best.formula is None
+        self.formulas[node.id] = best.formula
+        self.solutions[node.id] = _OfferSolution(chosen, tuple(candidates), numeric)
+        if best.formula is None:
+            self.numeric_offers.add(node.id)
         return v, value, plan, offers, ties
 
-    def _switch(
-        self, node: OfferNode, vals: Mapping[str, float], a: float, b: float, plan_a: Mapping[str, str]
-    ) -> tuple[float, sympy.Expr | None]:
-        """Where play below switches between a and b: bisection, then sympy on the indifference."""
-        for _ in range(64):  # 2^-64 of the interval: below a double's resolution
-            mid = (a + b) / 2
-            if mid in (a, b):
-                break
-            if self._at(node, vals, mid)[1] == plan_a:
-                a = mid
-            else:
-                b = mid
-        plan_b = self._at(node, vals, b)[1]
-        changed = [n for n in self.tree.subtree(node.next) if n in plan_a and plan_a.get(n) != plan_b.get(n)]
-        v_sym = sympy.Symbol(node.parameter, real=True)
-        for nid in reversed(changed):  # the deepest switch causes the others
-            d = self.tree.nodes[nid]
-            assert isinstance(d, DecisionNode)
-            targets = dict(d.moves)
-            i = self.tree.actors.index(d.actor)
-            key = (
-                "switch",
-                node.id,
-                nid,
-                tuple(sorted(plan_a.items())),
-                tuple(sorted(plan_b.items())),
-                tuple(sorted(self.formulas.items(), key=lambda kf: kf[0])),
-            )
-            if key not in self.roots:
-                left = continuation(self.tree, targets[plan_a[nid]], plan_a, self.formulas)[i]
-                right = continuation(self.tree, targets[plan_b[nid]], plan_b, self.formulas)[i]
-                try:
-                    self.roots[key] = [sympy.simplify(r) for r in sympy.solve(sympy.simplify(right - left), v_sym)]
-                except (NotImplementedError, ValueError):
-                    self.roots[key] = []
-            roots = self.roots[key]
-            for r in roots:
-                try:
-                    value = complex(
-                        sympy.N(
-                            r.xreplace({s: sympy.Float(vals[s.name], 30) for s in r.free_symbols if s.name in vals})
-                        )
-                    )
-                except (TypeError, ValueError):
-                    continue
-                if abs(value.imag) < 1e-9 and abs(value.real - b) <= 1e-7 * (1 + abs(b)):
-                    return value.real, r
-        return b, None
-
     def _critical(
-        self, node: OfferNode, vals: Mapping[str, float], a: float, b: float, plan: Mapping[str, str]
+        self,
+        node: OfferNode,
+        plan: tuple[tuple[str, str], ...],
+        inner: tuple[tuple[str, sympy.Expr | None], ...],
+        vals: Mapping[str, float],
+        a: float,
+        b: float,
     ) -> list[tuple[float, sympy.Expr | None]]:
-        """Interior maxima of the mover's payoff on an interval of constant play below."""
+        """Interior stationary points of the mover's payoff on a piece of constant play below."""
         i = self.tree.actors.index(node.actor)
         v_sym = sympy.Symbol(node.parameter, real=True)
-        key = (
-            "critical",
-            node.id,
-            tuple(sorted(plan.items())),
-            tuple(sorted(self.formulas.items(), key=lambda kf: kf[0])),
-        )
-        if key not in self.roots:
-            expr = continuation(self.tree, node.next, plan, self.formulas)[i]
+        key = ("slope", node.id, plan, inner)
+        slope = self.cache.get(key)
+        if slope is None:
+            expr = continuation(self.tree, node.next, dict(plan), dict(inner))[i]
             slope = sympy.diff(expr, v_sym)
-            if v_sym not in slope.free_symbols:  # linear (or constant) in v: no interior maximum
-                self.roots[key] = []
-            else:
-                try:
-                    self.roots[key] = [sympy.simplify(r) for r in sympy.solve(slope, v_sym)]
-                except (NotImplementedError, ValueError):
-                    self.roots[key] = []
-        roots = self.roots[key]
-        out: list[tuple[float, sympy.Expr | None]] = []
-        for r in roots:
-            try:
-                value = complex(
-                    sympy.N(r.xreplace({s: sympy.Float(vals[s.name], 30) for s in r.free_symbols if s.name in vals}))
-                )
-            except (TypeError, ValueError):
-                continue
-            if abs(value.imag) < 1e-9 and a <= value.real <= b:
-                out.append((value.real, r))
-        return out
+            self.cache[key] = slope
+        if v_sym not in slope.free_symbols:  # linear (or constant) in v: no interior maximum
+            return []
+        args = self._args({**vals, node.parameter: (a + b) / 2})
+        inside, _ = self._switches(node, [slope], args, a, b, self.symbols.index(v_sym))
+        return inside
+
+
+def _decision_expressions(
+    tree: TreeGame, node: OfferNode, plan: Mapping[str, str], inner: Mapping[str, sympy.Expr | None]
+) -> list[sympy.Expr]:
+    """At every decision node below ``node`` in ``plan``: the chosen move's continuation minus each other
+    move's (:math:`e \\ge 0` keeps the plan), offer numbers below replaced by ``inner``."""
+    out: list[sympy.Expr] = []
+    for nid in tree.subtree(node.next) if node.next in tree.nodes else ():
+        d = tree.nodes[nid]
+        if not isinstance(d, DecisionNode) or nid not in plan:
+            continue
+        i = tree.actors.index(d.actor)
+        targets = dict(d.moves)
+        chosen = continuation(tree, targets[plan[nid]], plan, inner)[i]
+        for m, t in d.moves:
+            if m != plan[nid]:
+                out.append(sympy.expand(chosen - continuation(tree, t, plan, inner)[i]))
+    return out
+
+
+def _sig(s: _OfferSolution) -> tuple[Any, ...]:
+    return tuple((c.formula, c.plan, c.inner, c.limit) for c in s.candidates)
+
+
+def _offer_expressions(tree: TreeGame, node: OfferNode, s: _OfferSolution) -> list[sympy.Expr]:
+    """At an offer node solved as ``s``: its number within bounds, its payoff against every other
+    candidate's, and each candidate against the bounds (all as :math:`e \\ge 0`)."""
+    f = s.chosen.formula
+    if f is None:
+        return []
+    i = tree.actors.index(node.actor)
+    v_sym = sympy.Symbol(node.parameter, real=True)
+    mine = continuation(tree, node.next, dict(s.chosen.plan), dict(s.chosen.inner))[i].xreplace({v_sym: f})
+    out = [sympy.expand(f - node.low), sympy.expand(node.high - f)]
+    for c in s.candidates:
+        if c.formula is None or (c.formula == f and c.plan == s.chosen.plan):
+            continue
+        other = continuation(tree, node.next, dict(c.plan), dict(c.inner))[i].xreplace({v_sym: c.formula})
+        out += [sympy.expand(mine - other), sympy.expand(c.formula - node.low), sympy.expand(node.high - c.formula)]
+    return out
+
+
+def _real(f: Any, args: list[float]) -> float | None:
+    with np.errstate(all="ignore"):
+        try:
+            r = complex(f(*args))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return None
+    if not (math.isfinite(r.real) and math.isfinite(r.imag)) or abs(r.imag) > 1e-9 * (1 + abs(r.real)):
+        return None
+    return r.real
+
+
+def _brackets(f: Any, args: list[float], where: int, a: float, b: float) -> list[float]:
+    """Numeric roots of ``f`` on [a, b] (its argument ``where`` varying): sign changes on a dense grid,
+    each refined by Brent's method."""
+    grid = np.linspace(a, b, GRID)
+    call = list(args)
+    call[where] = grid  # type: ignore[call-overload]
+    with np.errstate(all="ignore"):
+        y = np.broadcast_to(np.asarray(f(*call), dtype=float), grid.shape)
+
+    def g(x: float) -> float:
+        c = list(args)
+        c[where] = x
+        with np.errstate(all="ignore"):
+            return float(f(*c))
+
+    out: list[float] = []
+    for k in range(len(grid) - 1):
+        y0, y1 = y[k], y[k + 1]
+        if not (math.isfinite(y0) and math.isfinite(y1)):
+            continue
+        if y0 == 0:
+            out.append(float(grid[k]))
+        elif y0 * y1 < 0:
+            out.append(float(brentq(g, grid[k], grid[k + 1], xtol=1e-15, rtol=4 * np.finfo(float).eps)))
+    return out
 
 
 def continuation(
@@ -375,27 +582,135 @@ def plan_conditions(
     return tuple(dict.fromkeys(out))
 
 
-def _region(
-    tree: TreeGame, plan: Mapping[str, str], formulas: Mapping[str, sympy.Expr | None], offer_path: Sequence[str]
-) -> tuple[sympy.Basic, ...]:
-    """Where the plan and the offers' formulas are subgame perfect: the plan's conditions with the
-    offers on the path substituted, and each offer formula within its bounds."""
+def _tidy(cond: sympy.Basic, cache: dict[Any, Any]) -> sympy.Basic:
+    """``cond`` (a relation) as ``e >= 0`` (or ``>``, ``<=``, ``<``) with ``e`` over one common
+    denominator and its common factors drawn out: cheap, and the same for the same condition."""
+    key = ("tidy", cond)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    out = cond
+    if isinstance(cond, sympy.core.relational.Relational):
+        e = sympy.factor_terms(sympy.together(sympy.expand(cond.lhs - cond.rhs)))
+        out = type(cond)(e, 0)
+    cache[key] = out
+    return out
+
+
+def _region(tree: TreeGame, plan: Mapping[str, str], solver: _Solver) -> tuple[tuple[sympy.Basic, ...], bool]:
+    r"""Where the plan and the offers' formulas are subgame perfect, and whether every offer entered it.
+
+    The conjunction of: at every decision node, the chosen move's continuation at least every other's
+    (:func:`plan_conditions`, the offers' formulas substituted); at every offer node, its formula within
+    its bounds; and, for every other candidate :math:`(g, Q)` compared there (an endpoint of a piece of
+    constant play :math:`Q` below, a root outside the bounds, an interior critical point), the
+    condition that it is not better:
+
+    .. math:: g < \underline v \;\lor\; g > \bar v \;\lor\; Q \text{ is not the play at } g
+              \;\lor\; u_i(f, P) \ge u_i(g, Q).
+
+    Disjuncts that are false wherever the rest of the region holds (the negation of one of its
+    conditions) are left out, and so are conditions a region condition already states."""
+    formulas = solver.formulas
+    cache = solver.cache
+    offered = {tree.nodes[n].parameter for n in tree.offer_nodes()}  # type: ignore[union-attr]
+    signed: dict[sympy.Basic, sympy.Basic] = {}
+    for p in tree.parameters:
+        if p.name in offered:
+            continue
+        if p.min > 0:
+            signed[p.symbol] = sympy.Symbol(p.name, positive=True)
+        elif p.min >= 0:
+            signed[p.symbol] = sympy.Symbol(p.name, nonnegative=True)
+        elif p.max < 0:
+            signed[p.symbol] = sympy.Symbol(p.name, negative=True)
+        elif p.max <= 0:
+            signed[p.symbol] = sympy.Symbol(p.name, nonpositive=True)
+
+    def settled(cond: sympy.Basic) -> sympy.Basic:
+        """``cond`` itself, or true/false when the signs of the parameters' box decide it."""
+        if cond is sympy.true or cond is sympy.false:
+            return cond
+        t = cond.xreplace(signed)
+        return t if t is sympy.true or t is sympy.false else cond
+
     replace: dict[sympy.Basic, sympy.Basic] = {}
-    bounds: list[sympy.Basic] = []
-    for nid in tree.offer_nodes():  # off the path too: the plan there depends on them
+    for nid in tree.offer_nodes():
         node = tree.nodes[nid]
         assert isinstance(node, OfferNode)
         f = formulas.get(nid)
         if f is not None:
             replace[sympy.Symbol(node.parameter, real=True)] = f
-            bounds += [sympy.Ge(sympy.simplify(f - node.low), 0), sympy.Ge(sympy.simplify(node.high - f), 0)]
-    out: list[sympy.Basic] = []
-    for cond in (*plan_conditions(tree, plan, formulas), *bounds):
-        c = sympy.simplify(cond.xreplace(replace)) if replace else cond
-        if c is sympy.true or c == sympy.true:
+
+    def sub(e: sympy.Basic) -> sympy.Basic:
+        for _ in range(len(replace) + 1):
+            new = e.xreplace(replace)
+            if new == e:
+                break
+            e = new
+        return e
+
+    main: list[sympy.Basic] = []
+    for cond in plan_conditions(tree, plan, formulas):
+        main.append(settled(_tidy(sub(cond), cache)))
+    complete = True
+    for nid in tree.offer_nodes():  # off the path too: the plan there depends on them
+        node = tree.nodes[nid]
+        assert isinstance(node, OfferNode)
+        f = formulas.get(nid)
+        if f is None:
+            complete = False
             continue
-        out.append(c)
-    return tuple(dict.fromkeys(out))
+        main += [settled(_tidy(sub(sympy.Ge(b, 0)), cache)) for b in (f - node.low, node.high - f)]
+    main = [c for c in dict.fromkeys(main) if c is not sympy.true]
+    known = set(main)
+    extra: list[sympy.Basic] = []
+    for nid in tree.offer_nodes():
+        node = tree.nodes[nid]
+        assert isinstance(node, OfferNode)
+        solution = solver.solutions.get(nid)
+        f = formulas.get(nid)
+        if solution is None or f is None:
+            continue
+        i = tree.actors.index(node.actor)
+        v_sym = sympy.Symbol(node.parameter, real=True)
+        chosen = solution.chosen
+        mine = continuation(tree, node.next, dict(chosen.plan), dict(chosen.inner))[i].xreplace({v_sym: f})
+        for c in solution.candidates:
+            if c.formula is None:
+                complete = False
+                continue
+            if c.formula == f and c.plan == chosen.plan:
+                continue
+            if any(g is None for _, g in c.inner):
+                complete = False
+                continue
+            other = continuation(tree, node.next, dict(c.plan), dict(c.inner))[i].xreplace({v_sym: c.formula})
+            conclusion = settled(_tidy(sub(sympy.Ge(mine - other, 0)), cache))
+            if conclusion is sympy.true or conclusion in known:
+                continue
+            atoms = [sympy.Ge(c.formula - node.low, 0), sympy.Ge(node.high - c.formula, 0)]
+            atoms += [
+                sympy.Ge(e.xreplace({v_sym: c.formula}), 0)
+                for e in _decision_expressions(tree, node, dict(c.plan), dict(c.inner))
+            ]
+            negated: list[sympy.Basic] = []
+            holds = True
+            for atom in atoms:
+                t = settled(_tidy(sub(atom), cache))
+                if t is sympy.true or t in known:
+                    continue
+                if t is sympy.false:
+                    holds = False
+                    break
+                negated.append(sympy.Not(t))
+            if not holds:
+                continue
+            cond = sympy.Or(*negated, conclusion) if negated else conclusion
+            if cond is not sympy.true and cond not in known:
+                extra.append(cond)
+                known.add(cond)
+    return tuple(dict.fromkeys([*main, *extra])), complete
 
 
 def _path(tree: TreeGame, plan: Mapping[str, str]) -> tuple[tuple[str, ...], str | None, list[str]]:
@@ -427,8 +742,6 @@ def subgame_perfect(
     if not isinstance(tree, TreeGame):
         raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
     vals = model.values(values)
-    solver = _Solver(tree, vals)
-    value, plan, offers_by_node, ties = solver.solve(tree.root, vals)
     notes = []
     if exact and len(tree.nodes) > EXACT_LIMIT:
         exact = False
@@ -436,6 +749,8 @@ def subgame_perfect(
             f"A tree of {len(tree.nodes)} nodes: payoffs as formulas and the region's conditions are skipped"
             f" (they are computed for trees of at most {EXACT_LIMIT} nodes)."
         )
+    solver = _Solver(tree, vals, exact=exact)
+    value, plan, offers_by_node, ties = solver.solve(tree.root, vals)
     # off-path decision nodes below offer nodes are solved at the chosen offers by the solver
     path, outcome, offer_path = _path(tree, plan)
     params = {tree.nodes[n].parameter: offers_by_node[n] for n in offer_path if n in offers_by_node}  # type: ignore[union-attr]
@@ -445,8 +760,30 @@ def subgame_perfect(
         notes.append(
             "Offers at "
             + ", ".join(sorted(solver.numeric_offers))
-            + " are numeric: sympy found no closed form for the switch."
+            + " are numeric: sympy found no closed form for a switch of play below (roots bracketed on a"
+            f" {GRID}-point grid and refined by Brent's method)."
         )
+    if solver.unattained:
+        notes.append(
+            "At "
+            + ", ".join(sorted(solver.unattained))
+            + " the mover's best payoff is a supremum not attained (play below switches against it at the"
+            " limit); the best number attained is taken."
+        )
+    conditions: tuple[sympy.Basic, ...] = ()
+    nash: CredibilityCheck | None = None
+    if exact:
+        conditions, complete = _region(tree, plan, solver)
+        full_plan = {n: plan[n] for n in tree.decision_nodes() if n in plan}
+        try:
+            nash = credibility(model, vals, offers=dict(offers_by_node), spe_plan=full_plan)
+        except ScenarioError as err:
+            notes.append(f"The reduced normal form is not examined: {err}")
+        if not complete:
+            notes.append(
+                "Some offers or candidates are numeric: the region's conditions leave out the comparisons"
+                " with them and may be larger than the true region."
+            )
     if ties:
         notes.append(
             "Ties (another move as good for the mover) at "
@@ -460,6 +797,7 @@ def subgame_perfect(
         offers=params,
         offer_formulas=formulas_by_param,
         all_offers=dict(offers_by_node),
+        all_offer_formulas={n: solver.formulas.get(n) for n in offers_by_node},
         path=path,
         outcome=outcome,
         payoff={a: float(value[tree.root][k]) for k, a in enumerate(tree.actors)},
@@ -467,8 +805,9 @@ def subgame_perfect(
         if exact_pay is None
         else {a: sympy.simplify(e) for a, e in zip(tree.actors, exact_pay, strict=True)},
         ties=tuple(sorted(ties)),
-        conditions=_region(tree, plan, solver.formulas, offer_path) if exact else (),
+        conditions=conditions,
         notes=tuple(notes),
+        nash=nash,
     )
 
 
@@ -482,7 +821,15 @@ def reduced_normal_form(
     Returns the numeric game and, per actor, the plans each strategy stands for.
     """
     if offers is None:
-        offers = subgame_perfect(tree, values).all_offers
+        offers = subgame_perfect(tree, values, exact=False).all_offers
+    game, classes = _normal_form(tree, values, offers)
+    return game, {a: [c[0] for c in cs] for a, cs in classes.items()}
+
+
+def _normal_form(
+    tree: TreeGame, values: Mapping[str, float], offers: Mapping[str, float]
+) -> tuple[NormalFormGame, dict[str, list[list[dict[str, str]]]]]:
+    """The reduced normal form and, per actor and strategy, every plan it stands for (the first kept)."""
     vals = dict(values)
     for nid, v in offers.items():
         node = tree.nodes[nid]
@@ -527,13 +874,20 @@ def reduced_normal_form(
         arr[(slice(None), *idx)] = play(plan)
     # reduce: keep the first of strategies that are payoff-equivalent for every actor
     keep: dict[str, list[int]] = {}
+    members: dict[str, dict[int, list[int]]] = {}
     for i, a in enumerate(tree.actors):
         moved = np.moveaxis(arr, 1 + i, 0).reshape(shape[i], -1)
         seen: list[int] = []
+        groups: dict[int, list[int]] = {}
         for k in range(shape[i]):
-            if not any(np.allclose(moved[k], moved[s], atol=1e-12) for s in seen):
+            same = next((s for s in seen if np.allclose(moved[k], moved[s], atol=1e-12)), None)
+            if same is None:
                 seen.append(k)
+                groups[k] = [k]
+            else:
+                groups[same].append(k)
         keep[a] = seen
+        members[a] = groups
     reduced = arr[np.ix_(range(len(tree.actors)), *(keep[a] for a in tree.actors))]
     labels = {a: ["_".join(f"{plans[a][k][n]}" for n in nodes_of[a]) or "none" for k in keep[a]] for a in tree.actors}
     game = NormalFormGame.from_arrays(
@@ -541,4 +895,195 @@ def reduced_normal_form(
         actors=list(tree.actors),
         strategies=[[f"s{j}_{label}" for j, label in enumerate(labels[a])] for a in tree.actors],
     )
-    return game, {a: [plans[a][k] for k in keep[a]] for a in tree.actors}
+    return game, {a: [[plans[a][j] for j in members[a][k]] for k in keep[a]] for a in tree.actors}
+
+
+@dataclass(frozen=True, eq=False)
+class CredibilityCheck(Result):
+    """Every Nash equilibrium of a tree's reduced normal form, labelled subgame perfect or not.
+
+    ``equilibria`` are those of ``game`` (the reduced normal form, offers fixed at ``offers``);
+    ``plans`` gives, per actor, the plan each strategy stands for (among plans merged into one
+    strategy, the one closest to the subgame-perfect plan); ``subgame_perfect[k]`` says whether
+    equilibrium ``k`` prescribes an optimal move at every decision node, off the path included, and
+    ``non_credible_at[k]`` names the nodes where it does not (the threats that are not credible).
+    """
+
+    game: NormalFormGame
+    equilibria: EquilibriumSet
+    plans: Mapping[str, tuple[Mapping[str, str], ...]]
+    offers: Mapping[str, float]
+    subgame_perfect: tuple[bool, ...]
+    non_credible_at: tuple[tuple[str, ...], ...]
+    values: Mapping[str, float]
+    method: str = (
+        "every Nash equilibrium of the reduced normal form; at each decision node, every move played with"
+        " positive probability checked against the best continuation under the equilibrium's behaviour"
+    )
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"nash_equilibria": [{strategies, payoffs, plans, subgame_perfect, non_credible_at}], ...}``."""
+        rows = []
+        for eq, ok, bad in zip(self.equilibria, self.subgame_perfect, self.non_credible_at, strict=True):
+            rows.append(
+                {
+                    "strategies": {
+                        a: {s: clean_number(p) for s, p in eq.strategy(a).items() if p > 1e-12} for a in eq.actors
+                    },
+                    "plans": {
+                        a: {
+                            s: dict(self.plans[a][k])
+                            for k, s in enumerate(eq.strategies[j])
+                            if eq.strategy(a)[s] > 1e-12
+                        }
+                        for j, a in enumerate(eq.actors)
+                    },
+                    "payoffs": {a: clean_number(u) for a, u in zip(eq.actors, eq.payoffs, strict=True)},
+                    "subgame_perfect": ok,
+                    "non_credible_at": list(bad),
+                }
+            )
+        return {
+            "nash_equilibria": rows,
+            "mixed_enumerated": len(self.game.actors) == 2,
+            "offers": {k: clean_number(v) for k, v in self.offers.items()},
+            "notes": list(self.notes),
+        }
+
+
+def credibility(
+    scenario: Scenario | TreeGame,
+    values: Mapping[str, float] | None = None,
+    *,
+    offers: Mapping[str, float] | None = None,
+    spe_plan: Mapping[str, str] | None = None,
+) -> CredibilityCheck:
+    """Every Nash equilibrium of the tree's reduced normal form, labelled subgame perfect or resting on
+    a non-credible threat at a named node.
+
+    The normal form fixes each offer node at its subgame-perfect number (or ``offers``, by node).
+    An equilibrium's behaviour at a decision node is the probability of each move under its mixed
+    strategy; the equilibrium is subgame perfect when at every decision node, reached or not, every
+    move played with positive probability is a best reply in that subgame (Selten 1975). A move
+    that ties with the best only at the offered number, and is beaten by the subgame-perfect move
+    for any number nearby (a responder rejecting its least acceptable offer), counts as not credible:
+    against it the proposer would have no best offer.
+
+    >>> t = TreeGame.build(["P", "R"], "p",
+    ...     {"p": {"actor": "P", "moves": {"enter": "r", "out": "o"}},
+    ...      "r": {"actor": "R", "moves": {"share": "s", "fight": "f"}}},
+    ...     {"o": {"P": "0", "R": "2"}, "s": {"P": "1", "R": "1"}, "f": {"P": "-1", "R": "-1"}})
+    >>> check = credibility(t, {})
+    >>> [(e.strategy("P")["s0_enter"], ok, bad) for e, ok, bad in
+    ...  zip(check.equilibria, check.subgame_perfect, check.non_credible_at) if e.pure]
+    [(1.0, True, ()), (0.0, False, ('r',))]
+    """
+    model = Scenario.of(scenario)
+    tree = model.game
+    if not isinstance(tree, TreeGame):
+        raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
+    vals = model.values(values)
+    if offers is None or spe_plan is None:
+        spe = subgame_perfect(model, vals, exact=False)
+        offers = spe.all_offers if offers is None else offers
+        spe_plan = spe.plan if spe_plan is None else spe_plan
+    game, classes = _normal_form(tree, vals, offers)
+    found = equilibria(game, {}, exact=False) if len(tree.actors) == 2 else pure_equilibria(game, {}, exact=False)
+    plans = {
+        a: tuple(max(cs, key=lambda p: sum(p.get(n) == m for n, m in spe_plan.items())) for cs in classes[a])
+        for a in tree.actors
+    }
+    at = dict(vals)
+    for nid, v in offers.items():
+        node = tree.nodes[nid]
+        assert isinstance(node, OfferNode)
+        at[node.parameter] = v
+    solver = _Solver(tree, at)
+    labels: list[bool] = []
+    where: list[tuple[str, ...]] = []
+    for eq in found:
+        behaviour: dict[str, dict[str, float]] = {}
+        for j, a in enumerate(eq.actors):
+            for k, p in enumerate(eq.probabilities[j]):
+                for n, m in plans[a][k].items():
+                    behaviour.setdefault(n, {}).setdefault(m, 0.0)
+                    behaviour[n][m] += p
+        bad = _threats(tree, solver, at, behaviour, spe_plan, offers)
+        labels.append(not bad)
+        where.append(bad)
+    notes = []
+    if offers:
+        notes.append(
+            "Offer nodes are fixed at their subgame-perfect numbers ("
+            + ", ".join(f"{n} = {v:.6g}" for n, v in offers.items())
+            + "); a threat about the number itself is outside this normal form."
+        )
+    if len(tree.actors) != 2:
+        notes.append(f"{len(tree.actors)} actors: only the pure equilibria are enumerated and labelled.")
+    return CredibilityCheck(
+        game=game,
+        equilibria=found,
+        plans=plans,
+        offers=dict(offers),
+        subgame_perfect=tuple(labels),
+        non_credible_at=tuple(where),
+        values=vals,
+        notes=tuple(notes),
+    )
+
+
+def _threats(
+    tree: TreeGame,
+    solver: _Solver,
+    at: Mapping[str, float],
+    behaviour: Mapping[str, Mapping[str, float]],
+    spe_plan: Mapping[str, str],
+    offers: Mapping[str, float],
+) -> tuple[str, ...]:
+    """Decision nodes where ``behaviour`` plays a move that is not a best reply in that subgame."""
+
+    def values_at(point: Mapping[str, float]) -> dict[str, np.ndarray]:
+        args = solver._args(point)
+        memo: dict[str, np.ndarray] = {o: np.asarray(f(*args), dtype=float) for o, f in solver.pay.items()}
+        for nid in reversed(tree.order):
+            node = tree.nodes[nid]
+            if isinstance(node, DecisionNode):
+                memo[nid] = sum(
+                    (behaviour[nid].get(m, 0.0) * memo[t] for m, t in node.moves), np.zeros(len(tree.actors))
+                )
+            elif isinstance(node, ChanceNode):
+                probs = np.asarray(solver.prob[nid](*args), dtype=float)
+                memo[nid] = sum(
+                    (p * memo[t] for p, (_, t) in zip(probs, node.moves, strict=True)), np.zeros(len(tree.actors))
+                )
+            else:
+                memo[nid] = memo[node.next]
+        return memo
+
+    memo = values_at(at)
+    above = {n: [m for m in offers if n in tree.subtree(m)] for n in tree.decision_nodes()}
+    bad: list[str] = []
+    for nid in tree.decision_nodes():
+        node = tree.nodes[nid]
+        assert isinstance(node, DecisionNode)
+        i = tree.actors.index(node.actor)
+        conts = {m: float(memo[t][i]) for m, t in node.moves}
+        best = max(conts.values())
+        played = [m for m in conts if behaviour[nid].get(m, 0.0) > 1e-9]
+        if any(conts[m] < best - TIE * (1 + abs(best)) for m in played):
+            bad.append(nid)
+            continue
+        knife = [m for m in played if m != spe_plan.get(nid)]
+        for m in knife:
+            for offer in above[nid]:
+                o = tree.nodes[offer]
+                assert isinstance(o, OfferNode)
+                h = 1e-6 * (1 + abs(offers[offer]))
+                for step in (h, -h):
+                    near = values_at({**at, o.parameter: offers[offer] + step})
+                    c = {mm: float(near[t][i]) for mm, t in node.moves}
+                    worse = c[m] < max(c.values()) - 1e-12 * (1 + abs(max(c.values()))) and c[m] < c[spe_plan[nid]]
+                    if worse and nid not in bad:
+                        bad.append(nid)
+    return tuple(bad)
