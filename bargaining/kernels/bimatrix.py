@@ -224,6 +224,21 @@ def _complementary_pairs(LX: BoolArray, LY: BoolArray) -> npt.NDArray[np.intp]:
     return np.vstack(found).astype(np.intp) if found else np.zeros((0, 2), dtype=np.intp)
 
 
+def _simple_pairs(LX: BoolArray, LY: BoolArray) -> npt.NDArray[np.intp]:
+    """Complementary pairs when both polytopes are simple (a non-degenerate game, m + n <= 63): each
+    vertex has exactly its dimension in labels, so x's partner is the vertex labelled by the
+    complement of x's labels: a sorted look-up of bit-packed labels, O(V log V)."""
+    width = LX.shape[1]
+    weights = np.left_shift(np.uint64(1), np.arange(width, dtype=np.uint64))
+    bx = (LX.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    full = np.uint64((1 << width) - 1)
+    by_comp = np.bitwise_xor((LY.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64), full)
+    order = np.argsort(by_comp)
+    pos = np.minimum(np.searchsorted(by_comp[order], bx), len(order) - 1)
+    hit = by_comp[order][pos] == bx
+    return np.column_stack([np.flatnonzero(hit), order[pos[hit]]]).astype(np.intp)
+
+
 def _components(pairs: list[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
     """Connected components of the bipartite graph whose edges are ``pairs`` (x-vertex, y-vertex)."""
     parent = list(range(len(pairs)))
@@ -373,9 +388,13 @@ def vertex_enumeration(A: npt.ArrayLike, B: npt.ArrayLike, *, budget: float | No
     LX = np.hstack([X <= tb, X @ B_ >= 1.0 - tb])
     LY = np.hstack([Y @ A_.T >= 1.0 - ta, Y <= ta])
     degenerate = bool((LX.sum(axis=1) > m).any() or (LY.sum(axis=1) > n).any())
-    X, LX = _unique_by_labels(X, LX)
-    Y, LY = _unique_by_labels(Y, LY)
-    pairs = [(int(i), int(j)) for i, j in _complementary_pairs(LX, LY)]
+    if degenerate or m + n > 63:
+        X, LX = _unique_by_labels(X, LX)
+        Y, LY = _unique_by_labels(Y, LY)
+        found = _complementary_pairs(LX, LY)
+    else:
+        found = _simple_pairs(LX, LY)
+    pairs = [(int(i), int(j)) for i, j in found]
     # report in a reading order: strategies listed first, played with more probability, come first
     pairs.sort(
         key=lambda ij: tuple(np.round(-np.concatenate([X[ij[0]] / X[ij[0]].sum(), Y[ij[1]] / Y[ij[1]].sum()]), 9))
