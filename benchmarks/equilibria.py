@@ -26,6 +26,13 @@ What is measured
    a mismatch prints a WARNING and does not stop the run. nashpy compares payoffs with exact float
    equality and so sometimes misses equilibria: its counts are reported, not asserted.
 
+3. **A large degenerate two-actor game** (15x15, payoffs in {0, 1, 2}, seed 15; it once raised
+   ``MemoryError: Unable to allocate 27.4 GiB``). Reported: the cost estimate and the refusal under the
+   default memory budget (1024 MiB), Lemke-Howson from every label, and (full mode only) the complete
+   vertex enumeration with ``budget=4096``: time, Python peak memory (``tracemalloc``; numpy's arrays
+   included, qhull's C allocations not) and the process's peak resident memory
+   (``resource.getrusage``), and whether every Lemke-Howson end is among the complete list.
+
 Every size uses several fixed-seed games; each method is called several times per game and the
 figure reported is the median over games of the per-game median (``time.perf_counter``, garbage
 collector off during a call). Slow baselines get fewer calls per game and a time budget: once a
@@ -55,9 +62,11 @@ import argparse
 import itertools
 import math
 import platform
+import resource
 import statistics
 import sys
 import time
+import tracemalloc
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -71,7 +80,8 @@ import quantecon
 import quantecon.game_theory as qe_gt
 from common import time_call, unmatched
 
-from bargaining.kernels.bimatrix import support_enumeration, vertex_enumeration
+from bargaining.errors import ScenarioError
+from bargaining.kernels.bimatrix import enumeration_cost, lemke_howson, support_enumeration, vertex_enumeration
 from bargaining.kernels.pure import pure_equilibria
 
 T = TypeVar("T")
@@ -315,6 +325,55 @@ def bench_bimatrix(config: Config) -> list[BimatrixRow]:
     return rows
 
 
+# --------------------------------------------------------------------------- a large degenerate game
+
+
+def large_degenerate_game() -> tuple[IntArray, IntArray]:
+    """15x15, payoffs in {0, 1, 2}, seed 15 (the game of tests/test_scale.py)."""
+    rng = np.random.default_rng(15)
+    return rng.integers(0, 3, (15, 15)), rng.integers(0, 3, (15, 15))
+
+
+def traced(fn: Callable[[], T]) -> tuple[float, float, T]:
+    """Seconds and Python peak MiB (tracemalloc) of one call, and its result."""
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return elapsed, peak, result
+
+
+def bench_large(config: Config) -> list[str]:
+    """The 15x15 degenerate game: refusal under the default budget, Lemke-Howson, and (full mode)
+    complete enumeration with a raised budget. Returns the report lines."""
+    A, B = large_degenerate_game()
+    lines = [f"estimate: {enumeration_cost(15, 15).describe()}"]
+    try:
+        vertex_enumeration(A, B)
+        lines.append("default budget: not refused")
+    except ScenarioError as err:
+        lines.append(f"default budget (1024 MiB): refused before allocating ({err.field})")
+    seconds, peak, ends = traced(partial(lemke_howson, A, B))
+    lines.append(f"Lemke-Howson, 30 labels: {len(ends)} equilibria in {seconds:.2f} s, Python peak {peak:.1f} MiB")
+    if config.name == "full":
+        seconds, peak, res = traced(partial(vertex_enumeration, A, B, budget=4096))
+        every = [np.concatenate(e) for e in res.equilibria]
+        inside = all(any(np.allclose(np.concatenate(e), v, atol=1e-9) for v in every) for e in ends)
+        lines.append(
+            f"complete, budget=4096: {len(every)} extreme equilibria in {seconds:.1f} s (under tracemalloc), "
+            f"Python peak {peak:.0f} MiB; Lemke-Howson ends among them: {inside}"
+        )
+    else:
+        lines.append("complete enumeration: skipped in quick mode (about 11 s)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    lines.append(f"process peak resident memory so far: {rss:.0f} MiB")
+    return lines
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -457,6 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"warm-up done in {time.perf_counter() - start:.1f} s")
     pure_rows = bench_pure(config)
     bimatrix_rows = bench_bimatrix(config)
+    large_lines = bench_large(config)
 
     print()
     print("Median time per game (ms); ratio = baseline / ours; [Ng xR] = only N games timed, R calls each.")
@@ -480,6 +540,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if short:
         print(f"nashpy's count differs from QuantEcon's on {len(short)} game(s): " + "; ".join(short))
+    print()
+    print("Large degenerate game, 15x15, payoffs in {0, 1, 2}:")
+    for line in large_lines:
+        print(f"  {line}")
     print()
     for line in goals(pure_rows, bimatrix_rows):
         print(line)
