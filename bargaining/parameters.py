@@ -33,8 +33,10 @@ from bargaining.expressions import parameter_symbol
 
 __all__ = [
     "FORMAT",
+    "PARAMETER_KINDS",
     "GameKind",
     "Parameter",
+    "ParameterKind",
     "ParameterLike",
     "ParameterSpace",
     "ParametersLike",
@@ -43,6 +45,9 @@ __all__ = [
 
 FORMAT = "bargaining/1"
 GameKind = Literal["normal", "tree", "bargain"]
+#: What a parameter is to the record check (docs/format.md#assumptions-data-and-switches).
+ParameterKind = Literal["assumption", "data", "switch"]
+PARAMETER_KINDS: tuple[ParameterKind, ...] = ("assumption", "data", "switch")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"min", "max", "abs", "exp", "log", "sqrt"})
 UNSOURCED = "not given (defined in Python without a source)"
@@ -66,6 +71,17 @@ class Parameter:
 
     ``source`` is required in scenario files: a citation for data, or the words "illustrative
     assumption". A parameter defined in Python without one says so.
+
+    ``kind`` says what the number is when the model is held against its record
+    (:func:`bargaining.analysis.record.consistent_region`): an ``"assumption"`` is varied over its
+    box ``[min, max]``, ``"data"`` is held at its value, and a ``"switch"`` (a 0/1 assumption, such
+    as whether an offer includes a clause) is drawn as 0 or 1. ``None`` (the default) means derived
+    from ``source``: see :attr:`role`.
+
+    >>> Parameter("T", 3.0, min=0, max=10, source="Korneev 2012 §3").role
+    'data'
+    >>> Parameter("tau", 1.0, min=0, max=1, source="illustrative assumption", kind="switch").role
+    'switch'
     """
 
     name: str
@@ -74,6 +90,7 @@ class Parameter:
     max: float = math.inf
     description: str = ""
     source: str = ""
+    kind: ParameterKind | None = None
 
     def __post_init__(self) -> None:
         where = f"parameters.{self.name}"
@@ -95,6 +112,25 @@ class Parameter:
         if self.min > self.max:
             raise ScenarioError("min <= max", found=f"min {_fmt(self.min)} > max {_fmt(self.max)}", field=where)
         self.check(self.value, f"{where}.value")
+        if self.kind is not None and self.kind not in PARAMETER_KINDS:
+            raise ScenarioError('"assumption", "data" or "switch"', found=repr(self.kind), field=f"{where}.kind")
+        if self.kind == "switch" and (self.value not in (0.0, 1.0) or self.min > 0 or self.max < 1):
+            raise ScenarioError(
+                "a switch: value 0 or 1, with 0 and 1 within [min, max]",
+                found=f"value {_fmt(self.value)} in [{_fmt(self.min)}, {_fmt(self.max)}]",
+                field=f"{where}.kind",
+            )
+
+    @property
+    def role(self) -> ParameterKind:
+        """``kind`` if given; otherwise ``"assumption"`` when ``source`` contains the word
+        "assumption" (any case) or no source is given (nothing says the number is data), else ``"data"``."""
+        if self.kind is not None:
+            return self.kind
+        source = self.source.strip()
+        if not source or source == UNSOURCED or "assumption" in source.lower():
+            return "assumption"
+        return "data"
 
     def check(self, value: float, field_path: str | None = None) -> float:
         """``value`` if it is a number in [min, max], else a ``ScenarioError`` naming the bounds."""

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem
 
-__all__ = ["FORMAT", "Actor", "Fact", "GameKind", "Observed", "Parameter", "Scenario", "check_identifier"]
+__all__ = ["FORMAT", "Actor", "Claim", "Fact", "GameKind", "Observed", "Parameter", "Scenario", "check_identifier"]
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,31 @@ class Observed:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A counterfactual claim of the model, checked like an observation: under ``settings`` (the
+    defaults updated by these values) the actors would play ``what``.
+
+    ``text`` states the claim in words and ``source`` says whose claim it is (a model's own claim
+    cites where the model makes it). Example: with a transitory period of 2 years Russia rejects,
+
+    >>> claim = Claim({"RU": "reject"}, {"T": 2.0}, "with T = 2 Russia rejects", "model claim (docs/models.md)")
+    >>> dict(claim.what), dict(claim.settings)
+    ({'RU': 'reject'}, {'T': 2.0})
+    """
+
+    what: Mapping[str, str]
+    settings: Mapping[str, float] = field(default_factory=dict)
+    text: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A titled, sourced model: actors, parameters, facts, observed outcomes and a game.
 
     ``values()`` gives the parameters' default values, optionally overridden and checked against
-    their bounds; ``with_values`` returns the scenario with new defaults.
+    their bounds; ``with_values`` returns the scenario with new defaults. ``claims`` are the model's
+    counterfactual claims, checked like the ``observed`` record.
     """
 
     title: str
@@ -95,6 +115,7 @@ class Scenario:
     kind: GameKind = "normal"
     path: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
 
     def __post_init__(self) -> None:
         given = self.parameters

@@ -29,11 +29,12 @@ from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
 from bargaining.io.builtins import builtin_names, builtin_path
-from bargaining.scenario import FORMAT, Actor, Fact, Observed, Parameter, Scenario, check_identifier
+from bargaining.parameters import PARAMETER_KINDS, ParameterKind
+from bargaining.scenario import FORMAT, Actor, Claim, Fact, Observed, Parameter, Scenario, check_identifier
 
 __all__ = ["load", "loads", "resolve"]
 
-COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed"}
+COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed", "claims"}
 TOP_KEYS = {
     "normal": COMMON_KEYS | {"payoffs", "payoff_formulas"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
@@ -112,7 +113,7 @@ def _parameters(r: _Reader, raw: object) -> tuple[Parameter, ...]:
     out = []
     for name, spec in table.items():
         where = f"parameters.{name}"
-        check = r.table(spec, where, {"value", "min", "max", "description", "source"})
+        check = r.table(spec, where, {"value", "min", "max", "description", "source", "kind"})
         try:
             check_identifier(name, where)
         except ScenarioError as err:
@@ -127,18 +128,31 @@ def _parameters(r: _Reader, raw: object) -> tuple[Parameter, ...]:
                 "an empty string",
             )
         kwargs = {k: r.number(check[k], f"{where}.{k}") for k in ("value", "min", "max") if k in check}
+        kind = _kind(r, check.get("kind"), f"{where}.kind")
         try:
             out.append(
                 Parameter(
                     name,
                     description=r.string(check.get("description"), f"{where}.description", required=False),
                     source=source,
+                    kind=kind,
                     **kwargs,
                 )
             )
         except ScenarioError as err:
             raise err.located(file=r.file) from None
     return tuple(out)
+
+
+def _kind(r: _Reader, raw: object, field: str) -> ParameterKind | None:
+    """A parameter's optional ``kind`` (docs/format.md#assumptions-data-and-switches); None when absent."""
+    if raw is None:
+        return None
+    text = r.string(raw, field)
+    for kind in PARAMETER_KINDS:
+        if text == kind:
+            return kind
+    raise r.error(field, '"assumption", "data" or "switch"', repr(text))
 
 
 def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict[str, list[str]]]:
@@ -294,6 +308,43 @@ def _observed(
     return tuple(out)
 
 
+def _claims(
+    r: _Reader, raw: object, strategies: Mapping[str, list[str]], parameters: tuple[Parameter, ...]
+) -> tuple[Claim, ...]:
+    """``[[claims]]``: the model's counterfactual claims (docs/format.md#claims), checked like observations."""
+    known = {p.name: p for p in parameters}
+    out = []
+    for k, item in enumerate(r.array(raw if raw is not None else [], "claims")):
+        where = f"claims[{k}]"
+        t = r.table(item, where, {"what", "set", "text", "source"})
+        settings = r.table(t.get("set", {}), f"{where}.set")
+        for pname, v in settings.items():
+            if pname not in known:
+                raise r.error(f"{where}.set.{pname}", f"a parameter ({', '.join(known)})", repr(pname))
+            try:
+                known[pname].check(r.number(v, f"{where}.set.{pname}"), f"{where}.set.{pname}")
+            except ScenarioError as err:
+                raise err.located(file=r.file) from None
+        what = r.table(t.get("what"), f"{where}.what")
+        if not what:
+            raise r.error(f"{where}.what", "at least one actor -> strategy", "an empty table")
+        for actor, s in what.items():
+            if actor not in strategies:
+                raise r.error(f"{where}.what.{actor}", "an actor among " + ", ".join(strategies), repr(actor))
+            if r.string(s, f"{where}.what.{actor}") not in strategies[actor]:
+                raise r.error(
+                    f"{where}.what.{actor}", f"a strategy of {actor} ({', '.join(strategies[actor])})", repr(s)
+                )
+        text = r.string(t.get("text"), f"{where}.text")
+        source = r.string(t.get("source"), f"{where}.source")
+        if not source.strip():
+            raise r.error(
+                f"{where}.source", "whose claim it is (a citation, or 'model claim' and where)", "an empty string"
+            )
+        out.append(Claim(dict(what), {n: float(v) for n, v in settings.items()}, text, source))
+    return tuple(out)
+
+
 def loads(text: str, *, name: str = "<string>") -> Scenario:
     """A scenario from TOML text; ``name`` is the file name used in error messages."""
     r = _Reader(name)
@@ -353,6 +404,7 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
             summary=summary,
             facts=_facts(r, doc.get("facts")),
             observed=_observed(r, doc.get("observed"), strategies, names),
+            claims=_claims(r, doc.get("claims"), strategies, parameters),
             kind=game,  # type: ignore[arg-type]
             path=name,
             extra=extra,
