@@ -56,10 +56,14 @@ def test_set_changes_a_parameter_for_one_run() -> None:
     assert all(eq["strategy"]["RU"]["reject"] == 1.0 for eq in out["equilibria"])
 
 
-def test_many_actor_game_says_mixed_equilibria_are_not_enumerated() -> None:
-    out = json.loads(run("solve", "central_asia_signing", "--json").stdout)
-    assert "mixed equilibria are not enumerated" in out["note"]
-    assert out["mixed_enumerated"] is False
+def test_many_actor_game_enumerates_mixed_equilibria() -> None:
+    # Russia's expectation: a third equilibrium, KZ signing with probability 5/6 and KG with 7/8
+    out = json.loads(run("solve", "central_asia_signing", "--set", "H_KZ=2", "--json").stdout)
+    assert out["mixed_enumerated"] is True
+    mixed = [eq for eq in out["equilibria"] if not eq["pure"]]
+    assert len(out["equilibria"]) == 3 and len(mixed) == 1
+    assert mixed[0]["exact"]["strategy"]["KZ"]["sign"] == "5/6"
+    assert mixed[0]["exact"]["strategy"]["KG"]["sign"] == "7/8"
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ e/f
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +30,7 @@ import numpy.typing as npt
 import sympy
 
 from bargaining.analysis.indifference import exact_mixture
+from bargaining.analysis.nash_n import solve as solve_n
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.errors import ScenarioError
 from bargaining.kernels.best_response import strategy_payoffs
@@ -210,10 +211,6 @@ def _pure(
     notes = []
     if only_pure:
         notes.append("Pure equilibria only: mixed equilibria were not asked for (equilibria() gives them).")
-    elif game.n_actors >= 3:
-        notes.append(
-            f"A game of {game.n_actors} actors: these are every pure equilibrium; mixed equilibria are not enumerated."
-        )
     else:
         notes.append("A one-actor game: the equilibria are the actor's best strategies (and any mixture of them).")
     return EquilibriumSet(
@@ -356,8 +353,11 @@ def equilibria(
     """Every Nash equilibrium of ``game`` at parameter ``values`` (a scenario's defaults if omitted).
 
     Two actors: every extreme equilibrium, mixed included (``method="vertex"``, any game; or
-    ``"support"``, non-degenerate games only). Three or more: every pure equilibrium. With
-    ``exact``, each equilibrium also comes as sympy formulas in the parameters.
+    ``"support"``, non-degenerate games only). Three or more: every equilibrium, mixed included, by
+    support enumeration with exact polynomial solving (:mod:`bargaining.analysis.nash_n`; its budget
+    is stated there, and ``method="some"`` gives some equilibria of larger games). With ``exact``, each
+    equilibrium also comes exactly: as sympy formulas in the parameters (two actors, and pure
+    equilibria), as exact numbers at ``values`` (mixed equilibria of three or more actors).
 
     Two actors, scale: Nash equilibria are unchanged when one actor's payoffs are multiplied by a
     positive number or shifted; the solvers normalise each actor's payoffs to [1, 2] and compare
@@ -385,10 +385,50 @@ def equilibria(
     if method not in METHODS:
         raise ScenarioError(" or ".join(repr(m) for m in METHODS), found=repr(method), field="method")
     g, vals = _resolve(game, values)
+    if g.n_actors >= 3:
+        return _n_actor(g, vals, exact, method)
     arr = g.payoff_array(vals)
     if g.n_actors == 2:
         return _bimatrix(g, arr, vals, exact, method, budget)
     return _pure(g, arr, vals, exact)
+
+
+def _n_actor(game: NormalFormGame, values: dict[str, float], exact: bool, method: Method) -> EquilibriumSet:
+    """Three or more actors: :func:`bargaining.analysis.nash_n.solve` (every equilibrium, mixed included,
+    by support enumeration; ``method="some"``: some), wrapped in the result classes."""
+    found = solve_n(game, values, method="some" if method == "some" else "all")
+    component = {k: len(found.equilibria) + c for c, cont in enumerate(found.continua) for k in cont.samples}
+    eqs = tuple(
+        Equilibrium(
+            game.actors,
+            game.strategies,
+            e.probabilities,
+            e.payoffs,
+            e.exact if exact else None,
+            e.exact_payoffs if exact else None,
+            component=component.get(k, k),
+            method=found.method,
+            values=values,
+            notes=(("numeric: found by numeric root finding, not exactly",) if e.numeric else ())
+            + (("continuum: a sample point of a continuum of equilibria",) if e.continuum is not None else ()),
+        )
+        for k, e in enumerate(found.equilibria)
+    )
+    groups: dict[int, list[int]] = {}
+    for k, e in enumerate(eqs):
+        groups.setdefault(e.component, []).append(k)
+    renumber = {c: j for j, c in enumerate(sorted(groups))}
+    eqs = tuple(replace(e, component=renumber[e.component]) for e in eqs)
+    return EquilibriumSet(
+        game,
+        eqs,
+        values,
+        found.method,
+        complete=found.complete,
+        degenerate=True if found.continua else None,
+        components=tuple(tuple(groups[c]) for c in sorted(groups)),
+        notes=found.notes,
+    )
 
 
 def pure_equilibria(
