@@ -54,12 +54,26 @@ def payoff_table_text(game: NormalFormGame, payoffs: npt.NDArray[np.float64]) ->
     return _grid(rows)
 
 
+def _exact_text(p: object) -> str:
+    """An exact number as sympy prints it, or, when that runs long (a root of a high-degree
+    polynomial), its decimal value and where the exact form is kept."""
+    text = str(p)
+    if len(text) <= 60 or getattr(p, "free_symbols", None):
+        return text
+    return f"{number(float(p))} (algebraic; exact form in exact_probabilities)"  # type: ignore[arg-type]
+
+
 def equilibria_text(result: EquilibriumSet, *, exact: bool = True) -> list[str]:
-    """One block per equilibrium: strategies, payoffs and, where known, exact payoffs."""
-    kind = "every equilibrium, mixed included" if result.complete else "every pure equilibrium"
+    """One block per equilibrium: strategies, payoffs and, where known, exact probabilities and payoffs."""
+    if result.complete:
+        kind = "every equilibrium, mixed included"
+    elif result.method.startswith("pure"):
+        kind = "every pure equilibrium"
+    else:
+        kind = "some equilibria, not necessarily all"
     lines = [f"Nash equilibria ({kind}; {result.method}): {len(result)}"]
     if not len(result):
-        lines.append("  none in pure strategies")
+        lines.append("  none in pure strategies" if kind == "every pure equilibrium" else "  none found")
     for k, eq in enumerate(result):
         strategies = "; ".join(f"{a} plays {strategy_text(eq, a)}" for a in eq.actors)
         pays = ", ".join(f"{a} {number(u)}" for a, u in zip(eq.actors, eq.payoffs, strict=True))
@@ -68,10 +82,13 @@ def equilibria_text(result: EquilibriumSet, *, exact: bool = True) -> list[str]:
         if exact and eq.exact_payoffs is not None:
             if not eq.pure and eq.exact_probabilities is not None:
                 for a, ss, ps in zip(eq.actors, eq.strategies, eq.exact_probabilities, strict=True):
-                    mixed = ", ".join(f"P({s}) = {p}" for s, p in zip(ss, ps, strict=True) if p != 0)
+                    mixed = ", ".join(f"P({s}) = {_exact_text(p)}" for s, p in zip(ss, ps, strict=True) if p != 0)
                     lines.append(f"       exactly, {a}: {mixed}")
-            formulas = ", ".join(f"{a} = {u}" for a, u in zip(eq.actors, eq.exact_payoffs, strict=True))
-            lines.append(f"       payoffs as formulas: {formulas}")
+            formulas = ", ".join(f"{a} = {_exact_text(u)}" for a, u in zip(eq.actors, eq.exact_payoffs, strict=True))
+            symbolic = any(getattr(u, "free_symbols", None) for u in eq.exact_payoffs)
+            lines.append(f"       payoffs {'as formulas' if symbolic else 'exactly'}: {formulas}")
+        for note in eq.notes:
+            lines.append(f"       ({note})")
     for note in result.notes:
         lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
     return lines
