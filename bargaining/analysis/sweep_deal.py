@@ -28,21 +28,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import sympy
 
+from bargaining.analysis.deal import bargain
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.sweep_grid import check_budget, grid_axes, nested, outcome_table, point_values
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
-from bargaining.kernels.axiomatic import (
-    Solution,
-    egalitarian,
-    kalai_smorodinsky,
-    nash_solution,
-    pareto_frontier,
-    rubinstein,
-    utilitarian,
-)
+from bargaining.kernels.axiomatic import Solution
 from bargaining.scenario import Scenario
 
 __all__ = ["DealSweep", "solutions_at", "sweep_deal"]
@@ -131,27 +123,9 @@ def solutions_at(
     problem: BargainingProblem, values: Mapping[str, float], outside: Mapping[str, Any] | None = None
 ) -> dict[str, Solution]:
     """The solutions :func:`~bargaining.analysis.deal.bargain` computes at ``values``, numbers only
-    (Rubinstein with the first actor proposing; ``outside`` maps actors to outside-option formulas)."""
-    points = problem.utilities(values)
-    d = problem.disagreement_point(values)
-    frontier = pareto_frontier(points)
-    power = problem.powers(values)
-    out: dict[str, Solution] = {
-        "nash": nash_solution(frontier, d),
-        "nash_weighted": nash_solution(frontier, d, tuple(float(x) for x in power), name="nash_weighted"),
-        "kalai_smorodinsky": kalai_smorodinsky(frontier, d),
-        "egalitarian": egalitarian(frontier, d),
-        "utilitarian": utilitarian(frontier, d),
-    }
-    discount = problem.discount_factors(values)
-    if discount is not None:
-        options = {
-            a: float(sympy.sympify(e).subs({sympy.Symbol(k, real=True): v for k, v in values.items()}))
-            for a, e in (outside or {}).items()
-        }
-        w = np.array([options.get(a, d[k]) for k, a in enumerate(problem.actors)], dtype=float)
-        out["rubinstein"] = rubinstein(frontier, d, tuple(discount), proposer=0, outside=tuple(float(x) for x in w))
-    return out
+    (``bargain(..., exact=False)``: Rubinstein with the first actor proposing; ``outside`` maps
+    actors to outside-option formulas)."""
+    return dict(bargain(problem, values, outside=outside, exact=False).solutions)
 
 
 def _support_label(problem: BargainingProblem, s: Solution) -> str:

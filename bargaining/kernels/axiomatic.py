@@ -10,16 +10,20 @@ frontier** is the upper-right boundary of that hull, found by Andrew's monotone 
 - **Kalai–Smorodinsky** (1975): the Pareto point on the segment from :math:`d` to the ideal point
   :math:`m_i = \max\{u_i : u \in S, u \ge d\}`;
 - **egalitarian**: the Pareto point with equal gains :math:`u_1 - d_1 = u_2 - d_2`;
-- **utilitarian**: the largest :math:`u_1 + u_2`.
+- **utilitarian**: the largest :math:`u_1 + u_2` among individually rational points
+  (:math:`u \ge d`): a package with a larger sum that leaves one actor below its disagreement payoff
+  is not a candidate, and the solution says so in its note.
 
 **Rubinstein** (1982) alternating offers with discount factors :math:`\delta_i` and perpetual
 disagreement at the impasse point :math:`d`: in the unique subgame-perfect equilibrium the first
 proposer's offer :math:`x` and the second's :math:`y` lie on the frontier with
 :math:`u_2(x) - d_2 = \max(w_2 - d_2, \delta_2 (u_2(y) - d_2))` and
 :math:`u_1(y) - d_1 = \max(w_1 - d_1, \delta_1 (u_1(x) - d_1))` (outside options :math:`w` by the
-outside-option principle, Binmore, Osborne & Rubinstein 1992), solved as the fixed point of a
-contraction of modulus :math:`\delta_1 \delta_2`; on a unit pie :math:`x^* = (1 - \delta_2)/(1 -
-\delta_1\delta_2)`. :func:`finite_horizon` is backward induction over N periods.
+outside-option principle, Binmore, Osborne & Rubinstein 1992). The stationary map is a contraction
+of modulus :math:`\delta_1 \delta_2`, which near 1 converges too slowly to iterate; its fixed point
+is found directly as the root of the stationary condition (bracketed, Brent's method) and checked,
+and an error naming the discount factors is raised if that fails. On a unit pie
+:math:`x^* = (1 - \delta_2)/(1 - \delta_1\delta_2)`. :func:`finite_horizon` is backward induction over N periods.
 
 >>> pts = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])   # a unit pie (lotteries over who gets it)
 >>> f = pareto_frontier(pts)
@@ -36,6 +40,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.optimize
+
+from bargaining.errors import ScenarioError
 
 __all__ = [
     "Frontier",
@@ -43,6 +50,7 @@ __all__ = [
     "egalitarian",
     "finite_horizon",
     "kalai_smorodinsky",
+    "lottery_at",
     "nash_solution",
     "pareto_efficient",
     "pareto_frontier",
@@ -85,6 +93,7 @@ class Solution:
     point: FloatArray
     lottery: tuple[tuple[int, float], ...]
     note: str = ""
+    counter: FloatArray | None = None  # Rubinstein: the responder's stationary counter-offer
 
 
 def pareto_efficient(points: npt.ArrayLike) -> npt.NDArray[np.intp]:
@@ -237,7 +246,18 @@ def utilitarian(frontier: Frontier, d: FloatArray | None = None) -> Solution:
     best = max(candidates, key=lambda u: u[0] + u[1] + 0.0)
     a, b, t = _locate(frontier, best[0])
     point = frontier.points[a] + t * (frontier.points[b] - frontier.points[a])
-    return Solution("utilitarian", point, _lottery(frontier, a, b, t))
+    note = ""
+    if d is not None:
+        note = "restricted to individually rational points (each actor at least its disagreement payoff)"
+        overall = float((c[:, 0] + c[:, 1]).max())
+        if overall > best[0] + best[1] + TOL * (1 + abs(overall)):
+            note += f"; the largest sum over all packages, {overall:.6g}, leaves an actor below it"
+    return Solution("utilitarian", point, _lottery(frontier, a, b, t), note)
+
+
+def lottery_at(frontier: Frontier, u1: float) -> tuple[tuple[int, float], ...]:
+    """The lottery over frontier packages that reaches the frontier point with first utility ``u1``."""
+    return _lottery(frontier, *_locate(frontier, u1))
 
 
 def _locate(frontier: Frontier, u1: float) -> tuple[int, int, float]:
@@ -258,37 +278,90 @@ def rubinstein(
     *,
     proposer: int = 0,
     outside: Sequence[float] | None = None,
-    tol: float = 1e-14,
+    tol: float = 1e-12,
+    max_iter: int = 200,
 ) -> Solution:
-    """Rubinstein's subgame-perfect first offer on the frontier, with impasse ``d`` and outside options.
+    r"""Rubinstein's subgame-perfect first offer on the frontier, with impasse ``d`` and outside options.
 
-    Solved as the fixed point of the stationary-offer map, a contraction of modulus
-    :math:`\\delta_1\\delta_2`, to within ``tol``.
+    With :math:`x` the proposer's utility in its own stationary offer, the responder's counter-offer
+    leaves the proposer :math:`y_p = \max(w_p, d_p + \delta_p (x - d_p))`, and the proposer's offer
+    leaves the responder :math:`\max(w_r, d_r + \delta_r (y_r - d_r))`, which fixes the proposer's
+    :math:`G(x)` on the frontier. The stationary condition :math:`G(x) = x` is solved directly:
+    :math:`G` is increasing with slope at most :math:`\delta_1\delta_2 < 1` on a concave frontier,
+    so :math:`G(x) - x` is strictly decreasing, non-negative at the proposer's least frontier payoff
+    and non-positive at its greatest; its one root is bracketed there and found by Brent's method
+    (at most ``max_iter`` iterations, to a relative tolerance ``tol``). The root is then checked:
+    :math:`|G(x) - x|` must be at most ``tol`` times the frontier's scale. No iteration of the
+    contraction is needed, so discount factors near 1 (modulus near 1) cost nothing more.
+
+    Raises :class:`~bargaining.errors.ScenarioError` naming the discount factors when they are not
+    in [0, 1] with :math:`\delta_1\delta_2 < 1` (otherwise every split is an equilibrium), or when
+    the root is not found within ``max_iter`` iterations or fails the check.
+
+    ``Solution.counter`` is the responder's stationary offer.
+
+    >>> pie = pareto_frontier(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
+    >>> round(float(rubinstein(pie, np.zeros(2), (0.99999, 0.99999)).point[0]), 10)  # 1/(1 + delta)
+    0.5000025
     """
+    d1, d2 = (float(x) for x in discount)
+    named = f"discount factors ({d1:g}, {d2:g})"
+    if not (0.0 <= d1 <= 1.0 and 0.0 <= d2 <= 1.0 and d1 * d2 < 1.0):
+        raise ScenarioError(
+            "discount factors in [0, 1] whose product is below 1 (at 1 every split is an equilibrium)",
+            found=named,
+            field="discount",
+        )
     w = np.array(outside if outside is not None else d, dtype=float)
     c = frontier.coordinates
     p = proposer
-    delta_p, delta_r = float(discount[p]), float(discount[1 - p])
+    delta_p, delta_r = (d1, d2) if p == 0 else (d2, d1)
     dp, dr, wp, wr = float(d[p]), float(d[1 - p]), float(w[p]), float(w[1 - p])
 
     def others_share(mine: float, me: int) -> float:
         """On the frontier: what the other actor gets when actor ``me`` gets ``mine``."""
         return float(frontier.u2_at(mine)) if me == 0 else float(frontier.u1_at(mine))
 
-    x = float(c[:, p].max())  # the proposer's own utility in its offer; start from all of it
-    for _ in range(100_000):
-        # the responder, proposing next round, leaves the proposer just what it accepts then ...
-        y_r = others_share(max(wp, dp + delta_p * (x - dp)), p)
-        # ... so now the proposer offers the responder the least it accepts
-        new_x = others_share(max(wr, dr + delta_r * (y_r - dr)), 1 - p)
-        converged = abs(new_x - x) <= tol
-        x = new_x
-        if converged:
-            break
+    def counter(x: float) -> float:
+        """The responder's own utility in its counter-offer when the proposer offers itself ``x``."""
+        return others_share(max(wp, dp + delta_p * (x - dp)), p)
+
+    def gap(x: float) -> float:
+        """G(x) - x: the proposer's utility in its best offer given the counter-offer, less x."""
+        return others_share(max(wr, dr + delta_r * (counter(x) - dr)), 1 - p) - x
+
+    lo, hi = float(c[:, p].min()), float(c[:, p].max())
+    scale = max(1.0, float(np.abs(c).max()), abs(dp), abs(dr), abs(wp), abs(wr))
+    g_lo, g_hi = gap(lo), gap(hi)
+    if abs(g_hi) <= tol * scale:
+        x = hi
+    elif abs(g_lo) <= tol * scale:
+        x = lo
+    else:
+        try:
+            x = float(
+                scipy.optimize.brentq(
+                    gap, lo, hi, xtol=tol * scale * 1e-3, rtol=4 * np.finfo(float).eps, maxiter=max_iter
+                )
+            )
+        except (RuntimeError, ValueError) as err:
+            raise ScenarioError(
+                "a stationary offer of the alternating-offers game",
+                found=f"no convergence at {named} within {max_iter} iterations ({err})",
+                field="discount",
+            ) from None
+    if not abs(gap(x)) <= tol * scale:
+        raise ScenarioError(
+            "a stationary offer of the alternating-offers game",
+            found=f"a residual of {abs(gap(x)):.3g} at {named}",
+            field="discount",
+        )
+    y_r = counter(x)
     u1 = x if p == 0 else others_share(x, 1)
     a, b, t = _locate(frontier, u1)
     point = frontier.points[a] + t * (frontier.points[b] - frontier.points[a])
-    return Solution("rubinstein", point, _lottery(frontier, a, b, t))
+    y = np.array([others_share(y_r, 1), y_r]) if p == 0 else np.array([y_r, others_share(y_r, 0)])
+    return Solution("rubinstein", point, _lottery(frontier, a, b, t), counter=y)
 
 
 def finite_horizon(
