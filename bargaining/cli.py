@@ -20,7 +20,7 @@ from bargaining.analysis.cascade import cascade
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.record import consistent_region, history
-from bargaining.analysis.subgame import subgame_perfect
+from bargaining.analysis.subgame import sequential_reading, subgame_perfect
 from bargaining.analysis.sweep import parse_grid, sweep
 from bargaining.analysis.threshold import threshold
 from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
@@ -254,15 +254,18 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
         return tree_report(scenario, spe, record)
     result = equilibria(scenario, values)
     lattice = cascade(scenario, values)
+    reading = sequential_reading(scenario, values) if "sequential" in scenario.extra else None
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
         if lattice is not None:
             out["lattice"] = lattice.to_dict()
+        if reading is not None:
+            out["sequential_reading"] = reading.to_dict()
         if record.verdicts:
             out["record"] = record.to_dict()
         return json.dumps(out, indent=2, ensure_ascii=False)
-    return report(scenario, result, record, lattice)
+    return report(scenario, result, record, lattice, reading)
 
 
 def _history(args: argparse.Namespace) -> str:

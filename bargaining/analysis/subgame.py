@@ -53,11 +53,13 @@ from bargaining.scenario import Scenario
 
 __all__ = [
     "CredibilityCheck",
+    "SequentialReading",
     "SubgamePerfect",
     "continuation",
     "credibility",
     "plan_conditions",
     "reduced_normal_form",
+    "sequential_reading",
     "subgame_perfect",
 ]
 
@@ -1087,3 +1089,115 @@ def _threats(
                     if worse and nid not in bad:
                         bad.append(nid)
     return tuple(bad)
+
+
+@dataclass(frozen=True, eq=False)
+class SequentialReading(Result):
+    """A two-actor normal form read as move-then-reply: ``leader`` moves first, ``follower`` replies
+    having seen the move. ``kept[k]`` says whether equilibrium ``k`` of ``equilibria`` survives
+    subgame perfection in that reading, ``reasons[k]`` why it is ruled out (empty when kept)."""
+
+    leader: str
+    follower: str
+    equilibria: EquilibriumSet
+    kept: tuple[bool, ...]
+    reasons: tuple[str, ...]
+    values: Mapping[str, float]
+    method: str = (
+        "the normal form read as an extensive game (leader first, follower replying to the move seen):"
+        " an equilibrium survives when the follower's strategy is a best reply to every move on its support"
+        " and no other move of the leader pays it more against the follower's least favourable best reply"
+    )
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"sequential": [leader, follower], "equilibria": [{strategies, kept, reason}]}``."""
+        return {
+            "sequential": [self.leader, self.follower],
+            "equilibria": [
+                {
+                    "strategies": {
+                        a: {s: clean_number(p) for s, p in eq.strategy(a).items() if p > 1e-12} for a in eq.actors
+                    },
+                    "kept": ok,
+                    "reason": why,
+                }
+                for eq, ok, why in zip(self.equilibria, self.kept, self.reasons, strict=True)
+            ],
+        }
+
+
+def sequential_reading(scenario: Scenario, values: Mapping[str, float] | None = None) -> SequentialReading:
+    r"""Which Nash equilibria of a two-actor normal form the declared move-then-reply reading rules out.
+
+    The scenario declares ``sequential = [leader, follower]`` (docs/format.md#sequential-reading): the
+    leader moves first and the follower replies having seen the move. An equilibrium :math:`(x, y)`
+    is the path of a subgame-perfect equilibrium of that reading exactly when :math:`y` is a best
+    reply to every move :math:`s` in the support of :math:`x`, and for every other move :math:`s'` the
+    leader's payoff :math:`u_L(x, y)` is at least :math:`\min_{t \in BR(s')} u_L(s', t)` (after
+    :math:`s'` the follower can only credibly play a best reply, the one worst for the leader at
+    most). Otherwise it rests on a threat the follower would not carry out once the move is seen.
+
+    >>> from bargaining.io.scenario_file import load
+    >>> r = sequential_reading(load("eu_russia_2007"))
+    >>> [(e.strategy("EU")["offer"], ok) for e, ok in zip(r.equilibria, r.kept)]
+    [(1.0, True), (0.0, False)]
+    """
+    order = scenario.extra.get("sequential")
+    game = scenario.game
+    if not isinstance(game, NormalFormGame) or game.n_actors != 2:
+        raise ScenarioError("a two-actor normal-form game", found=f"a {scenario.kind} game", field="model")
+    if not isinstance(order, Sequence) or len(order) != 2 or set(order) != set(game.actors):
+        raise ScenarioError(
+            f"a scenario declaring sequential = [leader, follower] among {', '.join(game.actors)}",
+            found=repr(order),
+            field="sequential",
+        )
+    leader, follower = str(order[0]), str(order[1])
+    vals = scenario.values(values)
+    found = equilibria(scenario, vals, exact=False)
+    arr = game.payoff_array(vals)
+    li, fi = game.actors.index(leader), game.actors.index(follower)
+    # u[k][s, t]: actor k's payoff when the leader plays s and the follower t
+    u = [np.asarray(arr[k] if li == 0 else arr[k].T, dtype=float) for k in (li, fi)]
+    lead_s, follow_s = game.strategies[li], game.strategies[fi]
+
+    def best(s: int) -> list[int]:
+        row = u[1][s]
+        return [t for t in range(len(follow_s)) if row[t] >= row.max() - TIE * (1 + abs(row.max()))]
+
+    kept: list[bool] = []
+    reasons: list[str] = []
+    for eq in found:
+        x = np.array(eq.probabilities[li])
+        y = np.array(eq.probabilities[fi])
+        value = float(x @ u[0] @ y)
+        why = ""
+        for s in np.flatnonzero(x > 1e-12):
+            off = [t for t in np.flatnonzero(y > 1e-12) if t not in best(int(s))]
+            if off:
+                why = f"{follower}'s {follow_s[off[0]]} is not a best reply once {leader} is seen to play {lead_s[s]}"
+                break
+        if not why:
+            for s in np.flatnonzero(x <= 1e-12):
+                replies = best(int(s))
+                worst = min(replies, key=lambda t: u[0][s, t])
+                if u[0][s, worst] > value + TIE * (1 + abs(value)):
+                    threat = ", ".join(follow_s[t] for t in np.flatnonzero(y > 1e-12))
+                    why = (
+                        f"it rests on a non-credible threat: {follower} would play {threat} after {lead_s[s]}, but"
+                        f" having seen {lead_s[s]} it replies {follow_s[worst]}"
+                        + (" (or as good)" if len(replies) > 1 else "")
+                        + f", and {leader} would then play {lead_s[s]}"
+                    )
+                    break
+        kept.append(not why)
+        reasons.append(why)
+    return SequentialReading(
+        leader=leader,
+        follower=follower,
+        equilibria=found,
+        kept=tuple(kept),
+        reasons=tuple(reasons),
+        values=vals,
+    )

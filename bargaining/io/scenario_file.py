@@ -36,7 +36,7 @@ __all__ = ["load", "loads", "resolve"]
 
 COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed", "claims"}
 TOP_KEYS = {
-    "normal": COMMON_KEYS | {"payoffs", "payoff_formulas"},
+    "normal": COMMON_KEYS | {"payoffs", "payoff_formulas", "sequential"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
 }
@@ -345,6 +345,24 @@ def _claims(
     return tuple(out)
 
 
+def _sequential(r: _Reader, raw: object, actors: list[str]) -> tuple[str, str]:
+    """``sequential = [leader, follower]``: a two-actor normal form read as move-then-reply
+    (docs/format.md#sequential-reading)."""
+    if (
+        not isinstance(raw, list)
+        or len(actors) != 2
+        or len(raw) != 2
+        or sorted(str(a) for a in raw) != sorted(actors)
+    ):
+        raise r.error(
+            "sequential",
+            "the two actors in order of moves, [leader, follower]"
+            + (f" ({', '.join(actors)})" if len(actors) == 2 else ", in a two-actor game"),
+            repr(raw),
+        )
+    return str(raw[0]), str(raw[1])
+
+
 def loads(text: str, *, name: str = "<string>") -> Scenario:
     """A scenario from TOML text; ``name`` is the file name used in error messages."""
     r = _Reader(name)
@@ -395,6 +413,8 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         built = tree
     else:
         built = _game(r, doc, strategies, names)
+        if "sequential" in doc:
+            extra["sequential"] = _sequential(r, doc["sequential"], [a.id for a in actors])
     try:
         return Scenario(
             title=title,
