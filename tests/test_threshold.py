@@ -4,6 +4,7 @@ finite differences."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -188,3 +189,120 @@ def test_best_reply_map_agrees_with_the_threshold_curve() -> None:
         r_star = 1.3 / p
         assert np.allclose(m.curve_x[row], r_star)
         assert np.all((m.difference[row] >= -1e-12) == (xs >= r_star - 1e-12))
+
+
+# -- weak and strict signs ------------------------------------------------------------------------
+
+
+def test_weak_sign_where_the_derivative_vanishes_on_the_box() -> None:
+    """dr*/d delta = -c tau delta**(-tau-1)/p is 0 at tau = 0 (and c = 0): "-" but not strict."""
+    t = cond_threshold()
+    d_delta = t.comparative_statics["delta"]
+    assert d_delta.sign == "-" and d_delta.proven and not d_delta.strict
+    assert "tau = 0" in d_delta.zeros and "c = 0" in d_delta.zeros
+    assert d_delta.description == "<= 0, = 0 at c = 0 or tau = 0"
+    assert t.comparative_statics["c"].strict and t.comparative_statics["c"].description == "> 0"
+    # the derivative really is 0 there, and negative inside the box
+    formula = t.formula
+    assert formula is not None
+    derivative = sympy.diff(formula, sympy.Symbol("delta", real=True))
+    at = {sympy.Symbol(n, real=True): v for n, v in {"c": 1.3, "p": 0.8, "delta": 0.9}.items()}
+    assert derivative.subs(at | {sympy.Symbol("tau", real=True): 0}) == 0
+    assert float(derivative.subs(at | {sympy.Symbol("tau", real=True): 2})) < 0
+    out = t.to_dict()
+    assert out["comparative_statics"]["delta"] == "-" and out["strict"]["delta"] is False
+    assert out["sign_text"]["delta"] == "≤ 0, = 0 at c = 0 or tau = 0" and out["strict"]["c"] is True
+
+
+def test_the_sign_becomes_strict_when_the_box_excludes_the_zeros() -> None:
+    params = [
+        replace(p, min=0.5, value=1.0) if p.name == "tau" else replace(p, min=0.1) if p.name == "c" else p
+        for p in COND.parameters
+    ]
+    difference = cond_threshold().difference
+    t = threshold_of(difference, "r", params, {"tau": 1.0})
+    d_delta = t.comparative_statics["delta"]
+    assert d_delta.sign == "-" and d_delta.strict and d_delta.zeros == () and d_delta.description == "< 0"
+    d_tau = t.comparative_statics["tau"]  # -c log(delta)/(p delta**tau): still 0 at delta = 1
+    assert d_tau.sign == "+" and not d_tau.strict and d_tau.zeros == ("delta = 1",)
+
+
+# -- every validity condition ---------------------------------------------------------------------
+
+
+def test_transitory_period_formula_states_that_the_logs_argument_is_positive() -> None:
+    t = threshold(EURU, "RU", prefer="accept", over="reject", solve_for="T", given={"EU": "offer"})
+    a, v_cap, c_N, d_R, C_TCN = (sympy.Symbol(n, real=True) for n in ("a", "v_cap", "c_N", "d_R", "C_TCN"))
+    argument = (a * v_cap - c_N - d_R) / C_TCN
+    assert any(isinstance(c, sympy.Gt) and sympy.simplify(c.lhs - argument) == 0 for c in t.conditions)
+    # log(delta) != 0 is guaranteed by delta in [0.5, 0.99]: not listed
+    assert not any("log(delta)" in str(c) and isinstance(c, sympy.Ne) for c in t.conditions)
+    # with delta allowed to reach 1 it is listed
+    params = [replace(p, max=1.0) if p.name == "delta" else p for p in EURU.parameters]
+    wide = threshold_of(t.difference, "T", params, statics=False)
+    delta = sympy.Symbol("delta", real=True)
+    assert sympy.Ne(sympy.log(delta), 0) in wide.conditions
+
+
+def test_even_roots_need_a_non_negative_base_unless_the_bounds_guarantee_it() -> None:
+    x_neg = [Parameter("x", 1.0, min=0.0, max=5.0, source="test"), Parameter("c", 1.0, min=-1.0, max=4.0, source="t")]
+    x, c = (p.symbol for p in x_neg)
+    t = threshold_of(x**2 - c, "x", x_neg, statics=False)
+    assert sympy.simplify(t.formula - sympy.sqrt(c)) == 0 if t.formula is not None else False
+    assert sympy.Ge(c, 0) in t.conditions
+    x_pos = [x_neg[0], Parameter("c", 1.0, min=0.0, max=4.0, source="t")]
+    assert threshold_of(x**2 - c, "x", x_pos, statics=False).conditions == ()
+
+
+# -- functions numpy cannot evaluate ---------------------------------------------------------------
+
+
+def test_lambert_w_threshold_is_a_flagged_numeric_root() -> None:
+    params = [Parameter("r", 2.0, min=0.0, max=10.0, source="t"), Parameter("c", 1.3, min=0.0, max=5.0, source="t")]
+    r, c = (p.symbol for p in params)
+    t = threshold_of(r - c * sympy.exp(-r), "r", params)  # r* = LambertW(c)
+    assert t.formula == sympy.LambertW(c)  # kept for display
+    assert not t.exact and any("LambertW" in n and "numeric root" in n for n in t.notes)
+    lo, hi = 0.0, 10.0
+    for _ in range(200):  # plain bisection on r - 1.3 exp(-r), increasing in r
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mid - 1.3 * math.exp(-mid) < 0 else (lo, mid)
+    assert t.value == pytest.approx((lo + hi) / 2, abs=1e-12)
+    assert t.value == pytest.approx(float(sympy.LambertW(1.3)), abs=1e-12)
+    assert t.favours == "above" and t.comparative_statics == {}
+    assert t.to_dict()["exact"] is False
+
+
+def test_lambert_w_threshold_through_a_game_and_its_best_reply_map() -> None:
+    from bargaining.games.normal import NormalFormGame
+
+    game = NormalFormGame.from_table(
+        {"P": ["reward", "withhold"], "T": ["comply", "defy"]},
+        {
+            ("reward", "comply"): ("3 - r", "r - c*exp(-r)"),
+            ("reward", "defy"): (0, 0),
+            ("withhold", "comply"): (3, "-c"),
+            ("withhold", "defy"): (0, 0),
+        },
+        parameters={"r": (2.0, 0.0, 10.0), "c": (1.3, 0.0, 5.0)},
+    )
+    t = threshold(game, "T", prefer="comply", over="defy", solve_for="r", given={"P": "reward"})
+    assert not t.exact and t.value == pytest.approx(float(sympy.LambertW(1.3)), abs=1e-12)
+    cs = np.array([0.5, 1.3, 4.0])
+    m = best_reply_map(game, "T", prefer="comply", over="defy", x=("r", np.linspace(0, 10, 11)), y=("c", cs),
+                       given={"P": "reward"})  # fmt: skip
+    assert m.curve_x == pytest.approx([float(sympy.LambertW(v)) for v in cs], abs=1e-10)
+
+
+# -- forgetting given -----------------------------------------------------------------------------
+
+
+def test_forgetting_given_suggests_it() -> None:
+    from bargaining.cli import as_flags
+
+    with pytest.raises(ScenarioError) as err:
+        threshold(COND, "CA", prefer="comply", over="defy", solve_for="r")
+    e = err.value
+    assert e.field == "given"
+    assert "equilibrium #1" in str(e) and "does not depend on r" in str(e) and "given={'EU': 'reward'}" in str(e)
+    assert str(as_flags(e)).startswith("--given: ")

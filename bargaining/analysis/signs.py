@@ -14,9 +14,17 @@ random points. Sampling also settles ``"?"``: points of both signs are witnesses
 changes inside the box. A sign seen by sampling alone, where sympy could not prove it, is reported
 with ``proven=False``, never passed off as a proof.
 
->>> c, p = sympy.symbols("c p", real=True)
->>> sign_over_box(-c / p**2, {c: (0.0, 10.0), p: (0.01, 1.0)}).sign
-'-'
+A ``"+"`` or ``"-"`` is **strict** (``strict=True``) only when every factor of the factored
+expression is proven non-zero on the box (by assumptions or intervals; factors with a negative
+exponent are poles, not zeros). Otherwise the sign is weak, :math:`\ge 0` or :math:`\le 0`, and
+``zeros`` says where it vanishes: each factor that is 0 when one parameter sits at a bound of its
+range (``tau = 0``), or, inside the box, where the factor is 0 (``c - 5 = 0``).
+
+>>> c, p, tau = sympy.symbols("c p tau", real=True)
+>>> sign_over_box(-c / p**2, {c: (0.0, 10.0), p: (0.01, 1.0)}).description
+'<= 0, = 0 at c = 0'
+>>> sign_over_box(-c / p**2, {c: (1.0, 10.0), p: (0.01, 1.0)}).description
+'< 0'
 >>> sign_over_box(c - 5, {c: (0.0, 10.0)}).sign
 '?'
 """
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -33,7 +41,7 @@ import sympy
 
 from bargaining.expressions import compile_numpy
 
-__all__ = ["Sign", "SignResult", "sign_over_box"]
+__all__ = ["Sign", "SignResult", "bounded_symbols", "interval_on_box", "sign_over_box"]
 
 Sign = Literal["+", "-", "0", "?"]
 Box = Mapping[sympy.Symbol, tuple[float, float]]
@@ -41,15 +49,41 @@ Box = Mapping[sympy.Symbol, tuple[float, float]]
 
 @dataclass(frozen=True)
 class SignResult:
-    """A sign over a box and how it was established (``method``), with what sampling saw."""
+    """A sign over a box and how it was established (``method``), with what sampling saw.
+
+    ``strict`` is True for a ``"+"`` or ``"-"`` proven never to be 0 on the box; a weak sign
+    (``strict=False``) is 0 somewhere, where ``zeros`` says (``"tau = 0"``), or could not be proven
+    to stay away from 0 (``zeros`` empty). ``description`` reads ``"<= 0, = 0 at tau = 0"``,
+    ``"< 0"``, ``"= 0"`` or ``"changes sign"``; ``text`` is the same with ``≤``/``≥``.
+    """
 
     sign: Sign
     proven: bool
     method: str
     sampled: Sign
+    strict: bool = False
+    zeros: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        if self.sign == "0":
+            return "= 0"
+        if self.sign == "?":
+            return "changes sign"
+        if self.strict:
+            return "> 0" if self.sign == "+" else "< 0"
+        weak = ">= 0" if self.sign == "+" else "<= 0"
+        if self.zeros:
+            return f"{weak}, = 0 at {' or '.join(self.zeros)}"
+        return f"{weak} (not proven to stay away from 0)"
+
+    @property
+    def text(self) -> str:
+        """``description`` with ``≤`` and ``≥``."""
+        return self.description.replace("<=", "≤").replace(">=", "≥")
 
     def __str__(self) -> str:
-        return self.sign if self.proven else f"{self.sign} (sampled, not proven)"
+        return self.text if self.proven else f"{self.text} (sampled, not proven)"
 
 
 def _assumed_symbol(symbol: sympy.Symbol, lo: float, hi: float) -> sympy.Symbol:
@@ -75,7 +109,9 @@ def _sign_by_assumptions(expr: sympy.Expr) -> Sign | None:
     return None
 
 
-def _sign_by_intervals(expr: sympy.Expr, box: Box) -> Sign | None:
+def interval_on_box(expr: sympy.Expr, box: Box) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """An enclosure ``(lo, hi)`` of ``expr`` over the box by interval arithmetic (``sympy.AccumBounds``),
+    or None where sympy cannot give one."""
     bounds = {s: sympy.AccumBounds(_num(lo), _num(hi)) for s, (lo, hi) in box.items() if s in expr.free_symbols}
     try:
         value = expr.xreplace(bounds) if bounds else expr
@@ -83,11 +119,22 @@ def _sign_by_intervals(expr: sympy.Expr, box: Box) -> Sign | None:
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     if isinstance(value, sympy.AccumBounds):
-        lo, hi = value.min, value.max
-    elif value.is_number and value.is_real:
-        lo = hi = value
-    else:
+        return value.min, value.max
+    if value.is_number and value.is_real:
+        return value, value
+    return None
+
+
+def bounded_symbols(box: Box) -> dict[sympy.Symbol, sympy.Symbol]:
+    """Each symbol of the box replaced by one that knows its bounds' signs (positive, non-negative, ...)."""
+    return {s: _assumed_symbol(s, lo, hi) for s, (lo, hi) in box.items()}
+
+
+def _sign_by_intervals(expr: sympy.Expr, box: Box) -> Sign | None:
+    found = interval_on_box(expr, box)
+    if found is None:
         return None
+    lo, hi = found
     if lo.is_nonnegative:
         return "+" if not (lo == 0 and hi == 0) else "0"
     if hi.is_nonpositive:
@@ -125,6 +172,44 @@ def _factor_signs(expr: sympy.Expr, box: Box, assumed: Mapping[sympy.Symbol, sym
             return None
         signs.append(s)
     return _combine(signs)
+
+
+def _nonzero(expr: sympy.Expr, box: Box, assumed: Mapping[sympy.Symbol, sympy.Symbol]) -> bool:
+    """Proven never 0 on the box: by the bounded symbols' assumptions, else by an interval enclosure."""
+    if expr.xreplace(assumed).is_nonzero:
+        return True
+    found = interval_on_box(expr, box)
+    return found is not None and bool(found[0].is_positive or found[1].is_negative)
+
+
+def _bound_text(x: float) -> str:
+    return f"{x:g}"
+
+
+def _zeros(
+    expr: sympy.Expr, box: Box, assumed: Mapping[sympy.Symbol, sympy.Symbol], samples: int, seed: int
+) -> tuple[bool, tuple[str, ...]]:
+    """Whether ``expr`` is proven non-zero on the box, and where its factors vanish: at a bound of one
+    parameter (``"tau = 0"``), or, when a factor changes sign or touches 0 inside, ``"<factor> = 0"``."""
+    _, factors = sympy.factor(expr).as_coeff_mul()
+    strict = True
+    where: list[str] = []
+    for f in factors:
+        base, exponent = f.as_base_exp()
+        if exponent.is_negative:  # a pole, not a zero
+            continue
+        if _nonzero(f, box, assumed):
+            continue
+        strict = False
+        found = []
+        for s in sorted(f.free_symbols & set(box), key=lambda s: s.name):
+            for bound in box[s]:
+                if math.isfinite(bound) and sympy.simplify(f.xreplace({s: _num(bound)})) == 0:
+                    found.append(f"{s.name} = {_bound_text(bound)}")
+        if not found and _sampled_sign(base, box, samples, seed) in ("?", "0"):
+            found.append(f"{base} = 0")
+        where += found
+    return strict, tuple(dict.fromkeys(where))
 
 
 def _sampling_box(lo: float, hi: float) -> tuple[float, float]:
@@ -190,8 +275,21 @@ def sign_over_box(
         method = "sympy assumptions and interval arithmetic on each factor"
     if decided is not None:
         if sampled in (decided, "0"):
-            return SignResult(decided, True, method + ", confirmed by sampling", sampled)
+            return _with_zeros(
+                SignResult(decided, True, method + ", confirmed by sampling", sampled), expr, full, samples
+            )
         return SignResult("?", False, f"{method} said {decided} but sampling found {sampled}", sampled)
     if sampled == "?":
         return SignResult("?", True, "sampling found points of both signs", sampled)
-    return SignResult(sampled, False, "sampling only: sympy could not decide", sampled)
+    return _with_zeros(
+        SignResult(sampled, False, "sampling only: sympy could not decide", sampled), expr, full, samples
+    )
+
+
+def _with_zeros(result: SignResult, expr: sympy.Expr, box: Box, samples: int) -> SignResult:
+    """``result`` with ``strict`` and ``zeros`` filled in for a ``"+"`` or ``"-"``."""
+    if result.sign not in ("+", "-"):
+        return result
+    assumed = {s: _assumed_symbol(s, lo, hi) for s, (lo, hi) in box.items()}
+    strict, zeros = _zeros(expr, box, assumed, max(200, samples // 4), 1)
+    return replace(result, strict=strict, zeros=zeros)

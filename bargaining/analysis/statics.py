@@ -4,7 +4,10 @@ For a formula :math:`x^*(\theta)` (a threshold :math:`r^* = c/(p\,\delta^\tau)`,
 statics are the partial derivatives :math:`\partial x^*/\partial\theta_j`, each with its sign over
 the parameters' box :math:`\Theta` (:func:`bargaining.analysis.signs.sign_over_box`: decided by
 sympy where it can be proven, confirmed by sampling, and flagged "sampled, not proven" where sympy
-could not decide it).
+could not decide it). A sign is **strict** (``"< 0"``) only when the derivative is proven never to
+vanish on the box; otherwise it is weak (``"<= 0, = 0 at tau = 0"``, with where it vanishes). In
+``to_dict`` the ``comparative_statics`` values stay ``"+"``, ``"-"``, ``"0"``, ``"?"``, beside a
+``strict`` map and a ``sign_text`` map (``"≤ 0, = 0 at tau = 0"``).
 
 >>> from bargaining.parameters import ParameterSpace
 >>> from bargaining.expressions import parse_expression
@@ -12,6 +15,8 @@ could not decide it).
 >>> s = comparative_statics(parse_expression("c/p", parameters=["c", "p"]), space)
 >>> {q: r.sign for q, r in s.signs.items()}
 {'c': '+', 'p': '-'}
+>>> s.signs["p"].description  # -c/p**2 is 0 at c = 0, the bottom of c's range
+'<= 0, = 0 at c = 0'
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class ComparativeStatics(Result):
             "formula": str(self.formula),
             "derivatives": {q: str(d) for q, d in self.derivatives.items()},
             "comparative_statics": {q: s.sign for q, s in self.signs.items()},
+            "strict": {q: s.strict for q, s in self.signs.items()},
+            "sign_text": {q: s.text for q, s in self.signs.items()},
             "proven": {q: s.proven for q, s in self.signs.items()},
             "method": self.method,
             "notes": list(self.notes),

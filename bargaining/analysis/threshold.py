@@ -5,12 +5,17 @@ the other actors' play fixed (given, or their equilibrium play), the payoff diff
 :math:`\Delta(\theta) = u(X) - u(Y)` is a sympy expression in the parameters. The **threshold**
 for a parameter :math:`P` is a root :math:`P^*` of :math:`\Delta = 0`, solved exactly with
 :func:`sympy.solve`; on one side of it :math:`X` is the better reply (``favours`` says which), and
-it holds where the conditions listed (denominators non-zero) hold. In the external-incentives model
-(Schimmelfennig & Sedelmeier 2004; docs/models.md#conditionality) :math:`\Delta = p\,\delta^\tau r - c`,
-so :math:`r^* = c / (p\,\delta^\tau)`. **Comparative statics** are the derivatives
-:math:`\partial P^* / \partial q` for every other parameter, with their signs over the parameters'
-declared ``[min, max]`` (:mod:`bargaining.analysis.signs`). Where sympy finds no closed form the threshold is
-a bracketed numeric root (Brent's method), flagged ``exact=False``.
+it holds where the conditions listed hold: denominators non-zero, logarithms' arguments positive,
+bases of even roots and other non-integer powers non-negative, less those the parameters' declared
+bounds already guarantee (decided by sympy's assumptions on bounded symbols or interval arithmetic).
+In the external-incentives model (Schimmelfennig & Sedelmeier 2004; docs/models.md#conditionality)
+:math:`\Delta = p\,\delta^\tau r - c`, so :math:`r^* = c / (p\,\delta^\tau)`. **Comparative statics** are
+the derivatives :math:`\partial P^* / \partial q` for every other parameter, with their signs over the parameters'
+declared ``[min, max]`` (:mod:`bargaining.analysis.signs`), strict (``< 0``) or weak (``<= 0, = 0 at
+tau = 0``). Where sympy finds no closed form the threshold is a bracketed numeric root (Brent's
+method), flagged ``exact=False``; so is it where sympy's formula uses functions the toolkit cannot
+evaluate in numpy (``LambertW``, ``RootOf``, ...): the formula is kept for display when sympy's own
+value of it agrees with the root, and a note says so.
 
 :func:`threshold_of` works on any payoff difference, so game trees reuse it on continuation values;
 :func:`threshold` builds the difference from a normal-form game.
@@ -19,8 +24,12 @@ a bracketed numeric root (Brent's method), flagged ``exact=False``.
 >>> t = threshold(load("conditionality"), "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})
 >>> t.formula, round(t.value, 6), t.favours
 (c/(delta**tau*p), 1.625, 'above')
->>> {q: str(s) for q, s in t.comparative_statics.items()}
+>>> {q: s.sign for q, s in t.comparative_statics.items()}
 {'B': '0', 'c': '+', 'delta': '-', 'k': '0', 'p': '-', 'tau': '+'}
+>>> t.comparative_statics["delta"].description  # r* does not move with delta when tau = 0 (or c = 0)
+'<= 0, = 0 at c = 0 or tau = 0'
+>>> t.comparative_statics["c"].strict
+True
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ import sympy
 
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.result import Result, clean_number
-from bargaining.analysis.signs import SignResult
+from bargaining.analysis.signs import SignResult, bounded_symbols, interval_on_box
 from bargaining.analysis.statics import comparative_statics
 from bargaining.analysis.subgame import _Solver, continuation
 from bargaining.errors import ScenarioError
@@ -69,7 +78,8 @@ Side = Literal["above", "below", "never", "always"]
 class Threshold(Result):
     """Where ``prefer`` becomes the better reply as ``parameter`` moves, and how that point moves.
 
-    ``formula`` is the exact threshold (None when only a numeric root exists); ``value`` its value
+    ``formula`` is the exact threshold (None when only a numeric root exists; kept for display with
+    ``exact=False`` when numpy cannot evaluate it, sympy's value agreeing with the root); ``value`` its value
     at ``values``; ``favours`` whether ``prefer`` is strictly better ``"above"`` or ``"below"`` it
     (or ``"always"``/``"never"`` when the difference keeps one sign over the parameter's range);
     ``direction`` the side of the root where ``prefer`` is better, even when the root lies outside
@@ -104,6 +114,8 @@ class Threshold(Result):
             "latex": None if self.formula is None else sympy.latex(self.formula),
             "value": None if self.value is None else clean_number(self.value),
             "comparative_statics": {q: s.sign for q, s in self.comparative_statics.items()},
+            "strict": {q: s.strict for q, s in self.comparative_statics.items()},
+            "sign_text": {q: s.text for q, s in self.comparative_statics.items()},
             "proven": {q: s.proven for q, s in self.comparative_statics.items()},
             "derivatives": {q: str(d) for q, d in self.derivatives.items()},
             "favours": self.favours,
@@ -126,29 +138,76 @@ def _evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
     return complex(sympy.N(expr.xreplace(subs), 20))
 
 
-def _conditions(solution: sympy.Expr) -> tuple[sympy.Basic, ...]:
-    denominators = {sympy.denom(f) for f in sympy.Add.make_args(sympy.together(solution))}
-    out = []
+def _unevaluable(formula: sympy.Expr, values: Mapping[str, float], expected: float) -> str | None:
+    """Why the toolkit's numpy compiler cannot evaluate ``formula`` (sympy can): None when it can,
+    i.e. the compiled formula runs at ``values`` and gives ``expected`` (sympy's value)."""
+    functions = sorted({type(f).__name__ for f in formula.atoms(sympy.Function)} - set(_NUMPY_FUNCTIONS))
+    symbols = sorted(formula.free_symbols, key=lambda x: x.name)
+    try:
+        f = compile_numpy(symbols, formula)
+        with np.errstate(all="ignore"):
+            got = complex(np.asarray(f(*(values[x.name] for x in symbols))))
+    except Exception as err:  # any failure of the generated code means "cannot evaluate"
+        what = ", ".join(functions) or type(err).__name__
+        return f"sympy's formula uses {what}, which the toolkit's numpy compiler cannot evaluate"
+    if not (math.isfinite(got.real) and abs(got - expected) <= 1e-9 * max(1.0, abs(expected))):
+        what = ", ".join(functions) or "its pieces"
+        return f"sympy's formula ({what}) evaluates differently in numpy ({got:g}) than in sympy ({expected:g})"
+    return None
+
+
+# functions the numpy compiler knows, left out when a failure names the formula's functions
+_NUMPY_FUNCTIONS = ("exp", "log", "sin", "cos", "tan", "Abs", "sqrt", "Min", "Max", "sign", "floor", "ceiling")
+
+
+def _conditions(formula: sympy.Expr) -> tuple[sympy.Basic, ...]:
+    """Every condition for ``formula`` to be a real number: each denominator (a base with a negative
+    exponent, or one that may be negative) non-zero, each logarithm's argument positive, and each
+    base of a non-integer power (an even root among them) non-negative."""
+    out: list[sympy.Basic] = []
+    denominators = {sympy.denom(f) for f in sympy.Add.make_args(sympy.together(formula))}
     for d in denominators:
         if d.free_symbols:
             for factor in sympy.Mul.make_args(sympy.factor(d)):
                 base = factor.as_base_exp()[0]
                 if base.free_symbols and not base.is_positive:
                     out.append(sympy.Ne(base, 0))
-    return tuple(dict.fromkeys(out))
+    for node in sympy.preorder_traversal(formula):
+        if isinstance(node, sympy.log) and node.args[0].free_symbols:
+            out.append(sympy.Gt(node.args[0], 0))
+        elif isinstance(node, sympy.Pow) and node.base.free_symbols:
+            base, exponent = node.base, node.exp
+            if exponent.is_integer:
+                if exponent.is_negative:
+                    out.append(sympy.Ne(base, 0))
+                continue
+            out.append(sympy.Gt(base, 0) if exponent.is_nonnegative is not True else sympy.Ge(base, 0))
+    return tuple(dict.fromkeys(c for c in out if c is not sympy.true))
+
+
+def _guaranteed(condition: sympy.Basic, box: Mapping[sympy.Symbol, tuple[float, float]]) -> bool:
+    """Whether the parameters' bounds alone make ``condition`` (``e != 0``, ``e > 0``, ``e >= 0``) hold,
+    by sympy's assumptions on bounded symbols or by interval arithmetic (:mod:`bargaining.analysis.signs`)."""
+    if condition is sympy.true:
+        return True
+    if not isinstance(condition, sympy.Ne | sympy.Gt | sympy.Ge) or condition.rhs != 0:
+        return False
+    e = condition.lhs
+    assumed = e.xreplace(bounded_symbols(box))
+    found = interval_on_box(e, box)
+    if isinstance(condition, sympy.Ne):
+        return bool(assumed.is_nonzero) or (found is not None and bool(found[0].is_positive or found[1].is_negative))
+    if isinstance(condition, sympy.Gt):
+        return bool(assumed.is_positive) or (found is not None and bool(found[0].is_positive))
+    return bool(assumed.is_nonnegative) or (found is not None and bool(found[0].is_nonnegative))
 
 
 def _open_conditions(formula: sympy.Expr, parameters: Sequence[Parameter]) -> tuple[sympy.Basic, ...]:
     """The formula's validity conditions, less those its parameters' bounds already guarantee
-    (``p != 0`` is dropped when p ranges over [0.01, 1])."""
-    bounds = {p.symbol: (p.min, p.max) for p in parameters}
-    kept = []
-    for cond in _conditions(formula):
-        base = cond.lhs
-        if base in bounds and (bounds[base][0] > 0 or bounds[base][1] < 0):
-            continue
-        kept.append(cond)
-    return tuple(kept)
+    (``p != 0`` is dropped when p ranges over [0.01, 1], ``log(delta) != 0`` when delta ranges over
+    [0.5, 0.99], ``delta >= 0`` for a power ``delta**tau`` when delta ranges over [0.5, 1])."""
+    box = _box(parameters)
+    return tuple(c for c in _conditions(formula) if not _guaranteed(c, box))
 
 
 def _box(parameters: Sequence[Parameter]) -> dict[sympy.Symbol, tuple[float, float]]:
@@ -239,9 +298,28 @@ def threshold_of(
     in_range = [(r, v) for r, v in real_roots if target.min - 1e-12 <= v <= target.max + 1e-12]
     chosen = min(in_range or real_roots, key=lambda rv: abs(rv[1] - target.value), default=None)
     formula: sympy.Expr | None
+    evaluable = True
     if chosen is not None:
         formula, value, exact = chosen[0], chosen[1], True
-        if not in_range:
+        why = _unevaluable(formula, vals, value)
+        if why is not None:
+            evaluable, exact = False, False
+            numeric = _numeric_root(difference, target, vals)
+            if numeric is not None and abs(numeric - value) <= 1e-9 * max(1.0, abs(value)):
+                notes.append(
+                    f"{why}: the value is a numeric root of the payoff difference (Brent's method), which "
+                    "agrees with the formula evaluated by sympy; the formula is shown, but not used for numbers."
+                )
+                value = numeric
+            else:
+                notes.append(
+                    f"{why}, and the numeric root of the payoff difference (Brent's method) does not confirm "
+                    "it: only the numeric root is reported."
+                )
+                formula, value = None, numeric if numeric is not None else math.nan
+                if numeric is None:
+                    notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
+        elif not in_range:
             notes.append(f"The threshold {value:g} lies outside {solve_for}'s range [{target.min:g}, {target.max:g}].")
     else:
         formula, exact = None, False
@@ -252,14 +330,17 @@ def threshold_of(
         else:
             notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
     found = value if math.isfinite(value) else None
-    side = _side(difference, target, found if (in_range or formula is None) else None, vals)
+    numeric_only = formula is None or not evaluable
+    side = _side(difference, target, found if (in_range or numeric_only) else None, vals)
     near = _side(difference, target, found, vals) if found is not None else None
     direction: Literal["above", "below"] | None = "above" if near == "above" else "below" if near == "below" else None
     derivatives: dict[str, sympy.Expr] = {}
     signs: dict[str, SignResult] = {}
-    if statics and formula is not None:
+    if statics and formula is not None and evaluable:
         found_statics = comparative_statics(formula, parameters, exclude=(solve_for,))
         derivatives, signs = dict(found_statics.derivatives), dict(found_statics.signs)
+    elif statics and formula is not None:
+        notes.append("Comparative statics are not computed: their signs need the formula evaluated in numpy.")
     return Threshold(
         parameter=solve_for,
         difference=difference,
@@ -415,9 +496,42 @@ def _strategy_threshold(
             + "."
         )
     difference = payoff_difference(game, actor, prefer, over, others)
+    target = next((p for p in scenario.parameters if p.name == solve_for), None)
+    if missing and target is not None and target.symbol not in difference.free_symbols:
+        raise ScenarioError(
+            f"play of the other actors under which {actor}'s payoff difference {prefer} - {over} depends on "
+            f"{solve_for}",
+            found=f"none given for {', '.join(missing)}: they play as in equilibrium #1, where the difference is "
+            f"{difference} and does not depend on {solve_for}; give their play with given="
+            + _given_hint(game, actor, prefer, over, others, missing, target.symbol),
+            field="given",
+        )
     result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
     described = "; ".join(f"{a} plays {s}" for a, s in given.items())
     return replace(result, actor=actor, prefer=prefer, over=over, others=described, notes=result.notes + tuple(notes))
+
+
+def _given_hint(
+    game: NormalFormGame,
+    actor: str,
+    prefer: str,
+    over: str,
+    others: Mapping[str, Mapping[str, sympy.Expr]],
+    missing: Sequence[str],
+    symbol: sympy.Symbol,
+) -> str:
+    """``{'EU': 'reward'}``: pure play of the actors not given under which the difference depends on
+    ``symbol`` (the first found among at most 64 profiles), else a placeholder."""
+    choices = [game.strategies[game.index(a)] for a in missing]
+    for k, combo in enumerate(product(*choices)):
+        if k >= 64:
+            break
+        trial = dict(others)
+        for a, strategy in zip(missing, combo, strict=True):
+            trial[a] = {t: sympy.Integer(1 if t == strategy else 0) for t in game.strategies[game.index(a)]}
+        if symbol in payoff_difference(game, actor, prefer, over, trial).free_symbols:
+            return repr(dict(zip(missing, combo, strict=True)))
+    return "{" + ", ".join(f"{a!r}: STRATEGY" for a in missing) + "}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -448,7 +562,7 @@ class BestReplyMap(Result):
 
 
 def best_reply_map(
-    scenario: Scenario,
+    model: Scenario | Game,
     actor: str,
     *,
     prefer: str,
@@ -458,8 +572,9 @@ def best_reply_map(
     given: Mapping[str, str] | None = None,
     values: Mapping[str, float] | None = None,
 ) -> BestReplyMap:
-    """Where ``actor`` prefers ``prefer`` in the plane of two parameters, with the threshold curve of x."""
-
+    """Where ``actor`` prefers ``prefer`` in the plane of two parameters, with the threshold curve of x
+    (from the threshold's formula where numpy can evaluate it, else a bracketed root at every y)."""
+    scenario = Scenario.of(model)
     t = threshold(scenario, actor, prefer=prefer, over=over, solve_for=x[0], given=given, values=values, statics=False)
     vals = scenario.values(values)
     xs, ys = np.asarray(x[1], dtype=float), np.asarray(y[1], dtype=float)
@@ -469,13 +584,15 @@ def best_reply_map(
     f = compile_numpy(syms, t.difference)
     with np.errstate(all="ignore"):
         diff = np.broadcast_to(np.asarray(f(*(env[s.name] for s in syms)), dtype=float), X.shape)
-        if t.formula is not None:
+        if t.formula is not None and t.exact:
             fs = sorted(t.formula.free_symbols, key=lambda s: s.name)
             g = compile_numpy(fs, t.formula)
             line = {k: np.full(ys.shape, v) for k, v in vals.items()} | {y[0]: ys}
             curve = np.broadcast_to(np.asarray(g(*(line[s.name] for s in fs)), dtype=float), ys.shape)
-        else:
-            curve = np.full(ys.shape, np.nan)
+        else:  # no formula numpy can evaluate: a bracketed root at every y
+            target = scenario.parameter(x[0])
+            roots = [_numeric_root(t.difference, target, vals | {y[0]: float(v)}) for v in ys]
+            curve = np.array([math.nan if r is None else r for r in roots])
     return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t, values=vals)
 
 
