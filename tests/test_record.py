@@ -106,7 +106,7 @@ def test_matched_equilibria_are_equilibria_that_play_the_observation(name: str) 
             assert is_equilibrium(game, v.values, again[k])
             assert again[k].strategies == v.matched[v.matches.index(k)].strategies
             assert np.allclose(again[k].probabilities, v.matched[v.matches.index(k)].probabilities)
-        assert v.agrees == bool(v.matches)
+        assert v.agrees == (v.equilibrium is not None and v.equilibrium in v.matches)
 
 
 def test_the_deviation_check_rejects_a_non_equilibrium() -> None:
@@ -281,7 +281,8 @@ def test_an_observation_the_game_does_not_know_is_named() -> None:
 
 def test_a_scenario_without_a_record_gets_an_empty_history() -> None:
     h = history(load("conditionality"))
-    assert h.total == h.agree == 0 and h.to_dict() == {"history": [], "agree": 0, "total": 0}
+    assert h.total == h.agree == 0
+    assert h.to_dict() == {"history": [], "agree": 0, "total": 0, "groups": [], "claims": []}
     assert "record" not in json.loads(run(["solve", "conditionality", "--json"]))
 
 
@@ -328,7 +329,8 @@ def test_bargain_verdicts_read_the_nash_lottery(name: str) -> None:
     for v in history(s).verdicts:
         assert [(dict(p), w) for p, w in v.lottery] == [(game.package(k), w) for k, w in nash.lottery]
         observed = game.index(v.observed.what)
-        assert v.agrees == any(k == observed and w > 1e-9 for k, w in nash.lottery)
+        weight = dict(nash.lottery).get(observed, 0.0)
+        assert v.agrees == (weight > 1e-9 and weight >= max(w for _, w in nash.lottery) - 1e-9)
 
 
 def test_results_keep_the_contract() -> None:
@@ -362,5 +364,6 @@ def test_consistent_region_is_the_judge_at_every_point() -> None:
     with pytest.raises(ValueError):
         region.agrees[0] = True
     out = region.to_dict()
-    assert set(out) == {"varied", "points", "share", "ranges", "conditions", "notes"}
+    assert set(out) >= {"varied", "points", "share", "ranges", "conditions", "notes", "interval", "samples", "held"}
+    assert out["interval"] is None  # a grid is not a sample
     assert out["ranges"] == {"T": [3.0, 5.0]}

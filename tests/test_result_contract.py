@@ -71,6 +71,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "DealSweep": lambda: bargaining.sweep(_load("eu_russia_package"), {"T": [0.0, 3.0]}),
     "Verdict": lambda: bargaining.history(_load("central_asia_signing")).verdicts[0],
     "History": lambda: bargaining.history(_load("central_asia_signing")),
+    "Group": lambda: bargaining.history(_load("central_asia_signing")).groups[0],
     "ConsistentRegion": lambda: bargaining.consistent_region(_load("eu_russia_2007"), samples=50),
     "BestReply": lambda: best_reply(_load("conditionality")),
     "WinSet": lambda: win_set(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5)),

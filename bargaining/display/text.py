@@ -11,13 +11,13 @@ import numpy.typing as npt
 from bargaining.analysis.cascade import Cascade
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet
-from bargaining.analysis.record import ConsistentRegion, History
+from bargaining.analysis.record import ConsistentRegion, History, Verdict
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.sweep import AnySweep
 from bargaining.analysis.threshold import Threshold
 from bargaining.display.numbers import number
 from bargaining.games.normal import NormalFormGame
-from bargaining.scenario import Scenario
+from bargaining.scenario import Claim, Scenario
 
 __all__ = [
     "equilibria_text",
@@ -250,37 +250,100 @@ def tree_report(scenario: Scenario, spe: SubgamePerfect, verdicts: History | Non
     return "\n".join(lines)
 
 
-def history_lines(result: History) -> list[str]:
-    """The judge's verdicts: each observed entry beside the prediction, agrees or DIFFERS."""
-    lines = [f"The record: the model agrees with {result.agree} of {result.total} observed entries"]
-    for v in result.verdicts:
-        what = ", ".join(f"{a} {s}" for a, s in v.observed.what.items())
-        predicted = ", ".join(f"{a} {s}" for a, s in v.predicted.items())
-        when = f"{v.observed.date}: " if v.observed.date else ""
-        under = (
-            " (with " + ", ".join(f"{k} = {number(x)}" for k, x in v.observed.settings.items()) + ")"
-            if v.observed.settings
-            else ""
+def _settings_text(settings: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} = {number(x)}" for k, x in settings.items())
+
+
+def _verdict_lines(v: Verdict, indent: str) -> list[str]:
+    what = ", ".join(f"{a} {s}" for a, s in v.observed.what.items())
+    predicted = ", ".join(f"{a} {s}" for a, s in v.predicted.items())
+    under = f" (with {_settings_text(v.observed.settings)})" if v.observed.settings else ""
+    if isinstance(v.observed, Claim):
+        head = f"{indent}with {_settings_text(v.observed.settings)}: " if v.observed.settings else indent
+        lines = [f"{head}claimed {what}; model {predicted}: {'holds' if v.agrees else 'FAILS'}"]
+        lines.append(f"{indent}    {v.detail}")
+        lines += textwrap.wrap(
+            f'"{v.observed.text}". Source: {v.observed.source}',
+            96,
+            initial_indent=indent + "    ",
+            subsequent_indent=indent + "      ",
+            break_on_hyphens=False,
+            break_long_words=False,
         )
-        mark = "agrees" if v.agrees else "DIFFERS"
-        lines.append(f"  {when}observed {what}; model {predicted}{under}: {mark}")
-        lines.append(f"      {v.detail}. Source: {v.observed.source}")
-        for note in v.notes:
-            lines.extend(textwrap.wrap("Note: " + note, 96, initial_indent="      ", subsequent_indent="        "))
+    else:
+        when = f"{v.observed.date}: " if v.observed.date else ""
+        lines = [f"{indent}{when}observed {what}; model {predicted}{under}: {'agrees' if v.agrees else 'DIFFERS'}"]
+        lines.append(f"{indent}    {v.detail}. Source: {v.observed.source}")
+    for note in v.notes:
+        lines.extend(
+            textwrap.wrap("Note: " + note, 96, initial_indent=indent + "    ", subsequent_indent=indent + "      ")
+        )
+    return lines
+
+
+def history_lines(result: History) -> list[str]:
+    """The judge's verdicts: the observed entries by date (the entries of one date explained by one
+    prediction), each beside the prediction, agrees or DIFFERS; then the model's claims, holds or FAILS."""
+    lines: list[str] = []
+    if result.verdicts:
+        explained = sum(g.agrees for g in result.groups)
+        lines.append(
+            f"The record: the model agrees with {result.agree} of {result.total} observed entries; "
+            f"one prediction explains {explained} of {len(result.groups)} dates"
+        )
+        for g in result.groups:
+            if len(g.entries) == 1:
+                lines += _verdict_lines(result.verdicts[g.entries[0]], "  ")
+                continue
+            under = f" (with {_settings_text(g.settings)})" if g.settings else ""
+            mark = "one prediction explains them all" if g.agrees else "NOT EXPLAINED by one prediction"
+            lines.append(f"  {g.date or 'undated'}, {len(g.entries)} entries{under}: {mark}")
+            lines.extend(textwrap.wrap(g.detail, 96, initial_indent="      ", subsequent_indent="        "))
+            for k in g.entries:
+                lines += _verdict_lines(result.verdicts[k], "    ")
+    if result.claims:
+        lines.append(f"The model's claims: {result.hold} of {len(result.claims)} hold")
+        for v in result.claims:
+            lines += _verdict_lines(v, "  ")
     return lines
 
 
 def history_text(result: History, region: ConsistentRegion | None = None) -> str:
-    """The report of ``bargaining history``."""
+    """The report of ``bargaining history``: the verdicts and, if given, the consistent region (its
+    share with a 95 % Wilson interval, the parameters varied and those held fixed)."""
     lines = history_lines(result)
     if region is not None:
-        lines.append(
-            f"Consistent region: {100 * region.share:.1f}% of {region.agrees.size} points"
-            + (" of the grid over " + ", ".join(region.varied) if region.gridded else " sampled in the parameters' box")
-            + " reproduce every entry."
+        what = "every date's entries" + (" and every claim" if region.claims else "")
+        where = (
+            " of the grid over " + ", ".join(region.varied)
+            if region.gridded
+            else " sampled in the box of the assumptions"
         )
+        interval = region.interval
+        ci = f" (95% interval {100 * interval[0]:.2f}% to {100 * interval[1]:.2f}%)" if interval is not None else ""
+        lines.append(
+            f"Consistent region: {100 * region.share:.2f}%{ci} of {region.samples} points{where} reproduce {what}."
+        )
+        if region.claims:
+            lines.append(f"  the record alone (without the claims): {100 * region.observed_share:.2f}%")
+        if not region.gridded:
+            lines += textwrap.wrap(
+                f"varied ({len(region.varied)}): " + ", ".join(region.varied),
+                96,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        if region.held:
+            lines += textwrap.wrap(
+                f"held fixed ({len(region.held)}): " + ", ".join(f"{k} = {number(v)}" for k, v in region.held.items()),
+                96,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        for note in region.notes:
+            lines += textwrap.wrap("Note: " + note, 96, initial_indent="  ", subsequent_indent="    ")
         if region.conditions:
-            lines.append("  symbolically, where the observed plan is subgame perfect:")
+            lines.append("  symbolically, where the observed plan is subgame perfect (at the defaults):")
             lines += [f"    {c}" for c in region.conditions]
     return "\n".join(lines)
 
