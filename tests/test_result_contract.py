@@ -19,7 +19,7 @@ import bargaining
 import bargaining.analysis
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.result import FrozenMap, Result
-from bargaining.analysis.subgame import credibility
+from bargaining.analysis.subgame import credibility, sequential_reading
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 
 
@@ -63,6 +63,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     ),
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
     "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
+    "SequentialReading": lambda: sequential_reading(_load("eu_russia_2007")),
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),
     "Linkage": lambda: bargaining.bargain(_load("eu_russia_package")).linkage,
     "Cascade": lambda: bargaining.cascade(_load("central_asia_signing")),
