@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -12,7 +13,7 @@ from bargaining.analysis.cascade import Cascade
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.record import ConsistentRegion, History, Verdict
-from bargaining.analysis.subgame import SubgamePerfect
+from bargaining.analysis.subgame import SequentialReading, SubgamePerfect
 from bargaining.analysis.sweep import AnySweep
 from bargaining.analysis.threshold import Threshold
 from bargaining.display.numbers import number
@@ -119,11 +120,13 @@ def report(
     result: EquilibriumSet,
     record: History | None = None,
     lattice: Cascade | None = None,
+    sequential: SequentialReading | None = None,
 ) -> str:
     """The short readable report of ``bargaining`` and ``bargaining solve`` for a normal-form game.
 
     ``record`` is the judge's verdict on the scenario's observed entries
-    (:func:`bargaining.analysis.record.history`), printed as it is."""
+    (:func:`bargaining.analysis.record.history`), printed as it is; ``sequential`` which equilibria
+    the scenario's declared move-then-reply reading rules out."""
     game = result.game
     lines = _heading(scenario, result.values)
     if game.n_actors == 2 and max(game.shape) <= 8:
@@ -143,6 +146,11 @@ def report(
             lines.append(
                 "  coordination failure: the greatest equilibrium lies above the least; the cascade stops at the least"
             )
+    if sequential is not None:
+        lines += ["", f"Read as move-then-reply ({sequential.leader} moves first, {sequential.follower} replies):"]
+        for k, (ok, why) in enumerate(zip(sequential.kept, sequential.reasons, strict=True)):
+            verdict = "kept (subgame perfect in that reading)" if ok else f"ruled out: {why}"
+            lines += textwrap.wrap(f"#{k + 1} {verdict}", 96, initial_indent="  ", subsequent_indent="      ")
     if record is not None and record.verdicts:
         lines += ["", *history_lines(record)]
     return "\n".join(lines)
@@ -242,9 +250,41 @@ def tree_report(scenario: Scenario, spe: SubgamePerfect, verdicts: History | Non
         )
     if spe.conditions:
         lines.append("  subgame perfect (with these offers) where:")
-        lines += [f"    {c}" for c in spe.conditions]
+        for c in spe.conditions:
+            lines += textwrap.wrap(str(c), 96, initial_indent="    ", subsequent_indent="        ")
     for note in spe.notes:
         lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
+    if spe.nash is not None:
+        check = spe.nash
+        fixed = ", ".join(f"{n} = {number(v)}" for n, v in check.offers.items())
+        kind = "every equilibrium, mixed included" if len(check.game.actors) == 2 else "pure equilibria"
+        lines.append("")
+        lines += textwrap.wrap(
+            f"Nash equilibria of the reduced normal form ({kind}"
+            + (f"; offers fixed at {fixed}" if fixed else "")
+            + f"): {len(check.equilibria)}, of which {sum(check.subgame_perfect)} subgame perfect",
+            96,
+        )
+        shown = 12
+        for k, (eq, ok, bad) in enumerate(
+            zip(check.equilibria, check.subgame_perfect, check.non_credible_at, strict=True)
+        ):
+            if k == shown:
+                lines.append(f"  ... and {len(check.equilibria) - shown} more (all of them with --json)")
+                break
+            parts = []
+            for j, a in enumerate(eq.actors):
+                pure = [i for i, p in enumerate(eq.probabilities[j]) if p > 1 - 1e-12]
+                plan = check.plans[a][pure[0]] if pure else None
+                parts.append(
+                    f"{a} " + ", ".join(f"{m} at {n}" for n, m in plan.items())
+                    if plan
+                    else f"{a} " + re.sub(r"\bs[0-9]+_", "", strategy_text(eq, a))
+                )
+            label = "subgame perfect" if ok else "rests on a non-credible threat at " + ", ".join(bad)
+            lines += textwrap.wrap(
+                f"#{k + 1}  " + "; ".join(parts) + f": {label}", 96, initial_indent="  ", subsequent_indent="       "
+            )
     if verdicts is not None and verdicts.verdicts:
         lines += ["", *history_lines(verdicts)]
     return "\n".join(lines)
