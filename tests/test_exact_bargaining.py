@@ -184,3 +184,46 @@ def test_utilitarian_point_says_it_is_restricted_to_individually_rational_lotter
         restricted.point.tolist() == pytest.approx([0.0, 3.0]) and "largest sum over all packages, 4" in restricted.note
     )
     assert math.isclose(float(utilitarian(f).point.sum()), 4.0)
+
+
+# -- the report claims a lattice only for games declared signing games ------------------------------
+
+
+def _report(name: str, values: dict[str, float] | None = None) -> str:
+    from bargaining.analysis.cascade import cascade
+    from bargaining.analysis.nash import equilibria
+    from bargaining.display.text import report
+
+    scenario = load(name)
+    return report(scenario, equilibria(scenario, values), None, cascade(scenario, values))
+
+
+def test_offer_and_reply_report_has_no_lattice_block() -> None:
+    from bargaining.analysis.cascade import cascade
+
+    assert cascade(load("eu_russia_2007")) is not None  # the 2x2 game has increasing differences ...
+    text = _report("eu_russia_2007")  # ... but it is not declared a signing game
+    assert "Strategic complements" not in text and "coordination failure" not in text and "cascade" not in text
+
+
+def test_signing_game_report_has_the_lattice_and_no_dangling_arrow() -> None:
+    assert load("central_asia_signing").extra.get("lattice") is True
+    text = _report("central_asia_signing")
+    assert "least equilibrium: {UZ}; greatest: {UZ}" in text
+    assert "cascade from the status quo: nobody → {UZ}" in text
+    nobody = _report("central_asia_signing", {"p_UZ": 0.0, "D_UZ": 0.0})
+    assert "cascade from the status quo: nobody moves" in nobody
+    assert not any(line.rstrip().endswith("→") for line in (text + "\n" + nobody).splitlines())
+
+
+def test_lattice_flag_must_be_a_boolean() -> None:
+    from bargaining.io.scenario_file import loads
+
+    text = (
+        'format = "bargaining/1"\ntitle = "t"\ngame = "normal"\nlattice = "yes"\n'
+        '[[actors]]\nid = "A"\nstrategies = ["x", "y"]\n[[actors]]\nid = "B"\nstrategies = ["x", "y"]\n'
+        '[payoff_formulas]\nA = "0"\nB = "0"\n'
+    )
+    with pytest.raises(ScenarioError, match="lattice: expected true or false"):
+        loads(text, name="t.toml")
+    assert loads(text.replace('"yes"', "true"), name="t.toml").extra["lattice"] is True

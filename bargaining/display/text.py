@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bargaining.analysis.cascade import Cascade
-from bargaining.analysis.deal import BargainResult
+from bargaining.analysis.deal import BargainResult, ExactSplit
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.record import ConsistentRegion, History, Verdict
 from bargaining.analysis.subgame import SequentialReading, SubgamePerfect
@@ -124,6 +124,10 @@ def report(
 ) -> str:
     """The short readable report of ``bargaining`` and ``bargaining solve`` for a normal-form game.
 
+    ``lattice`` (least and greatest equilibria, the cascade) is shown only for a scenario declared a
+    signing game (``lattice = true``, in ``scenario.extra``): for a game of offer and reply, a lattice
+    reading of simultaneous moves would mislead.
+
     ``record`` is the judge's verdict on the scenario's observed entries
     (:func:`bargaining.analysis.record.history`), printed as it is; ``sequential`` which equilibria
     the scenario's declared move-then-reply reading rules out."""
@@ -133,15 +137,16 @@ def report(
         lines += ["", "Payoffs (" + ", ".join(game.actors) + "):"]
         lines += ["  " + row for row in payoff_table_text(game, game.payoff_array(dict(result.values)))]
     lines += ["", *equilibria_text(result)]
-    if lattice is not None:
+    if lattice is not None and scenario.extra.get("lattice") is True:  # declared a signing game
 
         def named(group: Sequence[str]) -> str:
             return "{" + ", ".join(group) + "}" if group else "nobody"
 
         moves = sorted(set(lattice.move.values()))
+        steps = [named(s) for s in lattice.steps if s]
         lines += ["", f"Strategic complements ({'/'.join(moves)} is worth more the more others do it):"]
         lines.append(f"  least equilibrium: {named(lattice.least)}; greatest: {named(lattice.greatest)}")
-        lines.append("  cascade from the status quo: nobody → " + " → ".join(named(s) for s in lattice.steps))
+        lines.append("  cascade from the status quo: " + (" → ".join(["nobody", *steps]) if steps else "nobody moves"))
         if not lattice.unique:
             lines.append(
                 "  coordination failure: the greatest equilibrium lies above the least; the cascade stops at the least"
@@ -159,34 +164,50 @@ def report(
 def side_text(t: Threshold) -> str:
     """Where the preferred strategy is the better reply, in words."""
     if t.favours == "above":
-        return f"when {t.parameter} >= {t.parameter}* (indifferent at it)"
+        return f"when {t.parameter} ≥ {t.parameter}* (indifferent at it)"
     if t.favours == "below":
-        return f"when {t.parameter} <= {t.parameter}* (indifferent at it)"
+        return f"when {t.parameter} ≤ {t.parameter}* (indifferent at it)"
     if t.favours == "always":
         return f"for every {t.parameter} in its range"
     return f"for no {t.parameter} in its range"
 
 
+def _condition_text(c: object) -> str:
+    """``log(delta) ≠ 0``, ``(a - c)/C > 0``: a validity condition as a reader writes it."""
+    symbols = {"!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "="}
+    op = symbols.get(str(getattr(c, "rel_op", "")))
+    return f"{getattr(c, 'lhs', '')} {op} {getattr(c, 'rhs', '')}" if op is not None else str(c)
+
+
 def threshold_text(t: Threshold) -> str:
-    """The report of ``bargaining threshold``."""
+    """The report of ``bargaining threshold``: the formula, where it is valid, the comparative statics
+    with their signs strict (``< 0``) or weak (``≤ 0, = 0 at tau = 0``)."""
     lines = [f"Threshold for {t.parameter}: {t.actor} prefers {t.prefer} over {t.over} {side_text(t)}"]
     if t.others:
         lines.append(f"  given: {t.others}")
     if t.formula is not None:
-        lines.append(f"  {t.parameter}* = {t.formula}")
+        shown = "" if t.exact else "  (sympy's formula; the value below is a numeric root)"
+        lines.append(f"  {t.parameter}* = {t.formula}{shown}")
     if t.value is not None:
-        kind = "" if t.exact else " (numeric root, no closed form)"
+        kind = "" if t.exact else " (numeric root, Brent's method)"
         lines.append(f"  value at the scenario's parameters: {number(t.value)}{kind}")
     if t.conditions:
-        lines.append("  valid where: " + ", ".join(str(c) for c in t.conditions))
+        lines += textwrap.wrap(
+            "valid where: " + ", ".join(_condition_text(c) for c in t.conditions),
+            96,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        )
     if len(t.solutions) > 1:
         lines.append("  all roots: " + ", ".join(str(s) for s in t.solutions))
     lines.append(f"  payoff difference {t.prefer} - {t.over}: {t.difference}")
     if t.comparative_statics:
         lines.append("  comparative statics (sign of the derivative over the parameters' [min, max]):")
         width = max(len(q) for q in t.comparative_statics)
-        for q, s in t.comparative_statics.items():
-            lines.append(f"    d{t.parameter}*/d{q:<{width}}  {s!s:<26} {t.derivatives[q]}")
+        signs = {q: str(s) for q, s in t.comparative_statics.items()}
+        column = max(len(x) for x in signs.values())
+        for q, text in signs.items():
+            lines.append(f"    d{t.parameter}*/d{q:<{width}}  {text:<{column}}  {t.derivatives[q]}")
     for note in t.notes:
         lines.extend(textwrap.wrap("Note: " + note, 96, subsequent_indent="      "))
     return "\n".join(lines)
@@ -388,6 +409,27 @@ def history_text(result: History, region: ConsistentRegion | None = None) -> str
     return "\n".join(lines)
 
 
+def _split_lines(split: ExactSplit) -> list[str]:
+    """Rubinstein's division as formulas: the proposer's share, which options bind, where it holds,
+    and the signs of the proposer's payoff in each parameter."""
+    binding = (
+        "outside option binds for " + ", ".join(split.binding)
+        if split.binding
+        else "no outside option binds: (1 - delta_r)/(1 - delta_p delta_r)"
+    )
+    text = [f"{split.proposer}'s share of its gain at the edge's end: {split.share} ({binding})"]
+    if split.conditions:
+        text.append("valid where: " + ", ".join(_condition_text(c) for c in split.conditions))
+    if split.statics is not None:
+        moving = [f"{q} {s}" for q, s in split.statics.signs.items() if s.sign != "0"]
+        if moving:
+            text.append(f"{split.proposer}'s payoff in each parameter: " + "; ".join(moving))
+    out: list[str] = []
+    for line in text:
+        out += textwrap.wrap(line, 92, initial_indent="      ", subsequent_indent="        ")
+    return out
+
+
 def bargain_text(scenario: Scenario, result: BargainResult, verdicts: History | None = None) -> str:
     """The report of ``bargaining bargain``: packages, frontier, solutions, linkage, the record."""
     p = result.problem
@@ -423,8 +465,10 @@ def bargain_text(scenario: Scenario, result: BargainResult, verdicts: History | 
             lines += textwrap.wrap(
                 f"exactly: {a} = {ex[0]}, {b} = {ex[1]}", 92, initial_indent="      ", subsequent_indent="        "
             )
+        if key == "rubinstein" and result.rubinstein is not None:
+            lines += _split_lines(result.rubinstein)
         if s.note:
-            lines.append(f"      note: {s.note}")
+            lines += textwrap.wrap(f"note: {s.note}", 92, initial_indent="      ", subsequent_indent="        ")
     link = result.linkage
     lines += ["", "Linkage:"]
     for issue, ok in link.separate.items():

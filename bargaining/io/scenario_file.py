@@ -36,7 +36,7 @@ __all__ = ["load", "loads", "resolve"]
 
 COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed", "claims"}
 TOP_KEYS = {
-    "normal": COMMON_KEYS | {"payoffs", "payoff_formulas", "sequential"},
+    "normal": COMMON_KEYS | {"payoffs", "payoff_formulas", "sequential", "lattice"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
 }
@@ -415,6 +415,10 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         built = _game(r, doc, strategies, names)
         if "sequential" in doc:
             extra["sequential"] = _sequential(r, doc["sequential"], [a.id for a in actors])
+        if "lattice" in doc:  # a signing game: the report adds its lattice and cascade (docs/format.md)
+            if not isinstance(doc["lattice"], bool):
+                raise r.error("lattice", "true or false", _type_name(doc["lattice"]))
+            extra["lattice"] = doc["lattice"]
     try:
         return Scenario(
             title=title,
