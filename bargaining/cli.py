@@ -253,7 +253,7 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
             return json.dumps(out, indent=2, ensure_ascii=False)
         return tree_report(scenario, spe, record)
     result = equilibria(scenario, values)
-    lattice = cascade(scenario, values)
+    lattice = cascade(scenario, values) if scenario.extra.get("lattice") else None  # declared signing games only
     reading = sequential_reading(scenario, values) if "sequential" in scenario.extra else None
     if as_json:
         out = result.to_dict()
