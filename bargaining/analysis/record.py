@@ -18,7 +18,8 @@ one prediction must explain at once. The game is solved at the given values upda
   observed move (at one of its decision nodes on the path);
 * **package deal**: an entry agrees when the observed package is *the* package of the symmetric Nash
   bargaining solution: the one its lottery puts the most weight on (the whole weight when the
-  solution is that package alone). A package with a small weight in the lottery does not agree.
+  solution is that package alone). A package with a small weight in the lottery does not agree,
+  nor does one tied with another (a 0.5/0.5 lottery singles out neither).
 
 A group agrees when all its entries do. Entries without a date are judged alone.
 
@@ -565,12 +566,14 @@ def _bargain(obs: Entry, nash: NashPackage, vals: Mapping[str, float]) -> Verdic
     package = game.package(main) if main is not None else {}
     observed = game.index(obs.what)
     w = weights.get(observed, 0.0)
-    agrees = w > TOL and w >= top - TOL
-    lottery = _lottery_text(nash)
+    rival = max((x for k, x in nash.lottery if k != observed), default=0.0)
+    agrees = w > TOL and w > rival + TOL  # the most weight, not shared: a 0.5/0.5 tie singles out neither
     if w >= 1 - TOL:
         verdict = "the solution is the observed package alone"
     elif agrees:
         verdict = f"the observed package has the most weight (w = {w:.3g})"
+    elif w > TOL and w >= rival - TOL:
+        verdict = f"the observed package ties for the most weight (w = {w:.3g}): the solution does not single it out"
     elif w > TOL:
         verdict = f"the observed package has weight {w:.3g}, less than the main package's {top:.3g}"
     else:
@@ -580,7 +583,7 @@ def _bargain(obs: Entry, nash: NashPackage, vals: Mapping[str, float]) -> Verdic
         {k: package.get(k, "") for k in obs.what},
         agrees,
         lottery=tuple((game.package(k), float(x)) for k, x in nash.lottery),
-        detail=f"{lottery}: {verdict}",
+        detail=f"{_lottery_text(nash)}: {verdict}",
         method="the package with the most weight in the symmetric Nash bargaining solution's lottery",
         values=vals,
     )
