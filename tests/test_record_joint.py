@@ -524,3 +524,21 @@ def test_results_of_the_joint_check_keep_the_contract() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         g.agrees = False  # type: ignore[misc]
     assert json.loads(json.dumps(h.to_dict()))["groups"][1]["set"] == {"p_KZ": 0.9, "L_KZ": 4.0, "D_KZ": 1.0}
+
+
+@pytest.mark.parametrize("game", ["normal", "tree", "bargain"])
+def test_the_templates_show_the_new_fields_and_load_uncommented(game: str) -> None:
+    import re
+
+    from bargaining.io.templates import TEMPLATES
+
+    text = TEMPLATES[game]
+    assert "[[observed]]" in text
+    optional = r"^# (\[\[(observed|claims)\]\]|what =|date =|source =|set =|text =|kind =)"
+    uncommented = re.sub(optional, r"\1", text, flags=re.M)
+    s = loads(uncommented, name=f"{game}.toml")
+    assert len(s.observed) == 1
+    h = history(s)
+    assert h.hold == len(h.claims) == (0 if game == "bargain" else 1)
+    if game == "normal":
+        assert "kind =" in text and s.parameters[0].kind == "assumption"

@@ -32,6 +32,9 @@ min = 0.0
 max = 10.0
 description = "reward promised for compliance"
 source = "illustrative assumption"   # required: a citation for data, or say it is an assumption
+# kind = "assumption"             # optional: "assumption" (varied by `history --region`), "data" (held),
+                                  # or "switch" (a 0/1 choice, drawn as 0 or 1); by default "data"
+                                  # unless the source says "assumption"
 
 [parameters.c]
 value = 1.3
@@ -78,10 +81,19 @@ P = "0"
 T = "0"
 
 # Optional: what really happened, to hold the model against (`bargaining solve` reports it).
+# Entries of one date must be explained by one equilibrium; `set` gives the values of that date.
 # [[observed]]
 # what = { T = "comply" }
 # date = 2007-07-04
 # source = "where you read it"
+# set = { p = 0.9 }
+
+# Optional: a claim of the model, checked like an observation (`bargaining history` reports it).
+# [[claims]]
+# what = { T = "defy" }
+# set = { r = 1.0 }
+# text = "with a reward of 1 the target defies"
+# source = "model claim"
 '''
 
 TREE = '''\
@@ -142,6 +154,19 @@ min = 0.0
 max = 1.0
 description = "the responder's outside option"
 source = "illustrative assumption"
+
+# Optional: what really happened, and a claim of the model, to hold it against
+# (`bargaining history`). A claim is judged at the defaults updated by its `set`.
+# [[observed]]
+# what = { R = "accept" }
+# date = 2007-06-01
+# source = "where you read it"
+#
+# [[claims]]
+# what = { R = "accept" }
+# set = { w = 0.9 }
+# text = "even with an outside option of 0.9 the proposer offers enough to be accepted"
+# source = "model claim"
 '''
 
 BARGAIN = '''\
@@ -219,6 +244,13 @@ min = 0.0
 max = 10.0
 description = "A's cost of facilitation"
 source = "illustrative assumption"
+
+# Optional: what really happened (the package signed), to hold the model against: it agrees when
+# the Nash solution puts the most weight on that package.
+# [[observed]]
+# what = { visa = "facilitation", readmission = "agreement" }
+# date = 2007-06-01
+# source = "where you read it"
 '''
 
 TEMPLATES = {"normal": NORMAL, "tree": TREE, "bargain": BARGAIN}
