@@ -336,7 +336,9 @@ def rubinstein_exact(
     conditions += _between(y_exprs[p], A[p], B[p], at_a, at_b)
     kept = tuple(
         dict.fromkeys(
-            c for c in (type(c)(sympy.factor(c.lhs), 0) for c in conditions) if not isinstance(c, BooleanAtom)
+            f
+            for f in (type(c)(sympy.factor(c.lhs), 0) for c in conditions if not isinstance(c, BooleanAtom))
+            if not isinstance(f, BooleanAtom)
         )
     )
     statics = comparative_statics(x_exprs[p], space) if space is not None and x_exprs[p].free_symbols else None
