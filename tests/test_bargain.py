@@ -274,8 +274,11 @@ def test_tollison_willett_joint_gain_iff_ab_exceeds_kc(a: float, b: float, c: fl
     (docs/models.md#package-deals-and-issue-linkage)."""
     assume(abs(a * b - k * c) > 1e-3)
     corners = np.array([[0.0, 0.0], [-k, a], [b, -c], [b - k, a - c]])
-    grid = np.linspace(0, 1, 201)
-    V, Y = np.meshgrid(grid, grid)
+    # the joint-gain set is a cone from the origin, so it meets [0, 1]^2 iff it meets the square's top or
+    # right edge: a dense brute force along those two edges (a grid of the square misses thin cones)
+    t = np.linspace(0, 1, 200_001)
+    V = np.concatenate([np.ones_like(t), t])
+    Y = np.concatenate([t, np.ones_like(t)])
     brute = bool(np.any((-k * V + b * Y > 1e-12) & (a * V - c * Y > 1e-12)))
     s = nash_solution(pareto_frontier(corners), ZERO).point
     assert brute == (a * b > k * c)
