@@ -1,9 +1,11 @@
 """Writing sweeps to files: CSV (one row per grid point) and compressed NumPy archives (``.npz``).
 
-Results never write files; this module does. A write goes to a temporary file in the target's
-directory, which then takes the target's name: with ``force`` by :func:`os.replace`, otherwise by
-a hard link that fails if the name exists meanwhile, so an existing file is never overwritten
-unless ``force`` and a reader never sees half a file.
+Results never write files; this module does, through :func:`bargaining.io.atomic.write_atomic`:
+a temporary file in the target's directory that takes the target's name only when complete (with
+``force`` by :func:`os.replace`, otherwise by a hard link that fails if the name exists, even if it
+appeared meanwhile). An existing file is never overwritten unless ``force``; a symbolic link, a
+directory or a special file at the target is always refused; a reader never sees half a file, and
+an interrupted write leaves nothing behind.
 
 >>> import tempfile, pathlib
 >>> from bargaining.io.scenario_file import load
@@ -22,12 +24,9 @@ bargaining.errors.ScenarioError: ...offer.csv: path: expected a path that does n
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +37,7 @@ from bargaining.analysis.sweep import AnySweep, Sweep
 from bargaining.analysis.sweep_deal import DealSweep
 from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.errors import ScenarioError
+from bargaining.io import atomic
 
 __all__ = ["SUFFIXES", "check_target", "to_csv", "write", "write_csv", "write_npz"]
 
@@ -91,6 +91,14 @@ def _columns(result: AnySweep) -> tuple[list[str], list[npt.NDArray[Any]]]:
     return header, columns
 
 
+def _write_rows(result: AnySweep, stream: IO[str]) -> None:
+    header, columns = _columns(result)
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header)
+    for row in zip(*columns, strict=True):
+        writer.writerow([_number(v) for v in row])
+
+
 def to_csv(result: AnySweep) -> str:
     """One row per grid point (C order over the axes): the swept parameters, then by kind
 
@@ -101,12 +109,8 @@ def to_csv(result: AnySweep) -> str:
     Numbers are written in their shortest form that reads back exactly (Python's ``repr``); an
     offer off the path is an empty cell.
     """
-    header, columns = _columns(result)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for row in zip(*columns, strict=True):
-        writer.writerow([_number(v) for v in row])
+    _write_rows(result, buf)
     return buf.getvalue()
 
 
@@ -140,69 +144,41 @@ def _arrays(result: AnySweep) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
-def check_target(path: str | Path, *, force: bool = False, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
-    """``path`` as a Path if it ends in one of ``suffixes`` and (unless ``force``) does not exist yet."""
+def check_target(path: str | os.PathLike[str], *, force: bool = False, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
+    """``path`` as a Path if it ends in one of ``suffixes`` and a new file may be written there: the
+    name free (or, with ``force``, a regular file), not a link, a directory or a special file, in an
+    existing writable directory (:func:`bargaining.io.atomic.check_target`)."""
     target = Path(path)
     if target.suffix.lower() not in suffixes:
         raise ScenarioError(f"a file name ending in {' or '.join(suffixes)}", found=repr(target.name), field="path")
-    if target.exists() and not force:
-        raise ScenarioError(
-            "a path that does not exist yet (or force=True)", found="an existing file", file=str(target), field="path"
-        )
-    return target
+    return atomic.check_target(target, force=force)
 
 
-def _atomic(target: Path, fill: Callable[[IO[bytes]], None], force: bool) -> Path:
-    """Write through a temporary file beside ``target``, then give it ``target``'s name."""
-    taken = ScenarioError(
-        "a path that does not exist yet (or force=True)", found="an existing file", file=str(target), field="path"
-    )
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
-    except OSError as exc:
-        raise ScenarioError(
-            "a writable directory", found=exc.strerror or type(exc).__name__, file=str(target)
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fill(fh)
-        if force:
-            os.replace(tmp, target)
-            return target
-        try:
-            os.link(tmp, target)  # atomic, and fails if the name was taken meanwhile
-        except FileExistsError:
-            raise taken from None
-        except OSError:  # no hard links on this file system
-            if target.exists():
-                raise taken from None
-            os.replace(tmp, target)
-        return target
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def write_csv(result: AnySweep, path: str | Path, *, force: bool = False) -> Path:
-    """Write :func:`to_csv` to ``path`` (UTF-8); an existing file is kept unless ``force``."""
+def write_csv(result: AnySweep, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write :func:`to_csv` to ``path`` (UTF-8), row by row into the temporary file; an existing
+    file is kept unless ``force``."""
     target = check_target(path, force=force, suffixes=(".csv",))
-    text = to_csv(result).encode("utf-8")
 
     def fill(fh: IO[bytes]) -> None:
-        fh.write(text)
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        try:
+            _write_rows(result, text)
+            text.flush()
+        finally:
+            text.detach()  # leave the binary file open: the writer flushes, syncs and closes it
 
-    return _atomic(target, fill, force)
+    return atomic.write_atomic(target, fill, force=force)
 
 
-def write_npz(result: AnySweep, path: str | Path, *, force: bool = False) -> Path:
+def write_npz(result: AnySweep, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write the sweep's arrays (axes, fixed values, codes and labels, payoffs, ...) to a compressed
     ``.npz`` (no pickles); an existing file is kept unless ``force``."""
     target = check_target(path, force=force, suffixes=(".npz",))
     arrays = _arrays(result)
-    return _atomic(target, lambda fh: np.savez_compressed(fh, allow_pickle=False, **arrays), force)
+    return atomic.write_atomic(target, lambda fh: np.savez_compressed(fh, allow_pickle=False, **arrays), force=force)
 
 
-def write(result: AnySweep, path: str | Path, force: bool = False) -> Path:
+def write(result: AnySweep, path: str | os.PathLike[str], force: bool = False) -> Path:
     """Write ``result`` as CSV or ``.npz``, by ``path``'s suffix; an existing file is kept unless ``force``."""
     target = check_target(path, force=force)
     if target.suffix.lower() == ".csv":
