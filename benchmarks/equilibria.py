@@ -33,6 +33,14 @@ What is measured
    included, qhull's C allocations not) and the process's peak resident memory
    (``resource.getrusage``), and whether every Lemke-Howson end is among the complete list.
 
+3. **Every equilibrium of three-actor games** (2x2x2 and 3x3x3; payoffs random integers in [-9, 9],
+   so ties are rare but possible). The project's :func:`bargaining.analysis.nash_n.all_equilibria`
+   (support enumeration, each support's polynomial system solved exactly with sympy Groebner bases)
+   against Gambit's ``enumpoly_solve`` (pygambit, C++; support enumeration with numeric root
+   isolation). Every equilibrium Gambit finds must be among ours (within 1e-6) or in a continuum we
+   report; an equilibrium of ours that Gambit does not list is reported (Gambit's enumpoly is known
+   to miss some), not asserted.
+
 Every size uses several fixed-seed games; each method is called several times per game and the
 figure reported is the median over games of the per-game median (``time.perf_counter``, garbage
 collector off during a call). Slow baselines get fewer calls per game and a time budget: once a
@@ -45,6 +53,9 @@ Goals
 * 14-actor game (16,384 profiles): under 20 ms, and at least 50x faster than the Python loop.
 * 6x6 and 8x8 bimatrix games: within 2x of QuantEcon's median, and at least 100x faster than nashpy.
 
+The three-actor table has no goal: exact solving in sympy is expected to be much slower than Gambit's
+numeric C++; the table says how much.
+
 Each goal ends in one line ``goal ...: met (...)`` or ``goal ...: not met (...)``. Speed is reported,
 never enforced: the exit status is non-zero only if the solvers disagree on pure equilibria.
 
@@ -52,7 +63,7 @@ How to run
 ----------
 From the repository root, with the ``bench`` extra (QuantEcon) installed::
 
-    python benchmarks/equilibria.py           # full run, about a minute
+    python benchmarks/equilibria.py           # full run, a few minutes (the exact 3x3x3 solves dominate)
     python benchmarks/equilibria.py --quick   # smoke run: 2 games per size, fewer calls (under 10 s)
 """
 
@@ -76,10 +87,12 @@ from typing import Any, TypeVar
 import nashpy
 import numpy as np
 import numpy.typing as npt
+import pygambit  # type: ignore[import-untyped]
 import quantecon
 import quantecon.game_theory as qe_gt
 from common import time_call, unmatched
 
+from bargaining.analysis.nash_n import all_equilibria
 from bargaining.errors import ScenarioError
 from bargaining.kernels.bimatrix import enumeration_cost, lemke_howson, support_enumeration, vertex_enumeration
 from bargaining.kernels.pure import pure_equilibria
@@ -92,6 +105,7 @@ Pair = tuple[FloatArray, FloatArray]
 
 PURE_ACTORS = (6, 10, 14, 16)
 BIMATRIX_SIZES = (2, 4, 6, 8, 10)
+THREE_ACTOR_SIZES = (2, 3)  # strategies per actor: 2x2x2 and 3x3x3
 PAYOFF_LOW, PAYOFF_HIGH = -3, 3  # inclusive range of the integer payoffs in the n-actor games
 MATCH_TOL = 1e-6
 
@@ -119,6 +133,7 @@ class Config:
     games: int
     pure: dict[str, dict[int, Plan]]
     bimatrix: dict[str, dict[int, Plan]]
+    three: dict[str, dict[int, Plan]]
 
 
 FULL = Config(
@@ -135,6 +150,7 @@ FULL = Config(
         "quantecon": {m: Plan(9) for m in BIMATRIX_SIZES},
         "nashpy": {2: Plan(9), 4: Plan(5), 6: Plan(3), 8: Plan(1, budget_s=15.0), 10: SKIP},
     },
+    three={"ours": {2: Plan(5), 3: Plan(3, budget_s=60.0)}, "gambit": {2: Plan(9), 3: Plan(5)}},
 )
 
 QUICK = Config(
@@ -151,6 +167,7 @@ QUICK = Config(
         "quantecon": {m: Plan(3) for m in BIMATRIX_SIZES},
         "nashpy": {2: Plan(3), 4: Plan(1), 6: Plan(1), 8: Plan(1, budget_s=0.5), 10: SKIP},
     },
+    three={"ours": {2: Plan(3), 3: Plan(1, budget_s=1.0)}, "gambit": {2: Plan(3), 3: Plan(1)}},
 )
 
 
@@ -374,6 +391,96 @@ def bench_large(config: Config) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- three-actor games
+
+
+def random_three_actor(m: int, seed: int) -> IntArray:
+    rng = np.random.default_rng([3, m, seed])
+    return rng.integers(-9, 10, size=(3, m, m, m))
+
+
+Profile3 = list[FloatArray]
+
+
+def ours_three(payoffs: IntArray) -> list[tuple[Profile3, bool]]:
+    """Every equilibrium we report, and whether it is a sample point of a continuum."""
+    return [
+        ([np.asarray(p, dtype=float) for p in e.probabilities], e.continuum is not None)
+        for e in all_equilibria(payoffs).equilibria
+    ]
+
+
+def gambit_game(payoffs: IntArray) -> Any:
+    return pygambit.StrategicGame.from_arrays(*[payoffs[i].astype(float) for i in range(payoffs.shape[0])])
+
+
+def gambit_three(game: Any) -> list[Profile3]:
+    return [
+        [np.array([float(x) for x in dict(e[p]).values()]) for p in game.players]
+        for e in pygambit.nash.enumpoly_solve(game).equilibria
+    ]
+
+
+def profile_matched(profile: Profile3, among: list[Profile3]) -> bool:
+    return any(all(np.allclose(a, b, atol=MATCH_TOL) for a, b in zip(profile, other, strict=True)) for other in among)
+
+
+@dataclass
+class ThreeRow:
+    size: int
+    ours: Timing
+    gambit: Timing
+    counts: dict[str, list[int]] = field(default_factory=dict)
+    gambit_missing: list[str] = field(default_factory=list)
+    ours_missing: list[str] = field(default_factory=list)
+
+
+def bench_three(config: Config) -> list[ThreeRow]:
+    rows = []
+    for m in THREE_ACTOR_SIZES:
+        row = ThreeRow(m, Timing(config.three["ours"][m]), Timing(config.three["gambit"][m]))
+        counts: dict[str, list[int]] = {"ours": [], "gambit": []}
+        for seed in range(config.games):
+            payoffs = random_three_actor(m, seed)
+            game = gambit_game(payoffs)
+            by_gambit = row.gambit.run(partial(gambit_three, game))
+            counts["gambit"].append(len(by_gambit))
+            if not row.ours.wants_game():
+                continue
+            ours = row.ours.run(partial(ours_three, payoffs))
+            counts["ours"].append(len(ours))
+            points = [o for o, _ in ours]
+            lost = sum(not profile_matched(g, points) for g in by_gambit)
+            isolated = sum(not profile_matched(o, by_gambit) for o, sample in ours if not sample)
+            samples = sum(not profile_matched(o, by_gambit) for o, sample in ours if sample)
+            if lost:
+                row.ours_missing.append(f"{m}x{m}x{m} game {seed}: {lost} of Gambit's equilibria not among ours")
+                print(f"  WARNING: {row.ours_missing[-1]}")
+            if isolated or samples:
+                row.gambit_missing.append(
+                    f"{m}x{m}x{m} game {seed}: {isolated} isolated equilibria and {samples} sample points of "
+                    "continua (Gambit skips singular supports)"
+                )
+        row.counts = counts
+        rows.append(row)
+        print(f"  three actors {m}x{m}x{m}: done")
+    return rows
+
+
+def print_three_table(rows: list[ThreeRow], games: int) -> None:
+    header = f"{'case':<22} {'ours (exact) ms':>18} {'Gambit enumpoly ms':>20} {'ours/Gambit':>12}  #eq ours/Gambit"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        slowdown = ratio(r.ours.median_ms, r.gambit.median_ms)
+        n_ours = len(r.counts["ours"])
+        eq = f"{sum(r.counts['ours'])}/{sum(r.counts['gambit'][:n_ours])}"
+        print(
+            f"{f'three actors {r.size}x{r.size}x{r.size}':<22} {fmt_timing(r.ours, games):>18} "
+            f"{fmt_timing(r.gambit, games):>20} {(f'{slowdown:.0f}x slower' if slowdown else '-'):>12}  {eq}"
+        )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -496,6 +603,9 @@ def warm_up() -> None:
     support_enumeration(A, B)
     quantecon_vertex(qe_gt.NormalFormGame([qe_gt.Player(A), qe_gt.Player(B.T)]))
     nashpy_support(nashpy.Game(A, B))
+    three = random_three_actor(2, 99)
+    ours_three(three)
+    gambit_three(gambit_game(three))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -511,11 +621,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"equilibria benchmark ({config.name} mode, {config.games} games per size) | Python {platform.python_version()}"
         f" | numpy {np.__version__} | quantecon {quantecon.__version__} | nashpy {nashpy.__version__}"
+        f" | pygambit {pygambit.__version__}"
     )
     warm_up()
     print(f"warm-up done in {time.perf_counter() - start:.1f} s")
     pure_rows = bench_pure(config)
     bimatrix_rows = bench_bimatrix(config)
+    three_rows = bench_three(config)
     large_lines = bench_large(config)
 
     print()
@@ -524,6 +636,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_pure_table(pure_rows, config.games)
     print()
     print_bimatrix_table(bimatrix_rows, config.games)
+    print()
+    print_three_table(three_rows, config.games)
+    lost = [m for r in three_rows for m in r.ours_missing]
+    print(
+        "every equilibrium Gambit's enumpoly lists is among ours"
+        if not lost
+        else f"WARNING: {len(lost)} game(s) where Gambit lists an equilibrium we do not: " + "; ".join(lost)
+    )
+    extra = [m for r in three_rows for m in r.gambit_missing]
+    if extra:
+        print("equilibria of ours that Gambit's enumpoly does not list: " + "; ".join(extra))
     print()
     mismatches = [m for r in bimatrix_rows for m in r.mismatches]
     if mismatches:

@@ -18,10 +18,10 @@ strategy against the opponents' supports cannot be a best reply at any profile g
 opponent profile positive weight, so the profile is skipped.
 
 The surviving systems are solved exactly: the payoffs become rational numbers (the parameters
-enter as ``sympy.Rational(repr(value))``), a lexicographic Groebner basis (``sympy.groebner``)
-triangulates the system, and its real roots are found exactly (rationals, square roots, or
-``CRootOf`` algebraic numbers); each root inside the simplex is checked as a mutual best response
-in exact arithmetic (high-precision arithmetic for algebraic numbers) and again in floating point.
+enter as ``sympy.Rational(repr(value))``), a lexicographic Groebner basis (``sympy.groebner`` in
+graded order, converted by FGLM) triangulates the system, and its real roots are found exactly
+(rationals, square roots, or ``CRootOf`` algebraic numbers); each root inside the simplex is checked
+as a mutual best response in exact arithmetic (high precision for algebraic numbers) and in floats.
 A basis that is not zero-dimensional means a continuum: its points are sampled (exactly where the
 free coordinates are fixed at rationals) and reported together as one component, never dropped.
 
@@ -342,9 +342,24 @@ def _shape_position(G: list[sympy.Poly], xs: Sequence[sympy.Symbol]) -> dict[sym
     return found if all(x in found for x in xs[:-1]) else None
 
 
-def _solve_zero_dim(exprs: Sequence[sympy.Expr], xs: Sequence[sympy.Symbol]) -> list[tuple[sympy.Expr, ...]] | None:
-    """Every real solution of a zero-dimensional system, exactly; None when it cannot be done exactly."""
-    G = sympy.groebner(list(exprs), *xs, order="lex")
+def _basis(exprs: Sequence[sympy.Expr], xs: Sequence[sympy.Symbol], *, lex: bool) -> Any:
+    """A Groebner basis of ``exprs``: graded reverse lexicographic (the cheap one to compute), and
+    converted to lexicographic by FGLM when ``lex`` and the system is zero-dimensional (about four
+    times faster than computing the lexicographic basis directly on 3x3x3 supports)."""
+    G = sympy.groebner(list(exprs), *xs, order="grevlex")
+    if lex and list(G.exprs) != [1] and G.is_zero_dimensional:
+        return G.fglm("lex")
+    return G
+
+
+def _solve_zero_dim(
+    exprs: Sequence[sympy.Expr], xs: Sequence[sympy.Symbol], *, triangular: bool = False
+) -> list[tuple[sympy.Expr, ...]] | None:
+    """Every real solution of a zero-dimensional system, exactly; None when it cannot be done exactly.
+
+    ``triangular``: ``exprs`` are (a specialisation of) a lexicographic basis already, so the
+    lexicographic basis is computed directly (cheap from there; costly through the graded order)."""
+    G = sympy.groebner(list(exprs), *xs, order="lex") if triangular else _basis(exprs, xs, lex=True)
     if list(G.exprs) == [1]:
         return []
     if not G.is_zero_dimensional:
@@ -364,7 +379,7 @@ def _solve_zero_dim(exprs: Sequence[sympy.Expr], xs: Sequence[sympy.Symbol]) -> 
                 sols.append((r,))
                 continue
             rest = [e for e in (sympy.expand(g.subs(last, r)) for g in G.exprs) if e != 0]
-            inner = _solve_zero_dim(rest, xs[:-1]) if rest else None
+            inner = _solve_zero_dim(rest, xs[:-1], triangular=True) if rest else None
             if inner is None:
                 return None
             sols += [(*s, r) for s in inner]
@@ -532,7 +547,7 @@ def _sample_continuum(
     for x in reversed(xs):
         # a generic value of x keeps the system consistent iff x is free on some component
         pin = x - sympy.Rational(int(rng.integers(1, 96)), 97)
-        G = sympy.groebner([*fixed, pin], *xs, order="lex")
+        G = _basis([*fixed, pin], xs, lex=False)
         if list(G.exprs) != [1]:
             free.append(x)
             fixed.append(pin)
@@ -653,13 +668,13 @@ def all_equilibria(payoffs: npt.ArrayLike, *, seed: int = 0) -> NashN:
             if not system.equations:
                 positive_dim = True
             else:
-                G = sympy.groebner(list(system.equations), *system.symbols, order="lex")
+                G = _basis(system.equations, system.symbols, lex=True)
                 if list(G.exprs) == [1]:
                     continue
                 if not G.is_zero_dimensional:
                     positive_dim = True
                 else:
-                    sols = _solve_zero_dim(list(G.exprs), system.symbols)
+                    sols = _solve_zero_dim(list(G.exprs), system.symbols, triangular=True)
         if positive_dim:
             dim, samples, _ = _sample_continuum(Q, arr, system, support, rng)
             first = len(found)
