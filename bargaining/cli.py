@@ -1,12 +1,16 @@
 """The ``bargaining`` command (docs/format.md#the-command-line): a face that parses options and prints results.
 
 Exit codes: 0 success; 2 bad input, with one line ``FILE: FIELD: expected WHAT, found WHAT`` on
-stderr; 1 an internal error. No command overwrites an existing file unless given ``--force``.
+stderr; 1 an internal error (a bug: please report it); 130 interrupted. Everything printed is made
+terminal-safe in :func:`main`. No command overwrites an existing file unless given ``--force``, and
+none writes through a symbolic link or into a special file; every file is written whole or not at
+all (:mod:`bargaining.io.atomic`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -23,10 +27,12 @@ from bargaining.analysis.record import consistent_region, history
 from bargaining.analysis.subgame import sequential_reading, subgame_perfect
 from bargaining.analysis.sweep import parse_grid, sweep
 from bargaining.analysis.threshold import threshold
+from bargaining.display.terminal import json_safe, terminal_safe
 from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.tree import TreeGame
+from bargaining.io.atomic import check_target, write_atomic
 from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
 from bargaining.io.scenario_file import load, resolve
 from bargaining.io.templates import TEMPLATES
@@ -36,10 +42,19 @@ __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a bad option as one line and exit status 2."""
+    """argparse that reports a bad option as one line and exit status 2.
+
+    The message (which may quote an argument holding escape sequences or newlines) is printed by
+    :func:`main` like every other error: made terminal-safe, on one line.
+    """
 
     def error(self, message: str) -> NoReturn:
         raise ScenarioError(message, file=None, field="options")
+
+
+def _json(data: object) -> str:
+    """``data`` as indented JSON, non-ASCII kept, and every character a terminal acts on escaped as ``\\uHHHH``."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def parse_set(items: Sequence[str]) -> dict[str, float]:
@@ -154,7 +169,7 @@ def _threshold(args: argparse.Namespace) -> str:
         values=_values(scenario, args.set),
     )
     if args.json:
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        return _json(result.to_dict())
     return threshold_text(result)
 
 
@@ -177,50 +192,56 @@ class _Progress:
         self.stream.flush()
 
 
-def _check_new_file(path: str | None, option: str, force: bool) -> None:
-    if path is not None and Path(path).exists() and not force:
-        raise ScenarioError(
-            "a path that does not exist yet (or --force)", found="an existing file", file=path, field=option
-        )
+def _as_option(option: str | None, err: ScenarioError) -> ScenarioError:
+    """A file error of the library (field ``path``, ``force=True``) as the command's: the option, ``--force``."""
+    return ScenarioError(err.expected.replace("force=True", "--force"), found=err.found, file=err.file, field=option)
+
+
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 
 def _sweep(args: argparse.Namespace) -> str:
-    from bargaining.io.export import check_target, write
+    from bargaining.io.export import check_target as check_export
+    from bargaining.io.export import write
 
     scenario = load(args.scenario)
     values = _values(scenario, args.set)
     grid = dict(parse_grid(g) for g in args.grid)
-
-    def as_out(err: ScenarioError) -> ScenarioError:
-        return ScenarioError(
-            err.expected.replace("force=True", "--force"), found=err.found, file=err.file, field="--out"
-        )
-
-    if args.out is not None:
-        try:
-            check_target(args.out, force=args.force)
-        except ScenarioError as err:
-            raise as_out(err) from None
-    _check_new_file(args.plot, "--plot", args.force)
-    if args.plot is not None and Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
+    # both files checked before the work, for early feedback; the writes check again as they place the files
+    try:
+        if args.out is not None:
+            check_export(args.out, force=args.force)
+    except ScenarioError as err:
+        raise _as_option("--out", err) from None
+    if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise ScenarioError("a file name ending in .png, .pdf or .svg", found=repr(args.plot), field="--plot")
+    try:
+        if args.plot is not None:
+            check_target(args.plot, force=args.force)
+    except ScenarioError as err:
+        raise _as_option("--plot", err) from None
     result = sweep(scenario, grid, values, progress=_Progress())
     lines = []
     if args.out is not None:
         try:
             write(result, args.out, force=args.force)
         except ScenarioError as err:
-            raise as_out(err) from None
+            raise _as_option("--out", err) from None
         lines.append(f"wrote {args.out}")
     if args.plot is not None:
         from bargaining.display.plots import outcome_figure
 
-        outcome_figure(result).savefig(args.plot)
+        figure = outcome_figure(result)
+        kind = Path(args.plot).suffix.lower()[1:]
+        try:
+            write_atomic(args.plot, lambda fh: figure.savefig(fh, format=kind), force=args.force)
+        except ScenarioError as err:
+            raise _as_option("--plot", err) from None
         lines.append(f"wrote {args.plot}")
     if args.json:
         out = result.to_dict()
         out["scenario"] = scenario.name
-        return json.dumps(out, indent=2, ensure_ascii=False)
+        return _json(out)
     return "\n".join([sweep_text(result), *lines])
 
 
@@ -233,7 +254,7 @@ def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: s
         out["scenario"] = scenario.name
         if record.verdicts:
             out["record"] = record.to_dict()
-        return json.dumps(out, indent=2, ensure_ascii=False)
+        return _json(out)
     return bargain_text(scenario, result, record)
 
 
@@ -250,7 +271,7 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
             out["scenario"] = scenario.name
             if record.verdicts:
                 out["record"] = record.to_dict()
-            return json.dumps(out, indent=2, ensure_ascii=False)
+            return _json(out)
         return tree_report(scenario, spe, record)
     result = equilibria(scenario, values)
     lattice = cascade(scenario, values) if scenario.extra.get("lattice") else None  # declared signing games only
@@ -264,7 +285,7 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
             out["sequential_reading"] = reading.to_dict()
         if record.verdicts:
             out["record"] = record.to_dict()
-        return json.dumps(out, indent=2, ensure_ascii=False)
+        return _json(out)
     return report(scenario, result, record, lattice, reading)
 
 
@@ -280,7 +301,7 @@ def _history(args: argparse.Namespace) -> str:
         out = result.to_dict()
         if region is not None:
             out["consistent_region"] = region.to_dict()
-        return json.dumps(out, indent=2, ensure_ascii=False)
+        return _json(out)
     return history_text(result, region)
 
 
@@ -306,19 +327,10 @@ def _check(scenarios: Sequence[str]) -> str:
 def _new(file: str, game: str, force: bool) -> str:
     if game not in TEMPLATES:
         raise ScenarioError('"normal", "tree" or "bargain"', found=repr(game), field="--game")
-    path = Path(file)
-    if path.exists() and not force:
-        raise ScenarioError("a path that does not exist yet (or --force)", found="an existing file", file=file)
-    mode = "w" if force else "x"
     try:
-        with path.open(mode, encoding="utf-8") as fh:
-            fh.write(TEMPLATES[game])
-    except FileExistsError:
-        raise ScenarioError(
-            "a path that does not exist yet (or --force)", found="an existing file", file=file
-        ) from None
-    except OSError as exc:
-        raise ScenarioError("a writable path", found=exc.strerror or type(exc).__name__, file=file) from None
+        write_atomic(file, TEMPLATES[game].encode("utf-8"), force=force)
+    except ScenarioError as err:
+        raise _as_option(None, err) from None
     return f"wrote {file}: a {game}-form template; try: bargaining solve {file}"
 
 
@@ -378,28 +390,58 @@ def as_flags(err: ScenarioError) -> ScenarioError:
     return type(err)(err.expected, found=err.found, file=err.file, field=field)
 
 
+def _say(text: str, stream: TextIO, *, one_line: bool = False) -> None:
+    """Write ``text`` and a newline to ``stream``, terminal-safe (:func:`terminal_safe`): every control
+    character a visible escape, newlines too when ``one_line``; what the stream's encoding cannot
+    hold as a backslash escape rather than an error."""
+    safe = terminal_safe(text, newlines=not one_line)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(safe.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.flush()
+
+
+def _fail(message: str, code: int) -> int:
+    _say(f"bargaining: {message}", sys.stderr, one_line=True)
+    return code
+
+
+def _internal(exc: Exception) -> str:
+    what = f"{type(exc).__name__}: {exc}"
+    if len(what) > 300:
+        what = what[:300] + "..."
+    return (
+        f"internal error ({what}): please report it, with the command that caused it, to the maintainers "
+        "of bargaining (set BARGAINING_DEBUG=1 for a traceback)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: print the result, or one line on stderr with exit status 2 (bad input) or 1."""
+    """Entry point: print the result and return 0, or print one line on stderr and return the exit code.
+
+    Exit codes (docs/format.md#exit-codes-and-errors): 0 success; 1 an internal error, a bug in the
+    toolkit (the line asks to report it; ``BARGAINING_DEBUG=1`` shows the traceback); 2 bad input
+    (a file, a field, an option); 130 interrupted (Ctrl-C). Everything printed passes through
+    :func:`terminal_safe` here, once: text from a file or an argument (titles, names, file names)
+    reaches the terminal with its control characters escaped, and an error is always one line,
+    whatever newlines a name holds.
+    """
     try:
         out = run(sys.argv[1:] if argv is None else argv)
     except ScenarioError as err:
-        print(f"bargaining: {as_flags(err)}", file=sys.stderr)
-        return 2
+        return _fail(str(as_flags(err)), 2)
     except KeyboardInterrupt:
-        print("bargaining: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", 130)
     except Exception as exc:
         if os.environ.get("BARGAINING_DEBUG"):
             raise
-        print(
-            f"bargaining: internal error ({type(exc).__name__}: {exc}); set BARGAINING_DEBUG=1 for a traceback",
-            file=sys.stderr,
-        )
-        return 1
+        return _fail(_internal(exc), 1)
     try:
-        print(out)
+        _say(out, sys.stdout)
     except BrokenPipeError:  # the reader went away (``bargaining ... | head``): not an error
-        sys.stderr.close()
+        with contextlib.suppress(OSError, ValueError):  # keep Python's last flush at exit from failing again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
     return 0
 
 

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["terminal_safe"]
+__all__ = ["json_safe", "terminal_safe"]
 
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 # C0 but newline and tab, DEL, C1, line/paragraph separators, bidi overrides and isolates, surrogates
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _UNSAFE_LINES = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
@@ -67,3 +68,22 @@ def terminal_safe(text: str, *, newlines: bool = True) -> str:
     True
     """
     return (_UNSAFE if newlines else _UNSAFE_LINES).sub(_escape, text)
+
+
+def json_safe(text: str) -> str:
+    r"""JSON text (``json.dumps(..., ensure_ascii=False)``) with the characters that ``json.dumps``
+    leaves raw but a terminal acts on (DEL, C1, line separators, bidi controls, lone surrogates)
+    written as JSON's own ``\uHHHH`` escapes, so the text stays valid JSON that reads back the same.
+
+    ``json.dumps`` already escapes C0 controls (``\u001b``, ``\n``); these characters can only
+    stand inside JSON strings, where ``\uHHHH`` means the same character.
+
+    >>> import json
+    >>> data = {"title": "\x1b[2J\x9b31m\u2028ЕС"}
+    >>> text = json_safe(json.dumps(data, ensure_ascii=False))
+    >>> text
+    '{"title": "\\u001b[2J\\u009b31m\\u2028ЕС"}'
+    >>> json.loads(text) == data
+    True
+    """
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -56,7 +56,7 @@ _TAKEN = "a path that does not exist yet (or force=True)"
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EXDEV}
 
 
-def _error(path: Path, exc: OSError, field: str) -> ScenarioError:
+def _error(path: Path, exc: OSError, field: str | None) -> ScenarioError:
     """An ``OSError`` on ``path`` as one line: what was expected, and the system's reason."""
     code = exc.errno or 0
     reason = os.strerror(code) if code else str(exc)
@@ -75,7 +75,7 @@ def _error(path: Path, exc: OSError, field: str) -> ScenarioError:
     return ScenarioError(expected, found=reason, file=str(path), field=field)
 
 
-def check_target(path: str | os.PathLike[str], *, force: bool = False, field: str = "path") -> Path:
+def check_target(path: str | os.PathLike[str], *, force: bool = False, field: str | None = "path") -> Path:
     """``path`` as a Path if a new file may be written there, else a ``ScenarioError`` saying why.
 
     The name must be free (or, with ``force``, hold a regular file), not a symbolic link, a
@@ -126,7 +126,7 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def _refuse_existing(target: Path, force: bool, field: str) -> None:
+def _refuse_existing(target: Path, force: bool, field: str | None) -> None:
     """Refuse whatever stands at ``target``'s name, unless ``force`` and it is a regular file."""
     try:
         st = os.lstat(target)
@@ -175,7 +175,7 @@ def _temporary(target: Path) -> tuple[int, Path]:
             continue
 
 
-def _place(tmp: Path, target: Path, force: bool, field: str) -> None:
+def _place(tmp: Path, target: Path, force: bool, field: str | None) -> None:
     """Give the finished ``tmp`` the name ``target`` (see the module's docstring)."""
     _refuse_existing(target, force, field)  # right before placing: a link or a fifo that appeared meanwhile
     if force:
@@ -203,12 +203,12 @@ def write_atomic(
     content: bytes | Fill,
     *,
     force: bool = False,
-    field: str = "path",
+    field: str | None = "path",
 ) -> Path:
     """Write ``content`` (bytes, or a function that writes into a binary file) to ``path``, whole or not at all.
 
     ``force`` allows replacing an existing regular file; links, directories and special files are
-    always refused. ``field`` names the argument in errors. Returns the path written.
+    always refused. ``field`` names the argument in errors (``None``: the path alone). Returns the path written.
     Every failure, and an interruption, leaves the target as it was and no temporary file.
 
     >>> import tempfile, pathlib
