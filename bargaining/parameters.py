@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Self, TypeAlias
@@ -41,6 +42,7 @@ __all__ = [
     "ParameterSpace",
     "ParametersLike",
     "check_identifier",
+    "default_values",
 ]
 
 FORMAT = "bargaining/1"
@@ -103,7 +105,14 @@ class Parameter:
             v = getattr(self, attr)
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise ScenarioError("a number", found=repr(v), field=f"{where}.{attr}")
-            v = float(v)
+            try:
+                v = float(v)
+            except OverflowError:  # an integer beyond the float range
+                raise ScenarioError(
+                    f"a number within the float range (at most about {sys.float_info.max:.3g})",
+                    found="a larger integer",
+                    field=f"{where}.{attr}",
+                ) from None
             if attr == "value" and not math.isfinite(v):
                 raise ScenarioError("a finite number", found=repr(v), field=f"{where}.{attr}")
             if math.isnan(v):
@@ -136,6 +145,12 @@ class Parameter:
         """``value`` if it is a number in [min, max], else a ``ScenarioError`` naming the bounds."""
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ScenarioError("a number", found=repr(value), field=field_path or f"parameters.{self.name}")
+        if isinstance(value, int) and abs(value) > sys.float_info.max:
+            raise ScenarioError(
+                f"a number in [{_fmt(self.min)}, {_fmt(self.max)}]",
+                found="an integer beyond the float range",
+                field=field_path or f"parameters.{self.name}",
+            )
         if not math.isfinite(value) or not self.min <= value <= self.max:
             raise ScenarioError(
                 f"a number in [{_fmt(self.min)}, {_fmt(self.max)}]",
@@ -274,6 +289,20 @@ def parsing_names(spec: ParametersLike) -> list[str] | None:
     if all(isinstance(x, str) for x in items):
         return [str(x) for x in items]
     return None
+
+
+def default_values(spec: ParametersLike) -> dict[str, float] | None:
+    """The default values ``spec`` gives its parameters, or None when it gives none (names only, or
+    nothing): what a game's builder checks its numbers at (every value finite and real there).
+
+    >>> default_values({"r": (2.0, 0.0, 10.0)})
+    {'r': 2.0}
+    >>> default_values(["r", "c"]) is None
+    True
+    """
+    if spec is None or parsing_names(spec) is not None:
+        return None
+    return ParameterSpace.of(spec).values()
 
 
 class Parameterised:

@@ -30,13 +30,15 @@ import numpy.typing as npt
 import sympy
 
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import allowed_parameters, compile_numpy, field_expression
+from bargaining.expressions import allowed_parameters, check_finite_real, compile_numpy, field_expression
 from bargaining.parameters import (
+    DEFAULT_VALUE,
     GameKind,
     Parameterised,
     ParametersLike,
     ParameterSpace,
     check_identifier,
+    default_values,
     parsing_names,
 )
 
@@ -90,8 +92,14 @@ class BargainingProblem(Parameterised):
         discount: Mapping[str, Any] | None = None,
         power: Mapping[str, Any] | None = None,
         parameters: ParametersLike = None,
+        values: Mapping[str, float] | None = None,
     ) -> BargainingProblem:
-        """A checked problem from plain mappings, as in a scenario file (docs/format.md#package-deals)."""
+        """A checked problem from plain mappings, as in a scenario file (docs/format.md#package-deals).
+
+        At ``values`` (by default the defaults ``parameters`` gives, if any) every utility is a finite
+        real number, each discount factor lies in (0, 1) and the bargaining powers are non-negative
+        and sum to 1 (what :meth:`discount_factors` and :meth:`powers` require).
+        """
         params = allowed_parameters(parsing_names(parameters))
         names = tuple(actors)
         if len(names) != 2:
@@ -167,7 +175,51 @@ class BargainingProblem(Parameterised):
         d = per_actor(disagreement if disagreement is not None else {a: 0 for a in names}, "disagreement")
         disc = per_actor(discount, "discount") if discount is not None else None
         powr = per_actor(power, "power") if power is not None else None
-        return cls(names, tuple(built), tuple(inter), d, disc, powr, ParameterSpace.of(parameters))
+        problem = cls(names, tuple(built), tuple(inter), d, disc, powr, ParameterSpace.of(parameters))
+        at = values if values is not None else default_values(parameters)
+        if at is not None:
+            problem._check_values(at)
+        return problem
+
+    def _check_values(self, values: Mapping[str, float]) -> None:
+        """Utilities finite real numbers, discounts in (0, 1), powers >= 0 summing to 1, at ``values``."""
+        at = dict(values)
+        for s in self.parameter_symbols():
+            at.setdefault(s.name, DEFAULT_VALUE)
+        for k, issue in enumerate(self.issues):
+            for option, row in zip(issue.options, issue.utilities, strict=True):
+                for actor, u in zip(self.actors, row, strict=True):
+                    check_finite_real(u, at, field=f"issues[{k}].options.{option}.{actor}")
+        for k, x in enumerate(self.interactions):
+            for actor, u in zip(self.actors, x.utilities, strict=True):
+                check_finite_real(u, at, field=f"interactions[{k}].{actor}")
+        for actor, u in zip(self.actors, self.disagreement, strict=True):
+            check_finite_real(u, at, field=f"disagreement.{actor}")
+        if self.discount is not None:
+            for actor, u in zip(self.actors, self.discount, strict=True):
+                delta = float(check_finite_real(u, at, field=f"discount.{actor}"))
+                if not 0 < delta < 1:
+                    raise GameError(
+                        "a discount factor in (0, 1) at the default values",
+                        found=f"{delta:g}",
+                        field=f"discount.{actor}",
+                    )
+        if self.power is not None:
+            weights = [
+                float(check_finite_real(u, at, field=f"power.{actor}"))
+                for actor, u in zip(self.actors, self.power, strict=True)
+            ]
+            for actor, w in zip(self.actors, weights, strict=True):
+                if w < 0:
+                    raise GameError(
+                        "a non-negative bargaining power at the default values", found=f"{w:g}", field=f"power.{actor}"
+                    )
+            if not np.isclose(sum(weights), 1.0):  # the test powers() applies
+                raise GameError(
+                    "bargaining powers that sum to 1 at the default values",
+                    found=f"{weights[0]:g} + {weights[1]:g} = {sum(weights):g}",
+                    field="power",
+                )
 
     # -- structure -----------------------------------------------------------------------------
 

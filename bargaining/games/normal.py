@@ -35,13 +35,22 @@ import sympy
 
 from bargaining._repr import repr_html
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import allowed_parameters, as_expression, compile_numpy, indicator_symbol
+from bargaining.expressions import (
+    allowed_parameters,
+    as_expression,
+    check_finite_real,
+    compile_numpy,
+    evaluate_real,
+    indicator_symbol,
+)
 from bargaining.parameters import (
+    DEFAULT_VALUE,
     GameKind,
     Parameterised,
     ParametersLike,
     ParameterSpace,
     check_identifier,
+    default_values,
     parsing_names,
 )
 
@@ -101,8 +110,12 @@ class NormalFormGame(Parameterised):
         formulas: Mapping[str, ExprLike],
         *,
         parameters: ParametersLike = None,
+        values: Mapping[str, float] | None = None,
     ) -> NormalFormGame:
         """A game whose payoffs are formulas using the indicators ``ACTOR.strategy``.
+
+        Every payoff must be a finite real number at ``values`` (by default the defaults that
+        ``parameters`` gives, if it gives any), at every profile (at most 4,096 sampled ones).
 
         >>> g = NormalFormGame.from_formulas({"A": ["sign", "out"], "B": ["sign", "out"]},
         ...     {"A": "A.sign * (g - c + s * B.sign)", "B": "B.sign * (g - c + s * A.sign)"})
@@ -126,6 +139,10 @@ class NormalFormGame(Parameterised):
                 exprs.append(as_expression(formulas[a], parameters=params, indicators=indicators))
             except ScenarioError as err:
                 raise err.located(field=f"payoff_formulas.{a}") from None
+        at = values if values is not None else default_values(parameters)
+        if at is not None:
+            for a, e in zip(actors, exprs, strict=True):
+                _check_payoff(e, at, indicators, f"payoff_formulas.{a}")
         return cls(actors, strats, tuple(exprs), ParameterSpace.of(parameters))
 
     @classmethod
@@ -136,18 +153,21 @@ class NormalFormGame(Parameterised):
         | Sequence[tuple[Mapping[str, str], Mapping[str, ExprLike]]],
         *,
         parameters: ParametersLike = None,
+        values: Mapping[str, float] | None = None,
     ) -> NormalFormGame:
         """A game from a payoff table: one entry per strategy profile, every profile exactly once.
 
         ``payoffs`` maps a profile (a tuple of strategy names, one per actor in order) to the
         actors' payoffs (a sequence in actor order or a mapping actor -> payoff); or it is a
         sequence of ``(profile mapping, payoff mapping)`` pairs, as in a scenario file, whose
-        positions name the entries in error messages (``payoffs[2].CA``).
+        positions name the entries in error messages (``payoffs[2].CA``). Every payoff must be a
+        finite real number at ``values`` (by default the defaults ``parameters`` gives, if any).
         """
         actors = tuple(strategies)
         strats = tuple(tuple(strategies[a]) for a in actors)
         cls._check_labels(actors, strats)
         params = allowed_parameters(parsing_names(parameters))
+        at = values if values is not None else default_values(parameters)
         entries: list[tuple[str, Mapping[str, str], Mapping[str, ExprLike]]] = []
         if isinstance(payoffs, Mapping):
             for prof, pay in payoffs.items():
@@ -160,6 +180,9 @@ class NormalFormGame(Parameterised):
             entries = [(f"payoffs[{k}]", prof, pay) for k, (prof, pay) in enumerate(payoffs)]
         seen: dict[Profile, str] = {}
         terms: list[list[sympy.Expr]] = [[] for _ in actors]
+        symbols = [{s: indicator_symbol(a, s) for s in ss} for a, ss in zip(actors, strats, strict=True)]
+        order = sorted((x for row in symbols for x in row.values()), key=functools.cmp_to_key(sympy.Basic.compare))
+        rank = {x: k for k, x in enumerate(order)}
         for where, prof_map, pay_map in entries:
             profile = cls._profile(actors, strats, prof_map, f"{where}.profile")
             if profile in seen:
@@ -170,15 +193,17 @@ class NormalFormGame(Parameterised):
             extra = [k for k in pay_map if k not in actors]
             if extra:
                 raise GameError(f"payoffs for the actors {', '.join(actors)}", found=repr(extra[0]), field=where)
-            weight = sympy.Mul(*(indicator_symbol(a, s) for a, s in zip(actors, profile, strict=True)))
+            weight = _product([symbols[j][s] for j, s in enumerate(profile)], rank)
             for i, a in enumerate(actors):
                 if a not in pay_map:
                     raise GameError(f"a payoff for {a}", found="none", field=f"{where}.{a}")
                 try:
                     value = as_expression(pay_map[a], parameters=params)
+                    if at is not None:
+                        _check_number(value, at)
                 except ScenarioError as err:
                     raise err.located(field=f"{where}.{a}") from None
-                terms[i].append(value * weight)
+                terms[i].append(_times(value, weight))
         total = math.prod(len(s) for s in strats)
         if len(seen) != total:
             missing = next(p for p in product(*strats) if p not in seen)
@@ -383,3 +408,106 @@ class NormalFormGame(Parameterised):
 
     def _repr_html_(self) -> str:
         return repr_html(self)
+
+
+_SAMPLED_PROFILES = 4096
+
+
+def _with_defaults(expr: sympy.Expr, values: Mapping[str, float]) -> dict[str, float]:
+    """``values``, with the default value for a symbol of ``expr`` that it does not give (as a game
+    completes its parameter space)."""
+    out = dict(values)
+    for s in expr.free_symbols:
+        out.setdefault(str(s), DEFAULT_VALUE)
+    return out
+
+
+def _check_number(expr: sympy.Expr, values: Mapping[str, float]) -> None:
+    """A payoff without indicators: a finite real number at ``values`` (an ``ExpressionError`` otherwise)."""
+    if isinstance(expr, sympy.Rational) and abs(int(expr.p)) < 2**1000 and int(expr.q) < 2**1000:
+        return  # the common case of a table of numbers: no tree to walk
+    check_finite_real(expr, _with_defaults(expr, values))
+
+
+def _check_payoff(
+    expr: sympy.Expr,
+    values: Mapping[str, float],
+    indicators: Mapping[str, Mapping[str, sympy.Symbol]],
+    field: str,
+) -> None:
+    """A payoff formula is a finite real number at ``values`` at every profile.
+
+    A term of the formula is a factor free of indicators times a product of indicators (0 or 1 at
+    every profile): only the factor is evaluated. A term with indicators inside a function or a
+    division is evaluated at every profile of the actors it involves (at most 4,096 of them; a
+    random sample of that many beyond).
+    """
+    where = {s: (j, k) for j, ss in enumerate(indicators.values()) for k, s in enumerate(ss.values())}
+    sizes = [len(ss) for ss in indicators.values()]
+    for term in sympy.Add.make_args(expr):
+        plain: list[sympy.Expr] = []
+        rest: list[sympy.Expr] = []
+        for factor in sympy.Mul.make_args(term):
+            (rest if any(s in where for s in factor.free_symbols) else plain).append(factor)
+        try:
+            _check_number(sympy.Mul(*plain), values)
+        except ScenarioError as err:
+            raise err.located(field=field) from None
+        if all(f in where or (f.is_Pow and f.base in where and f.exp.is_positive) for f in rest):
+            continue  # a product of indicators: 0 or 1
+        used = sorted({where[s][0] for f in rest for s in f.free_symbols if s in where})
+        total = math.prod(sizes[j] for j in used)
+        if total <= _SAMPLED_PROFILES:
+            picks = np.unravel_index(np.arange(total), tuple(sizes[j] for j in used))
+        else:
+            rng = np.random.default_rng(0)
+            picks = tuple(rng.integers(0, sizes[j], _SAMPLED_PROFILES) for j in used)
+        chosen = dict(zip(used, picks, strict=True))
+        at: dict[str, Any] = _with_defaults(term, values)
+        for s, (j, k) in where.items():
+            if s in term.free_symbols:
+                at[str(s)] = (chosen[j] == k).astype(float)
+        value, reason = evaluate_real(term, at)
+        if reason is not None:
+            bad = int(np.flatnonzero(~np.isfinite(np.broadcast_to(value, np.shape(picks[0]))))[0])
+            actors = list(indicators)
+            profile = ", ".join(f"{actors[j]} = {list(indicators[actors[j]])[int(chosen[j][bad])]}" for j in used)
+            raise ScenarioError(
+                "a finite real number at the default values at every profile",
+                found=f"{str(term)[:80]} at {profile}, which is {reason}",
+                field=field,
+            )
+
+
+def _product(symbols: Sequence[sympy.Symbol], rank: Mapping[sympy.Symbol, int]) -> sympy.Expr:
+    """``sympy.Mul(*symbols)`` of distinct symbols, built in the canonical order sympy gives it
+    (``rank``: each symbol's place when sorted by ``Basic.compare``) without its general
+    simplification (a table of 40,000 profiles builds 40,000 of them).
+
+    >>> x, y = indicator_symbol("B", "t"), indicator_symbol("A", "s")
+    >>> rank = {s: k for k, s in enumerate(sorted([x, y], key=functools.cmp_to_key(sympy.Basic.compare)))}
+    >>> _product([x, y], rank) == sympy.Mul(x, y) and _product([x, y], rank).args == sympy.Mul(x, y).args
+    True
+    """
+    if len(symbols) == 1:
+        return symbols[0]
+    if len(set(symbols)) != len(symbols):
+        return sympy.Mul(*symbols)
+    return sympy.Mul._from_args(tuple(sorted(symbols, key=rank.__getitem__)))
+
+
+def _times(value: sympy.Expr, weight: sympy.Expr) -> sympy.Expr:
+    """``value * weight`` for a product of indicators ``weight``: a rational coefficient goes first,
+    as in sympy's canonical form, without a general multiplication.
+
+    >>> w = sympy.Mul(indicator_symbol("A", "s"), indicator_symbol("B", "t"))
+    >>> all(_times(sympy.Rational(c), w) == sympy.Rational(c) * w for c in ("0", "1", "-1", "7/3"))
+    True
+    """
+    if not isinstance(value, sympy.Rational) or not (weight.is_Mul or weight.is_Symbol):
+        return value * weight
+    if value == 0:
+        return sympy.Integer(0)
+    if value == 1:
+        return weight
+    return sympy.Mul._from_args((value, *sympy.Mul.make_args(weight)))

@@ -29,14 +29,16 @@ import sympy
 
 from bargaining._repr import repr_html
 from bargaining.errors import GameError, ScenarioError
-from bargaining.expressions import allowed_parameters, field_expression
+from bargaining.expressions import allowed_parameters, check_finite_real, evaluate_real, field_expression
 from bargaining.games.normal import ExprLike
 from bargaining.parameters import (
+    DEFAULT_VALUE,
     GameKind,
     Parameterised,
     ParametersLike,
     ParameterSpace,
     check_identifier,
+    default_values,
     parsing_names,
 )
 
@@ -113,11 +115,15 @@ class TreeGame(Parameterised):
         *,
         parameters: ParametersLike = None,
         box: Mapping[str, tuple[float, float]] | None = None,
+        values: Mapping[str, float] | None = None,
     ) -> TreeGame:
         """A checked tree from plain mappings, as in a scenario file (``nodes.ID`` and ``outcomes.ID``).
 
         ``parameters`` are the names expressions may use (None: any); ``box`` their [min, max], used
-        to check that chance probabilities sum to 1 where sympy cannot prove it.
+        to check that chance probabilities sum to 1 where sympy cannot prove it. At ``values`` (by
+        default the defaults ``parameters`` gives, if any) every payoff and offer bound must be a
+        finite real number, every chance probability one in [0, 1], and every offer's low bound at
+        most its high bound.
         """
         params = allowed_parameters(parsing_names(parameters))
         actor_ids = tuple(actors)
@@ -210,6 +216,9 @@ class TreeGame(Parameterised):
             finished[oid] = Outcome(oid, {a: expr(pays[a], f"{where}.{a}") for a in actor_ids})
         tree = cls(actor_ids, root, built, finished)
         order = tree._check()
+        at = values if values is not None else default_values(parameters)
+        if at is not None:
+            tree._check_values(at)
         tree._check_probabilities(box or {})
         return cls(actor_ids, root, built, finished, order, ParameterSpace.of(parameters))
 
@@ -265,35 +274,63 @@ class TreeGame(Parameterised):
             )
         return tuple(reversed(post))
 
+    def _check_values(self, values: Mapping[str, float]) -> None:
+        """Payoffs and bounds finite real numbers, probabilities in [0, 1], bounds in order, at ``values``."""
+        at = dict(values)
+        for s in self.parameter_symbols():
+            at.setdefault(s.name, DEFAULT_VALUE)
+        for node in self.nodes.values():
+            where = f"nodes.{node.id}"
+            if isinstance(node, OfferNode):
+                low = float(check_finite_real(node.low, at, field=f"{where}.within[0]"))
+                high = float(check_finite_real(node.high, at, field=f"{where}.within[1]"))
+                if low > high:
+                    raise GameError(
+                        "bounds low <= high at the default values",
+                        found=f"{low:g} > {high:g}",
+                        field=f"{where}.within",
+                    )
+            elif isinstance(node, ChanceNode):
+                for (m, _), p in zip(node.moves, node.probabilities, strict=True):
+                    field = f"{where}.probabilities.{m}"
+                    value = float(check_finite_real(p, at, field=field))
+                    if not 0 <= value <= 1:
+                        raise GameError(
+                            "a probability in [0, 1] at the default values", found=f"{value:g}", field=field
+                        )
+        for outcome in self.outcomes.values():
+            for actor, payoff in outcome.payoffs.items():
+                check_finite_real(payoff, at, field=f"outcomes.{outcome.id}.{actor}")
+
     def _check_probabilities(self, box: Mapping[str, tuple[float, float]]) -> None:
+        """Each chance node's probabilities sum to 1: exactly when sympy's sum is the number 1, else at
+        64 random points of the box (a parameter without bounds drawn from [-10, 10]); a constant
+        probability lies in [0, 1]."""
         rng = np.random.default_rng(0)
         for node in self.nodes.values():
             if not isinstance(node, ChanceNode):
                 continue
-            total = sympy.simplify(sympy.Add(*node.probabilities) - 1)
-            if total == 0:
-                pass
-            elif not total.free_symbols:
-                raise GameError(
-                    "probabilities that sum to 1", found=f"a sum of {1 + total}", field=f"nodes.{node.id}.probabilities"
-                )
-            else:
-                symbols = sorted(total.free_symbols, key=lambda s: s.name)
-                for _ in range(64):
-                    point = {}
-                    for s in symbols:
-                        lo, hi = box.get(s.name, (-10.0, 10.0))
-                        lo, hi = (lo if math.isfinite(lo) else -10.0), (hi if math.isfinite(hi) else 10.0)
-                        point[s] = float(rng.uniform(lo, hi))
-                    if abs(float(total.xreplace(point))) > 1e-9:
-                        raise GameError(
-                            "probabilities that sum to 1 for all allowed parameters",
-                            found=f"a sum of {1 + total}",
-                            field=f"nodes.{node.id}.probabilities",
-                        )
+            field = f"nodes.{node.id}.probabilities"
+            total = sympy.Add(*node.probabilities) - 1
+            if total != 0:
+                point = {}
+                for s in sorted(total.free_symbols, key=lambda s: s.name):
+                    lo, hi = box.get(s.name, (-10.0, 10.0))
+                    lo, hi = (lo if math.isfinite(lo) else -10.0), (hi if math.isfinite(hi) else 10.0)
+                    point[s.name] = rng.uniform(lo, hi, 64)
+                sums, _ = evaluate_real(total, point)
+                sums = np.asarray(sums)[np.isfinite(sums)]  # where the probabilities are numbers
+                if np.any(np.abs(sums) > 1e-9):
+                    raise GameError(
+                        "probabilities that sum to 1" + (" for all allowed parameters" if point else ""),
+                        found=f"a sum of {str(1 + total)[:80]}",
+                        field=field,
+                    )
             for m, p in zip((m for m, _ in node.moves), node.probabilities, strict=True):
-                if not p.free_symbols and not (0 <= float(p) <= 1):
-                    raise GameError("a probability in [0, 1]", found=str(p), field=f"nodes.{node.id}.probabilities.{m}")
+                if not p.free_symbols:
+                    value = float(check_finite_real(p, {}, field=f"{field}.{m}", where="(a probability)"))
+                    if not 0 <= value <= 1:
+                        raise GameError("a probability in [0, 1]", found=str(p)[:80], field=f"{field}.{m}")
 
     # -- structure -----------------------------------------------------------------------------
 

@@ -6,6 +6,16 @@ checked for its type and meaning, and every expression goes through the ``ast`` 
 :class:`~bargaining.errors.ScenarioError` whose message names the file, the field's path
 (``payoffs[2].CA``, counting tables from 0) and what was expected.
 
+Budgets (docs/format.md#budgets), checked while reading, before any work: a file of at most
+:func:`max_file_bytes` (10 MB, or ``BARGAINING_MAX_FILE_MB``), read only up to that size; every
+string at most :data:`MAX_STRING` characters; every array or table at most :func:`max_entries`
+entries (10,000, or ``BARGAINING_MAX_ENTRIES``); every integer within the float range. Every
+number of the model must be a finite real number at the parameters' defaults (payoffs, outcomes,
+bounds, utilities, discount factors in (0, 1), powers, outside options), and every chance
+probability must lie in [0, 1] over the parameters' whole box: proven by interval arithmetic where
+sympy can, else checked at sampled points (the error says which). Loading takes time linear in the
+file's size.
+
 >>> scenario = load("conditionality")
 >>> scenario.game.actors
 ('EU', 'CA')
@@ -18,21 +28,39 @@ bargaining.errors.ScenarioError: x.toml: game: expected a string, found nothing
 from __future__ import annotations
 
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import sympy
+
+from bargaining.analysis.signs import interval_on_box
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
-from bargaining.expressions import as_expression
+from bargaining.expressions import FLOAT_MAX, as_expression, check_finite_real, evaluate_real
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
-from bargaining.games.tree import TreeGame
+from bargaining.games.tree import ChanceNode, TreeGame
 from bargaining.io.builtins import builtin_names, builtin_path
 from bargaining.parameters import PARAMETER_KINDS, ParameterKind
 from bargaining.scenario import FORMAT, Actor, Claim, Fact, Observed, Parameter, Scenario, check_identifier
 
-__all__ = ["load", "loads", "resolve"]
+__all__ = ["MAX_ITEMS", "MAX_STRING", "load", "loads", "max_entries", "max_file_bytes", "resolve"]
+
+#: The default largest scenario file, in MB (2**20 bytes); ``BARGAINING_MAX_FILE_MB`` raises it.
+MAX_FILE_MB = 10.0
+MAX_FILE_ENV = "BARGAINING_MAX_FILE_MB"
+#: The most characters in one string of a file (a title, a summary, a name, a source, a fact).
+MAX_STRING = 100_000
+#: The default most entries in one array or table of a file (facts, actors, strategies, parameters,
+#: nodes, ``[[payoffs]]``: a 100x100 table); ``BARGAINING_MAX_ENTRIES`` raises it.
+MAX_ITEMS = 10_000
+MAX_ITEMS_ENV = "BARGAINING_MAX_ENTRIES"
+#: Random points at which a chance probability is checked where interval arithmetic proves nothing.
+PROBABILITY_SAMPLES = 2000
 
 COMMON_KEYS = {"format", "title", "summary", "game", "actors", "parameters", "facts", "observed", "claims"}
 TOP_KEYS = {
@@ -55,6 +83,85 @@ def _type_name(value: object) -> str:
         if type(value) is t:
             return n
     return type(value).__name__
+
+
+def _from_environment(name: str, default: float, unit: str) -> float:
+    """A positive number from the environment variable ``name``, else ``default``."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ScenarioError(f"a positive number of {unit}", found=repr(raw[:40]), field=name)
+    return min(value, 2.0**40)
+
+
+def max_file_bytes() -> int:
+    """The largest scenario file read, in bytes: ``BARGAINING_MAX_FILE_MB`` megabytes if set, else 10.
+
+    >>> max_file_bytes() == 10 * 2**20 or "BARGAINING_MAX_FILE_MB" in os.environ
+    True
+    """
+    return int(_from_environment(MAX_FILE_ENV, MAX_FILE_MB, "megabytes") * 2**20)
+
+
+def max_entries() -> int:
+    """The most entries in one array or table of a file: ``BARGAINING_MAX_ENTRIES`` if set, else 10,000.
+
+    >>> max_entries() == 10_000 or "BARGAINING_MAX_ENTRIES" in os.environ
+    True
+    """
+    return int(_from_environment(MAX_ITEMS_ENV, MAX_ITEMS, "entries"))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
+
+
+def _path_text(path: list[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _check_sizes(doc: Mapping[str, Any], file: str) -> None:
+    """Every string, array, table and integer of the parsed file within its budget (one linear walk)."""
+    stack: list[tuple[object, list[str | int]]] = [(doc, [])]
+    entries = max_entries()
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise ScenarioError(
+                    f"a string of at most {MAX_STRING:,} characters (docs/format.md#budgets)",
+                    found=f"{len(value):,} characters",
+                    file=file,
+                    field=_path_text(path) or None,
+                )
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            if abs(value) > FLOAT_MAX:
+                raise ScenarioError(
+                    f"a number within the float range (at most about {FLOAT_MAX:.3g})",
+                    found=f"an integer of {1 + math.floor(math.log10(abs(value)))} digits",
+                    file=file,
+                    field=_path_text(path) or None,
+                )
+        elif isinstance(value, dict | list):
+            if len(value) > entries:
+                raise ScenarioError(
+                    f"at most {entries:,} entries (docs/format.md#budgets; raise it with {MAX_ITEMS_ENV})",
+                    found=f"{len(value):,}",
+                    file=file,
+                    field=_path_text(path) or None,
+                )
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((v, [*path, k]) for k, v in items)
 
 
 class _Reader:
@@ -94,6 +201,8 @@ class _Reader:
     def number(self, value: object, field: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(field, "a number", "nothing" if value is None else _type_name(value) + f" {value!r}")
+        if isinstance(value, int) and abs(value) > FLOAT_MAX:
+            raise self.error(field, f"a number within the float range (at most about {FLOAT_MAX:.3g})", "an integer")
         if not math.isfinite(value):
             raise self.error(field, "a finite number", repr(value))
         return float(value)
@@ -160,6 +269,7 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
     if not items:
         raise r.error("actors", "at least one [[actors]] table", "none")
     actors: list[Actor] = []
+    ids: set[str] = set()
     strategies: dict[str, list[str]] = {}
     for k, item in enumerate(items):
         where = f"actors[{k}]"
@@ -169,8 +279,9 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
             check_identifier(actor_id, f"{where}.id")
         except ScenarioError as err:
             raise err.located(file=r.file) from None
-        if any(a.id == actor_id for a in actors):
+        if actor_id in ids:
             raise r.error(f"{where}.id", "a unique actor id", f"{actor_id!r} again")
+        ids.add(actor_id)
         actors.append(Actor(actor_id, r.string(t.get("name"), f"{where}.name", required=False)))
         if game == "normal":
             if "strategies" not in t:
@@ -179,20 +290,28 @@ def _actors(r: _Reader, raw: object, game: str) -> tuple[tuple[Actor, ...], dict
             names = [r.string(s, f"{where}.strategies[{j}]") for j, s in enumerate(ss)]
             if not names:
                 raise r.error(f"{where}.strategies", "at least one strategy", "an empty list")
+            seen: set[str] = set()
             for j, s in enumerate(names):
                 try:
                     check_identifier(s, f"{where}.strategies[{j}]")
                 except ScenarioError as err:
                     raise err.located(file=r.file) from None
-                if names.index(s) != j:
+                if s in seen:
                     raise r.error(f"{where}.strategies[{j}]", "unique strategy names", f"{s!r} again")
+                seen.add(s)
             strategies[actor_id] = names
         elif "strategies" in t:
             raise r.error(f"{where}.strategies", "no strategies in a game tree (the moves are at its nodes)", "a list")
     return tuple(actors), strategies
 
 
-def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], params: list[str]) -> NormalFormGame:
+def _game(
+    r: _Reader,
+    doc: Mapping[str, Any],
+    strategies: dict[str, list[str]],
+    params: list[str],
+    values: Mapping[str, float],
+) -> NormalFormGame:
     has_table, has_formulas = "payoffs" in doc, "payoff_formulas" in doc
     if has_table == has_formulas:
         raise r.error(
@@ -204,7 +323,7 @@ def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], 
             for actor, text in formulas.items():
                 if not isinstance(text, str | int | float) or isinstance(text, bool):
                     raise r.error(f"payoff_formulas.{actor}", "an expression string", _type_name(text))
-            return NormalFormGame.from_formulas(strategies, formulas, parameters=params)
+            return NormalFormGame.from_formulas(strategies, formulas, parameters=params, values=values)
         entries = []
         for k, item in enumerate(r.array(doc["payoffs"], "payoffs")):
             t = r.table(item, f"payoffs[{k}]")
@@ -218,12 +337,14 @@ def _game(r: _Reader, doc: Mapping[str, Any], strategies: dict[str, list[str]], 
                 if isinstance(v, bool) or not isinstance(v, str | int | float):
                     raise r.error(f"payoffs[{k}].{a}", "an expression string or a number", _type_name(v))
             entries.append((profile, pays))
-        return NormalFormGame.from_table(strategies, entries, parameters=params)
+        return NormalFormGame.from_table(strategies, entries, parameters=params, values=values)
     except ScenarioError as err:
         raise err.located(file=r.file) from None
 
 
-def _bargain(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: list[str]) -> BargainingProblem:
+def _bargain(
+    r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: list[str], values: Mapping[str, float]
+) -> BargainingProblem:
     issues = [r.table(item, f"issues[{k}]") for k, item in enumerate(r.array(doc.get("issues"), "issues"))]
     interactions = [
         r.table(item, f"interactions[{k}]")
@@ -239,6 +360,7 @@ def _bargain(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: 
             discount=tables.get("discount"),
             power=tables.get("power"),
             parameters=parameters,
+            values=values,
         )
     except ScenarioError as err:
         raise err.located(file=r.file) from None
@@ -256,6 +378,7 @@ def _tree(r: _Reader, doc: Mapping[str, Any], actors: list[str], parameters: tup
             outcomes,
             parameters=[p.name for p in parameters],
             box={p.name: (p.min, p.max) for p in parameters},
+            values={p.name: p.value for p in parameters},
         )
     except ScenarioError as err:
         raise err.located(file=r.file) from None
@@ -276,26 +399,34 @@ def _facts(r: _Reader, raw: object) -> tuple[Fact, ...]:
     return tuple(out)
 
 
+def _some(names: list[str] | Mapping[str, Any], shown: int = 12) -> str:
+    """Names for a message: all of them, or the first few and how many there are."""
+    items = list(names)
+    if len(items) <= shown:
+        return ", ".join(items)
+    return ", ".join(items[:shown]) + f", ... ({len(items):,} in all)"
+
+
 def _observed(
     r: _Reader, raw: object, strategies: Mapping[str, list[str]], parameters: list[str]
 ) -> tuple[Observed, ...]:
+    known = set(parameters)
+    choices = {a: set(ss) for a, ss in strategies.items()}
     out = []
     for k, item in enumerate(r.array(raw if raw is not None else [], "observed")):
         where = f"observed[{k}]"
         t = r.table(item, where, {"what", "date", "source", "note", "set"})
         settings = r.table(t.get("set", {}), f"{where}.set")
         for pname, v in settings.items():
-            if pname not in parameters:
-                raise r.error(f"{where}.set.{pname}", f"a parameter ({', '.join(parameters)})", repr(pname))
+            if pname not in known:
+                raise r.error(f"{where}.set.{pname}", f"a parameter ({_some(parameters)})", repr(pname))
             r.number(v, f"{where}.set.{pname}")
         what = r.table(t.get("what"), f"{where}.what")
         for actor, s in what.items():
             if actor not in strategies:
-                raise r.error(f"{where}.what.{actor}", "an actor among " + ", ".join(strategies), repr(actor))
-            if r.string(s, f"{where}.what.{actor}") not in strategies[actor]:
-                raise r.error(
-                    f"{where}.what.{actor}", f"a strategy of {actor} ({', '.join(strategies[actor])})", repr(s)
-                )
+                raise r.error(f"{where}.what.{actor}", "an actor among " + _some(strategies), repr(actor))
+            if r.string(s, f"{where}.what.{actor}") not in choices[actor]:
+                raise r.error(f"{where}.what.{actor}", f"a strategy of {actor} ({_some(strategies[actor])})", repr(s))
         out.append(
             Observed(
                 dict(what),
@@ -313,6 +444,7 @@ def _claims(
 ) -> tuple[Claim, ...]:
     """``[[claims]]``: the model's counterfactual claims (docs/format.md#claims), checked like observations."""
     known = {p.name: p for p in parameters}
+    choices = {a: set(ss) for a, ss in strategies.items()}
     out = []
     for k, item in enumerate(r.array(raw if raw is not None else [], "claims")):
         where = f"claims[{k}]"
@@ -320,7 +452,7 @@ def _claims(
         settings = r.table(t.get("set", {}), f"{where}.set")
         for pname, v in settings.items():
             if pname not in known:
-                raise r.error(f"{where}.set.{pname}", f"a parameter ({', '.join(known)})", repr(pname))
+                raise r.error(f"{where}.set.{pname}", f"a parameter ({_some(known)})", repr(pname))
             try:
                 known[pname].check(r.number(v, f"{where}.set.{pname}"), f"{where}.set.{pname}")
             except ScenarioError as err:
@@ -330,11 +462,9 @@ def _claims(
             raise r.error(f"{where}.what", "at least one actor -> strategy", "an empty table")
         for actor, s in what.items():
             if actor not in strategies:
-                raise r.error(f"{where}.what.{actor}", "an actor among " + ", ".join(strategies), repr(actor))
-            if r.string(s, f"{where}.what.{actor}") not in strategies[actor]:
-                raise r.error(
-                    f"{where}.what.{actor}", f"a strategy of {actor} ({', '.join(strategies[actor])})", repr(s)
-                )
+                raise r.error(f"{where}.what.{actor}", "an actor among " + _some(strategies), repr(actor))
+            if r.string(s, f"{where}.what.{actor}") not in choices[actor]:
+                raise r.error(f"{where}.what.{actor}", f"a strategy of {actor} ({_some(strategies[actor])})", repr(s))
         text = r.string(t.get("text"), f"{where}.text")
         source = r.string(t.get("source"), f"{where}.source")
         if not source.strip():
@@ -345,15 +475,132 @@ def _claims(
     return tuple(out)
 
 
+def _outside(
+    r: _Reader, raw: object, actors: tuple[str, ...], names: list[str], defaults: Mapping[str, float]
+) -> dict[str, sympy.Expr]:
+    """``[outside]``: an actor's outside option, an expression that is a finite real number at the defaults."""
+    outside = r.table(raw, "outside")
+    out = {}
+    for a, v in outside.items():
+        field = f"outside.{a}"
+        if a not in actors:
+            raise r.error(field, f"an actor among {', '.join(actors)}", repr(a))
+        if isinstance(v, bool) or not isinstance(v, str | int | float):
+            raise r.error(field, "an expression string or a number", _type_name(v) + f" {v!r}"[:40])
+        try:
+            out[a] = as_expression(v, parameters=names)
+            check_finite_real(out[a], defaults)
+        except ScenarioError as err:
+            raise err.located(file=r.file, field=field) from None
+    return out
+
+
+def _box_points(box: Mapping[str, tuple[float, float]], names: list[str], count: int) -> dict[str, Any]:
+    """The box's corners (at most 1,024 of them) and ``count`` random points, as arrays by name
+    (a parameter without a finite bound is drawn within 10 of its other bound, or from [-10, 10])."""
+    rng = np.random.default_rng(0)
+    ranges = []
+    for n in names:
+        lo, hi = box[n]
+        if not math.isfinite(lo):
+            lo = hi - 10.0 * (1.0 + abs(hi)) if math.isfinite(hi) else -10.0
+        if not math.isfinite(hi):
+            hi = lo + 10.0 * (1.0 + abs(lo))
+        ranges.append((lo, hi))
+    corners = min(1024, 2 ** len(names))
+    bits = (np.arange(corners)[:, None] >> np.arange(len(names))[None, :]) & 1
+    if 2 ** len(names) > corners:
+        bits = rng.integers(0, 2, (corners, len(names)))
+    points: dict[str, Any] = {}
+    for j, (n, (lo, hi)) in enumerate(zip(names, ranges, strict=True)):
+        points[n] = np.concatenate([np.where(bits[:, j] == 1, hi, lo), rng.uniform(lo, hi, count)])
+    return points
+
+
+_MONOTONE = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)
+
+
+def _single_use(expr: sympy.Expr) -> bool:
+    """Each parameter occurs once in ``expr``, built from + * / ** exp log sqrt only: interval
+    arithmetic then gives its exact range over a box, not only an enclosure."""
+    seen: set[sympy.Basic] = set()
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Symbol:
+            if node in seen:
+                return False
+            seen.add(node)
+        elif not (node.is_Number or node.is_NumberSymbol or isinstance(node, _MONOTONE)):
+            return False
+    return True
+
+
+def _decided(claim: object) -> bool:
+    """A sympy comparison of two numbers as a bool (False when sympy cannot decide it)."""
+    try:
+        return bool(claim)
+    except TypeError:
+        return False
+
+
+def _check_probabilities_on_box(r: _Reader, tree: TreeGame, parameters: tuple[Parameter, ...]) -> None:
+    """Every chance probability lies in [0, 1] over the parameters' whole box.
+
+    Checked exactly where sympy can: interval arithmetic (``sympy.AccumBounds``, through
+    :func:`~bargaining.analysis.signs.interval_on_box`) proves an enclosure inside [0, 1], or, for an
+    expression in which each parameter occurs once (whose enclosure is its exact range), proves it
+    leaves [0, 1]. Otherwise it is checked at the box's corners and :data:`PROBABILITY_SAMPLES`
+    random points. The error says which was done, and the point where the probability leaves [0, 1].
+    """
+    box = {p.name: (p.min, p.max) for p in parameters}
+    for node in tree.nodes.values():
+        if not isinstance(node, ChanceNode):
+            continue
+        for (m, _), p in zip(node.moves, node.probabilities, strict=True):
+            field = f"nodes.{node.id}.probabilities.{m}"
+            symbols = sorted(p.free_symbols, key=lambda s: s.name)
+            if not symbols:
+                continue  # a number, checked in [0, 1] when the tree was built
+            enclosure = interval_on_box(p, {s: box[s.name] for s in symbols if s.name in box})
+            exact = False
+            if enclosure is not None:
+                lo, hi = enclosure
+                if _decided(lo >= 0) and _decided(hi <= 1):
+                    continue  # proven by interval arithmetic
+                exact = _single_use(p) and (_decided(lo < 0) or _decided(hi > 1))
+            points = _box_points(box, [s.name for s in symbols], PROBABILITY_SAMPLES)
+            values, _ = evaluate_real(p, points)
+            values = np.broadcast_to(values, points[symbols[0].name].shape)
+            bad = np.flatnonzero(~((values >= 0) & (values <= 1)))
+            if exact and enclosure is not None:
+                how = f"checked exactly: by interval arithmetic it ranges over [{_bound(lo)}, {_bound(hi)}] on the box"
+            else:
+                how = (
+                    f"interval arithmetic could not decide; checked by sampling {values.size:,} points"
+                    " of the box (its corners and random points)"
+                )
+            if bad.size:
+                k = int(bad[0])
+                at = ", ".join(f"{s.name} = {float(points[s.name][k]):g}" for s in symbols)
+                raise r.error(
+                    field,
+                    "a probability in [0, 1] for every parameter value in the box",
+                    f"{str(p)[:60]} = {float(values[k]):g} at {at} ({how})",
+                )
+            if exact:
+                raise r.error(field, "a probability in [0, 1] for every parameter value in the box", f"{p} ({how})")
+
+
+def _bound(x: sympy.Expr) -> str:
+    try:
+        return f"{float(x):g}"
+    except (TypeError, ValueError, OverflowError):
+        return str(x)[:40]
+
+
 def _sequential(r: _Reader, raw: object, actors: list[str]) -> tuple[str, str]:
     """``sequential = [leader, follower]``: a two-actor normal form read as move-then-reply
     (docs/format.md#sequential-reading)."""
-    if (
-        not isinstance(raw, list)
-        or len(actors) != 2
-        or len(raw) != 2
-        or sorted(str(a) for a in raw) != sorted(actors)
-    ):
+    if not isinstance(raw, list) or len(actors) != 2 or len(raw) != 2 or sorted(str(a) for a in raw) != sorted(actors):
         raise r.error(
             "sequential",
             "the two actors in order of moves, [leader, follower]"
@@ -366,6 +613,13 @@ def _sequential(r: _Reader, raw: object, actors: list[str]) -> tuple[str, str]:
 def loads(text: str, *, name: str = "<string>") -> Scenario:
     """A scenario from TOML text; ``name`` is the file name used in error messages."""
     r = _Reader(name)
+    limit = max_file_bytes()
+    if len(text) > limit:
+        raise ScenarioFileError(
+            f"a file of at most {_megabytes(limit)} (docs/format.md#budgets; raise it with {MAX_FILE_ENV})",
+            found=f"{_megabytes(len(text))} of text",
+            file=name,
+        )
     if not text.strip():
         raise ScenarioFileError(
             f'a scenario (format = "{FORMAT}", title, game, actors, ...)', found="an empty file", file=name
@@ -376,6 +630,13 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         raise ScenarioFileError("valid TOML", found=f"a syntax error: {exc}", file=name) from None
     except RecursionError:
         raise ScenarioFileError("valid TOML", found="nesting too deep to read", file=name) from None
+    except ValueError:  # Python's limit of 4,300 digits on converting text to an integer
+        raise ScenarioFileError(
+            f"integers within the float range (at most about {FLOAT_MAX:.3g})",
+            found="an integer of more than 4,300 digits",
+            file=name,
+        ) from None
+    _check_sizes(doc, name)
     if "format" not in doc:
         raise r.error("format", f'the string "{FORMAT}"', "nothing")
     if doc["format"] != FORMAT:
@@ -389,30 +650,22 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
     parameters = _parameters(r, doc.get("parameters"))
     actors, strategies = _actors(r, doc.get("actors"), game)
     names = [p.name for p in parameters]
+    defaults = {p.name: p.value for p in parameters}
     built: NormalFormGame | TreeGame | BargainingProblem
     extra: dict[str, Any] = {}
     if game == "bargain":
-        problem = _bargain(r, doc, [a.id for a in actors], names)
+        problem = _bargain(r, doc, [a.id for a in actors], names, defaults)
         strategies = {i.id: list(i.options) for i in problem.issues}
         built = problem
         if "outside" in doc:
-            outside = r.table(doc["outside"], "outside")
-            for a in outside:
-                if a not in problem.actors:
-                    raise r.error(f"outside.{a}", f"an actor among {', '.join(problem.actors)}", repr(a))
-            try:
-                extra["outside"] = {
-                    a: as_expression(v, parameters=names) if not isinstance(v, bool) else None
-                    for a, v in outside.items()
-                }
-            except ScenarioError as err:
-                raise err.located(file=r.file, field="outside") from None
+            extra["outside"] = _outside(r, doc["outside"], problem.actors, names, defaults)
     elif game == "tree":
         tree = _tree(r, doc, [a.id for a in actors], parameters)
+        _check_probabilities_on_box(r, tree, parameters)
         strategies = {a.id: sorted({m for n in tree.decision_nodes(a.id) for m, _ in tree.moves_at(n)}) for a in actors}
         built = tree
     else:
-        built = _game(r, doc, strategies, names)
+        built = _game(r, doc, strategies, names, defaults)
         if "sequential" in doc:
             extra["sequential"] = _sequential(r, doc["sequential"], [a.id for a in actors])
         if "lattice" in doc:  # a signing game: the report adds its lattice and cascade (docs/format.md)
@@ -440,13 +693,22 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
 def resolve(scenario: str | Path) -> Path:
     """The file a user means: an existing path, or the name of a built-in scenario."""
     path = Path(scenario)
-    if path.is_file():
-        return path
-    builtin = builtin_path(str(scenario))
-    if builtin is not None:
-        return builtin
-    if path.exists():
-        raise ScenarioFileError("a scenario file", found="a folder", file=str(scenario))
+    try:
+        if path.is_file():
+            return path
+        builtin = builtin_path(str(scenario))
+        if builtin is not None:
+            return builtin
+        if path.is_dir():
+            raise ScenarioFileError("a scenario file", found="a folder", file=str(scenario))
+        if path.exists():
+            raise ScenarioFileError(
+                "a scenario file", found="a special file (a fifo, a device or a socket)", file=str(scenario)
+            )
+    except OSError as exc:  # a name too long, a permission denied on the way
+        raise ScenarioFileError(
+            "a readable file", found=exc.strerror or type(exc).__name__, file=str(scenario)
+        ) from None
     raise UnknownScenarioError(
         "a scenario file or a built-in scenario (" + ", ".join(builtin_names()) + ")",
         found="neither",
@@ -454,17 +716,38 @@ def resolve(scenario: str | Path) -> Path:
     )
 
 
+def _read(path: Path, display: str) -> bytes:
+    """The bytes of a regular file of at most :func:`max_file_bytes`, its size checked before reading
+    (a 2 GB file is refused at once) and the reading stopped at the limit (a file that grows)."""
+    limit = max_file_bytes()
+    too_big = f"a file of at most {_megabytes(limit)} (docs/format.md#budgets; raise it with {MAX_FILE_ENV})"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # never blocks on a fifo
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ScenarioFileError(
+                    "a regular file", found="a special file (a fifo, a device or a socket)", file=display
+                )
+            if info.st_size > limit:
+                raise ScenarioFileError(too_big, found=_megabytes(info.st_size), file=display)
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ScenarioFileError("a readable file", found=exc.strerror or type(exc).__name__, file=display) from None
+    if len(data) > limit:
+        raise ScenarioFileError(too_big, found=f"more than {_megabytes(limit)}", file=display)
+    return data
+
+
 def load(scenario: str | Path) -> Scenario:
     """Load a scenario file, or a built-in scenario by name (``bargaining list`` shows them).
 
-    The file is only read, never modified or executed.
+    The file is only read, never modified or executed; one larger than :func:`max_file_bytes` is
+    refused before it is read.
     """
     path = resolve(scenario)
-    display = str(scenario) if Path(scenario).is_file() else path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioFileError("a readable file", found=exc.strerror or type(exc).__name__, file=display) from None
+    display = str(scenario) if path == Path(scenario) else path.name
+    data = _read(path, display)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
