@@ -157,8 +157,11 @@ def _check_depth(tree: ast.AST) -> None:
 
 
 def _digits(n: int) -> int:
-    """How many decimal digits ``n`` has (without converting it to a string; exact but at powers of 10)."""
-    return 1 if n == 0 else math.floor(math.log10(abs(n))) + 1
+    """How many decimal digits ``n`` has (estimated from its bits beyond Python's 4,300-digit limit of
+    converting integers to strings)."""
+    if abs(n).bit_length() <= 14_000:
+        return len(str(abs(n)))
+    return math.floor(math.log10(abs(n))) + 1
 
 
 def _number(value: object) -> sympy.Expr:
@@ -173,7 +176,7 @@ def _number(value: object) -> sympy.Expr:
     except OverflowError:
         raise ExpressionError(
             f"a number within the float range (at most about {FLOAT_MAX:.3g})",
-            found=f"an integer of about {_digits(value)} digits",
+            found=f"an integer of {_digits(value)} digits",
         ) from None
     return sympy.Integer(value)
 
@@ -495,7 +498,7 @@ def expression_size(expr: sympy.Basic) -> tuple[int, int]:
         elif e.is_Pow and e.args[1].is_Rational:
             degree, terms = size(e.args[0])
             exponent = e.args[1]
-            n = min(_CAP, math.ceil(abs(exponent)))
+            n = min(_CAP, int(math.ceil(abs(exponent))))
             out = (min(_CAP, degree * n), _monomials(terms, n) if exponent.is_Integer else terms)
         else:  # functions, and powers with a symbolic exponent
             parts = [size(a) for a in e.args]
