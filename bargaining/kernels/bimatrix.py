@@ -40,7 +40,6 @@ False
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, islice
@@ -49,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.spatial
 
+from bargaining.budget import BUDGET_ENV, DEFAULT_BUDGET_MB, RAISE, budget_mb
 from bargaining.errors import ScenarioError
 
 __all__ = [
@@ -71,9 +71,6 @@ REL_TOL = 1e-11
 ROUNDING = 64 * float(np.finfo(float).eps)
 """Rounding allowance per unit of payoff magnitude: a payoff :math:`u` is only known to about
 :math:`|u|\varepsilon`, so a game shifted far from 0 (``u + 10^5``) gets a tolerance that covers it."""
-DEFAULT_BUDGET_MB = 1024.0
-"""Memory budget of a complete enumeration, in MiB, unless ``budget=`` or :data:`BUDGET_ENV` says otherwise."""
-BUDGET_ENV = "BARGAINING_BUDGET_MB"
 PAIR_CHUNK = 1 << 22
 """Vertex pairs tested for complementarity at once (bounds the matching's temporary memory)."""
 
@@ -328,26 +325,6 @@ def enumeration_cost(m: int, n: int) -> EnumerationCost:
     return EnumerationCost(m, n, (vx, vy), vx * vy, int(total), seconds)
 
 
-def budget_mb(budget: float | None = None) -> float:
-    """The memory budget in MiB: ``budget`` if given, else the environment variable
-    ``BARGAINING_BUDGET_MB``, else :data:`DEFAULT_BUDGET_MB` (1024 MiB)."""
-    if budget is not None:
-        value: float = budget
-        source = "budget"
-    else:
-        raw = os.environ.get(BUDGET_ENV)
-        if raw is None:
-            return DEFAULT_BUDGET_MB
-        source = BUDGET_ENV
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ScenarioError("a number of MiB", found=repr(raw), field=source) from None
-    if not (value > 0 and math.isfinite(value)):
-        raise ScenarioError("a positive number of MiB", found=repr(value), field=source)
-    return value
-
-
 def check_budget(m: int, n: int, budget: float | None = None) -> EnumerationCost:
     """The cost of enumerating an m x n game, or a ``ScenarioError`` (field ``budget``) when its
     estimate exceeds the budget, saying the estimate, the limit and what to do."""
@@ -356,8 +333,8 @@ def check_budget(m: int, n: int, budget: float | None = None) -> EnumerationCost
     if cost.bytes > limit * 2**20:
         raise ScenarioError(
             f"a game whose complete enumeration fits the memory budget of {limit:,.0f} MiB "
-            f"(raise it with budget= or the environment variable {BUDGET_ENV}, or ask for some "
-            "equilibria with method='lemke-howson' or method='some')",
+            "(ask for some equilibria with method='lemke-howson' or method='some', "
+            f"or {RAISE})",
             found=cost.describe(),
             field="budget",
         )
