@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining.budget import check_bytes, check_count
 from bargaining.errors import GameError, ScenarioError
 from bargaining.expressions import allowed_parameters, check_finite_real, compile_numpy, field_expression
 from bargaining.parameters import (
@@ -45,6 +46,9 @@ from bargaining.parameters import (
 __all__ = ["BargainingProblem", "Interaction", "Issue"]
 
 FloatArray = npt.NDArray[np.float64]
+
+MAX_PACKAGES = 1_000_000
+"""Packages (one option per issue) a package deal may have at the default budget (docs/format.md#budgets)."""
 
 
 @dataclass(frozen=True)
@@ -290,8 +294,29 @@ class BargainingProblem(Parameterised):
             )
         return out
 
-    def utilities(self, values: Mapping[str, float]) -> FloatArray:
-        """Every package's utility point, shape (size, 2), in flat C order over the issues."""
+    def utilities(self, values: Mapping[str, float], *, budget: float | None = None) -> FloatArray:
+        """Every package's utility point, shape (size, 2), in flat C order over the issues.
+
+        Before anything is allocated the number of packages, :math:`\\prod_k` (options of issue k), is
+        checked against :data:`MAX_PACKAGES` and their points' memory against the budget (``budget``
+        in MiB, docs/format.md#budgets).
+        """
+        check_count(
+            "a package deal",
+            self.size,
+            MAX_PACKAGES,
+            budget,
+            unit="packages",
+            field="issues",
+            instead="fewer issues or options: every package's utilities are computed",
+        )
+        check_bytes(
+            "the packages' utility points",
+            8.0 * 2 * 3 * self.size,
+            budget,
+            field="issues",
+            instead="fewer issues or options",
+        )
         K = len(self.issues)
         exprs = [e for i in self.issues for row in i.utilities for e in row]
         exprs += [e for x in self.interactions for e in x.utilities]

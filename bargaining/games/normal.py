@@ -22,6 +22,7 @@ array([[ 0.3,  0. ],
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,6 +35,7 @@ import numpy.typing as npt
 import sympy
 
 from bargaining._repr import repr_html
+from bargaining.budget import check_bytes, check_count, describe_bytes
 from bargaining.errors import GameError, ScenarioError
 from bargaining.expressions import (
     allowed_parameters,
@@ -59,6 +61,10 @@ __all__ = ["ExprLike", "NormalFormGame", "Profile"]
 ExprLike: TypeAlias = str | float | int | sympy.Expr
 Profile: TypeAlias = tuple[str, ...]
 FloatArray = npt.NDArray[np.float64]
+
+_Table: TypeAlias = tuple[tuple[tuple[int, ...], ...], tuple[int, ...], Callable[..., Any] | None]
+MAX_SYMBOLIC_ENTRIES = 20_000
+"""Payoff entries worked out symbolically (one substitution each) at the default budget (docs/format.md#budgets)."""
 
 
 @dataclass(frozen=True)
@@ -327,40 +333,174 @@ class NormalFormGame(Parameterised):
         i = self.index(actor)
         if len(profile) != self.n_actors:
             raise GameError(f"a profile of {self.n_actors} strategies", found=repr(tuple(profile)))
-        subs: dict[sympy.Basic, sympy.Basic] = {}
-        for j, (a, s) in enumerate(zip(self.actors, profile, strict=True)):
-            k = self.strategy_index(a, s)
-            for kk, sym in enumerate(self._indicator_symbols[j]):
-                subs[sym] = sympy.Integer(1 if kk == k else 0)
-        return self.formulas[i].xreplace(subs)
+        idx = [self.strategy_index(a, s) for a, s in zip(self.actors, profile, strict=True)]
+        return self.entry(i, idx)
 
-    def payoff_table(self) -> npt.NDArray[np.object_]:
-        """All payoffs as sympy expressions, an object array of shape ``(n, m_1, ..., m_n)``."""
+    def payoff_table(self, *, budget: float | None = None) -> npt.NDArray[np.object_]:
+        """All payoffs as sympy expressions, an object array of shape ``(n, m_1, ..., m_n)``.
+
+        A payoff table (one term per profile, as :meth:`from_table` builds) is read off its terms;
+        other formulas are evaluated profile by profile, at most :data:`MAX_SYMBOLIC_ENTRIES` entries
+        at the default budget (``budget`` in MiB, docs/format.md#budgets), checked before any work.
+        """
+        entries = self.n_actors * math.prod(self.shape)
+        check_bytes(
+            "a symbolic payoff table",
+            entries * 8,
+            budget,
+            field="actors",
+            instead="fewer actors or strategies",
+            found=f"{self.n_actors} actors, {self._profiles_text()}: {entries:,} symbolic payoffs",
+        )
+        terms = [self._table_terms(i) for i in range(self.n_actors)]
+        if any(t is None for t in terms):
+            check_count(
+                "a game whose payoffs are worked out symbolically",
+                entries,
+                MAX_SYMBOLIC_ENTRIES,
+                budget,
+                unit="payoff entries",
+                field="actors",
+                instead="fewer actors or strategies, or exact=False where the analysis offers it",
+            )
         out = np.empty((self.n_actors, *self.shape), dtype=object)
-        for idx in np.ndindex(*self.shape):
-            profile = tuple(self.strategies[j][k] for j, k in enumerate(idx))
-            for i, a in enumerate(self.actors):
-                out[(i, *idx)] = self.payoff_expr(a, profile)
+        zero = sympy.Integer(0)
+        for i, found in enumerate(terms):
+            if found is not None:
+                out[i] = zero
+                for idx, coeff in found.items():
+                    out[(i, *idx)] = coeff
+                continue
+            for idx in np.ndindex(*self.shape):
+                out[(i, *idx)] = self.entry(i, idx)
+        return out
+
+    def entry(self, actor: int, idx: Sequence[int]) -> sympy.Expr:
+        """Actor number ``actor``'s payoff at the profile of strategy indices ``idx``, as a sympy expression.
+
+        >>> g = NormalFormGame.from_formulas({"A": ["x", "y"], "B": ["x", "y"]}, {"A": "A.x * c", "B": "B.y"})
+        >>> g.entry(0, (0, 1)), g.entry(1, (0, 1))
+        (c, 1)
+        """
+        found = self._table_terms(actor)
+        key = tuple(int(k) for k in idx)
+        if found is not None:
+            return found.get(key, sympy.Integer(0))
+        f = self.formulas[actor]
+        subs: dict[sympy.Basic, sympy.Basic] = {}
+        for j, k in enumerate(key):
+            for kk, sym in enumerate(self._indicator_symbols[j]):
+                if sym in self._free_indicators[actor]:
+                    subs[sym] = sympy.Integer(1 if kk == k else 0)
+        return f.xreplace(subs)
+
+    def _profiles_text(self) -> str:
+        shape = self.shape
+        if len(set(shape)) == 1:
+            return f"{shape[0]} strategies each"
+        return "strategies " + " x ".join(str(m) for m in shape)
+
+    @functools.cached_property
+    def _free_indicators(self) -> tuple[frozenset[sympy.Symbol], ...]:
+        """The indicators each payoff formula uses."""
+        every = {s for row in self._indicator_symbols for s in row}
+        return tuple(frozenset(f.free_symbols & every) for f in self.formulas)
+
+    def _table_terms(self, actor: int) -> dict[tuple[int, ...], sympy.Expr] | None:
+        """A payoff table's terms: profile indices -> payoff, when the formula is a sum of terms
+        ``payoff * [1 = s_1] * ... * [n = s_n]`` (one indicator per actor, as :meth:`from_table`
+        builds), else None (a formula, evaluated by substitution)."""
+        return self._tables[actor]
+
+    @functools.cached_property
+    def _tables(self) -> tuple[dict[tuple[int, ...], sympy.Expr] | None, ...]:
+        return tuple(self._read_table(i) for i in range(self.n_actors))
+
+    def _read_table(self, actor: int) -> dict[tuple[int, ...], sympy.Expr] | None:
+        where = {sym: (j, k) for j, row in enumerate(self._indicator_symbols) for k, sym in enumerate(row)}
+        indicators = frozenset(where)
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        f = self.formulas[actor]
+        if f == 0:
+            return out
+        for term in f.args if f.is_Add else (f,):
+            idx: list[int | None] = [None] * self.n_actors
+            rest = []
+            for factor in term.args if term.is_Mul else (term,):
+                if factor in where:
+                    j, k = where[factor]
+                    if idx[j] is not None:
+                        return None
+                    idx[j] = k
+                elif not factor.is_Number and not indicators.isdisjoint(factor.free_symbols):
+                    return None
+                else:
+                    rest.append(factor)
+            if any(k is None for k in idx):
+                return None
+            key = tuple(k for k in idx if k is not None)
+            value = sympy.Mul(*rest)
+            out[key] = out[key] + value if key in out else value
         return out
 
     # -- evaluation ---------------------------------------------------------------------------
 
     @functools.cached_property
     def _parameter_order(self) -> tuple[sympy.Symbol, ...]:
+        if all(t is not None for t in self._tables):  # tables: the parameters of their payoffs (a few symbols each)
+            found = {s for t in self._tables if t is not None for e in t.values() for s in e.free_symbols}
+            return tuple(sorted(found, key=lambda s: s.name))
         return tuple(sorted(self.parameter_symbols(), key=lambda s: s.name))
 
     @functools.cached_property
-    def _compiled(self) -> tuple[Callable[..., Any], ...]:
-        args = [*self._parameter_order, *(s for row in self._indicator_symbols for s in row)]
-        return tuple(compile_numpy(args, f) for f in self.formulas)
+    def _compiled(self) -> tuple[tuple[Callable[..., Any] | None, tuple[tuple[int, int], ...]], ...]:
+        """Each formula compiled to numpy, with the (actor, strategy) of the indicators it takes after the
+        parameters (only those it uses: a game of 100,000 strategies does not compile 100,000 arguments)."""
+        out: list[tuple[Callable[..., Any] | None, tuple[tuple[int, int], ...]]] = []
+        for i, f in enumerate(self.formulas):
+            if self._table_terms(i) is not None:  # a table: evaluated from its terms (_compiled_tables)
+                out.append((None, ()))
+                continue
+            used = [
+                (j, k)
+                for j, row in enumerate(self._indicator_symbols)
+                for k, sym in enumerate(row)
+                if sym in self._free_indicators[i]
+            ]
+            args = [*self._parameter_order, *(self._indicator_symbols[j][k] for j, k in used)]
+            out.append((compile_numpy(args, f), tuple(used)))
+        return tuple(out)
 
-    def payoff_array(self, values: Mapping[str, npt.ArrayLike] | None = None) -> FloatArray:
+    @functools.cached_property
+    def _compiled_tables(self) -> tuple[_Table | None, ...]:
+        """For each payoff table (:meth:`_table_terms`): its profiles, each one's index among the
+        table's distinct payoffs, and one numpy function of the parameters giving those as a list
+        (numbers are read once; a formula repeated across profiles is compiled once)."""
+        out: list[_Table | None] = []
+        for i in range(self.n_actors):
+            found = self._table_terms(i)
+            if found is None:
+                out.append(None)
+                continue
+            keys = tuple(found)
+            distinct: dict[sympy.Expr, int] = {}
+            slots = tuple(distinct.setdefault(found[k], len(distinct)) for k in keys)
+            exprs = list(distinct)
+            f = compile_numpy(list(self._parameter_order), exprs) if exprs else None
+            out.append((keys, slots, f))
+        return tuple(out)
+
+    def payoff_array(
+        self, values: Mapping[str, npt.ArrayLike] | None = None, *, budget: float | None = None
+    ) -> FloatArray:
         """Numeric payoffs at parameter ``values``: shape ``(n, m_1, ..., m_n)``.
 
         Values may also be arrays (a grid of parameter points, broadcast together to a shape
         ``G``): the result then has shape ``(n, m_1, ..., m_n, *G)``, computed in one pass.
         Every parameter the payoffs use must have a value; a payoff that is not a finite number
-        (``log`` of a negative number, say) is a ``ScenarioError``.
+        (``log`` of a negative number, say) is a ``ScenarioError``. Before anything is allocated the
+        array's size, :math:`n \\prod_i m_i` floats times the grid's points (and room for the
+        evaluation), is checked against the memory budget (``budget`` in MiB, docs/format.md#budgets).
 
         >>> g = NormalFormGame.from_formulas({"A": ["x", "y"]}, {"A": "A.x * c"})
         >>> g.payoff_array({"c": [1.0, 2.0, 3.0]}).shape
@@ -376,19 +516,40 @@ class NormalFormGame(Parameterised):
         grid = np.broadcast_shapes(*(p.shape for p in params)) if params else ()
         shape = self.shape
         full = (*shape, *grid)
-        indicators = []
-        for j, m in enumerate(shape):
-            for k in range(m):
-                e = np.zeros(m)
-                e[k] = 1.0
-                view = [1] * len(full)
-                view[j] = m
-                indicators.append(np.broadcast_to(e.reshape(view), full))
+        points = math.prod(full)
+        check_bytes(
+            "a payoff array",
+            8.0 * points * (self.n_actors + 2),
+            budget,
+            field="actors",
+            instead="fewer actors or strategies" + (", or a coarser grid" if grid else ""),
+            found=f"{self.n_actors} actors, {self._profiles_text()}"
+            + (f", at {math.prod(grid):,} grid points" if grid else "")
+            + f": {self.n_actors * points:,} payoffs, {describe_bytes(8.0 * points * (self.n_actors + 2))}",
+        )
         lifted = [np.broadcast_to(p, grid).reshape((1,) * len(shape) + grid) if grid else p for p in params]
         out = np.empty((self.n_actors, *full))
         with np.errstate(all="ignore"):
-            for i, f in enumerate(self._compiled):
-                out[i] = np.broadcast_to(np.asarray(f(*lifted, *indicators), dtype=float), full)
+            for i, (f, used) in enumerate(self._compiled):
+                table = self._compiled_tables[i]
+                if table is not None:
+                    out[i] = 0.0
+                    keys, slots, g = table
+                    if g is not None:
+                        found = [_as_floats(v, grid) for v in g(*params)]
+                        for key, slot in zip(keys, slots, strict=True):
+                            out[(i, *key)] = found[slot]
+                    continue
+                assert f is not None
+                indicators = []
+                for j, k in used:
+                    m = shape[j]
+                    e = np.zeros(m)
+                    e[k] = 1.0
+                    view = [1] * len(full)
+                    view[j] = m
+                    indicators.append(np.broadcast_to(e.reshape(view), full))
+                out[i] = np.broadcast_to(_as_floats(f(*lifted, *indicators), ()), full)
         out += 0.0  # no negative zeros in tables
         if not np.all(np.isfinite(out)):
             bad = np.argwhere(~np.isfinite(out))[0]
@@ -406,8 +567,23 @@ class NormalFormGame(Parameterised):
             )
         return out
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields alone: compiled functions and caches are not pickled (a worker process of
+        :mod:`bargaining.analysis.deadline` sends results holding games back)."""
+        keep = {f.name for f in dataclasses.fields(self)}
+        return {k: v for k, v in self.__dict__.items() if k in keep}
+
     def _repr_html_(self) -> str:
         return repr_html(self)
+
+
+def _as_floats(value: Any, grid: tuple[int, ...]) -> Any:
+    """A computed payoff as floats (a number too large for a float becomes NaN, refused as not finite)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (OverflowError, TypeError, ValueError):
+        return np.full(grid, np.nan) if grid else np.nan
+    return np.broadcast_to(arr, grid) if grid else arr
 
 
 _SAMPLED_PROFILES = 4096
