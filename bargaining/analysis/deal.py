@@ -48,6 +48,7 @@ import numpy.typing as npt
 import sympy
 from sympy.logic.boolalg import BooleanAtom
 
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.analysis.statics import ComparativeStatics, comparative_statics
 from bargaining.errors import ScenarioError
@@ -390,6 +391,7 @@ def bargain(
     proposer: str | None = None,
     outside: Mapping[str, float | str | sympy.Expr] | None = None,
     exact: bool = True,
+    budget: float | None = None,
 ) -> BargainResult:
     """Frontier, solutions, Rubinstein and linkage of a package deal at ``values``.
 
@@ -398,9 +400,14 @@ def bargain(
     beyond disagreement). With ``exact=False`` only the numbers are computed (no formulas on the
     frontier's edges, no Rubinstein formula): what :func:`~bargaining.analysis.sweep_deal.sweep_deal`
     does at every grid point.
+
+    Budgets (docs/format.md#budgets; ``budget`` in MiB): the number of packages is checked before
+    their utilities are computed (:meth:`~bargaining.games.bargain.BargainingProblem.utilities`); the
+    formulas are not tried for utilities too large to expand, and stop at the budget's deadline
+    (2 s by default), the numbers standing, with a note.
     """
     model, problem, vals = _problem(scenario, values)
-    points = problem.utilities(vals)
+    points = problem.utilities(vals, budget=budget)
     d = problem.disagreement_point(vals)
     frontier = pareto_frontier(points)
     power = problem.powers(vals)
@@ -426,10 +433,14 @@ def bargain(
         notes.append("No [discount] table: Rubinstein's alternating offers are not computed.")
     formulas: dict[str, tuple[sympy.Expr, sympy.Expr] | None] = {}
     split: ExactSplit | None = None
-    if exact:
+
+    def exact_forms() -> tuple[dict[str, tuple[sympy.Expr, sympy.Expr] | None], ExactSplit | None, list[str]]:
+        """The formulas on the frontier's edges and Rubinstein's, with their notes (run under the deadline)."""
+        found: list[str] = []
+        split: ExactSplit | None = None
         symbolic_power = problem.power or (sympy.Rational(1, 2), sympy.Rational(1, 2))
         half = (sympy.Rational(1, 2), sympy.Rational(1, 2))
-        formulas = {
+        formulas: dict[str, tuple[sympy.Expr, sympy.Expr] | None] = {
             "nash": _exact_on_edge(problem, solutions["nash"], "nash", half),
             "nash_weighted": _exact_on_edge(problem, solutions["nash_weighted"], "nash", symbolic_power),
             "egalitarian": _exact_on_edge(problem, solutions["egalitarian"], "egalitarian", symbolic_power),
@@ -447,7 +458,22 @@ def bargain(
             )
             formulas["rubinstein"] = None if split is None else split.payoffs
             if split is None:
-                notes.append(f"Rubinstein's division has no single formula here ({why}); the numbers stand.")
+                found.append(f"Rubinstein's division has no single formula here ({why}); the numbers stand.")
+        return formulas, split, found
+
+    if exact:
+        exprs = [e for i in problem.issues for row in i.utilities for e in row]
+        exprs += [e for x in problem.interactions for e in x.utilities] + list(problem.disagreement)
+        exprs += list(problem.discount or ()) + list(problem.power or ()) + list(options.values())
+        big = too_large(exprs)
+        if big is not None:
+            notes.append(f"Exact forms are not tried: a utility is {big}; the numbers stand.")
+        else:
+            try:
+                formulas, split, more = within_deadline(exact_forms, budget=budget)
+                notes += more
+            except DeadlineExceeded as late:
+                notes.append(f"Exact forms: {late}.")
     return BargainResult(
         problem,
         vals,

@@ -14,12 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import combinations
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import sympy
 
-__all__ = ["exact_mixture", "indifference", "matches"]
+__all__ = ["Entries", "exact_mixture", "indifference", "matches"]
+
+
+class Entries(Protocol):
+    """A table of symbolic payoffs ``M[s, t]`` with a ``shape``: an object array, or entries worked out on demand."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, key: Any) -> Any: ...
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
@@ -42,7 +52,7 @@ def matches(expr: sympy.Expr, value: float, values: Mapping[str, float], tol: fl
 
 
 def indifference(
-    M: npt.NDArray[np.object_], support: Sequence[int], tight: Sequence[int]
+    M: Entries, support: Sequence[int], tight: Sequence[int]
 ) -> tuple[tuple[sympy.Expr, ...], sympy.Expr] | None:
     """Solve ``sum_s p_s M[s, t] = w`` for t in ``tight`` and ``sum p = 1``; None unless unique.
 
@@ -62,7 +72,7 @@ def indifference(
 
 
 def exact_mixture(
-    M: npt.NDArray[np.object_],
+    M: Entries,
     support: Sequence[int],
     tight: Sequence[int],
     numeric: npt.NDArray[np.float64],

@@ -29,9 +29,11 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.indifference import exact_mixture
 from bargaining.analysis.nash_n import solve as solve_n
 from bargaining.analysis.result import FrozenMap, Result, clean_number
+from bargaining.budget import using_budget
 from bargaining.errors import ScenarioError
 from bargaining.kernels.best_response import strategy_payoffs
 from bargaining.kernels.bimatrix import (
@@ -170,9 +172,27 @@ Method = Literal["vertex", "support", "lemke-howson", "some"]
 METHODS: tuple[Method, ...] = ("vertex", "support", "lemke-howson", "some")
 
 
+class _Entries:
+    """One actor's symbolic payoffs ``M[s, t]`` (row actor's strategy s, column actor's t), worked out
+    only where asked: the exact forms need the entries of an equilibrium's supports, not the whole table."""
+
+    def __init__(self, game: NormalFormGame, actor: int, transposed: bool = False) -> None:
+        self.game, self.actor, self.transposed = game, actor, transposed
+        m, n = game.shape
+        self.shape = (n, m) if transposed else (m, n)
+
+    def __getitem__(self, st: tuple[int, int]) -> sympy.Expr:
+        s, t = st
+        return _entry(self.game, self.actor, (t, s) if self.transposed else (s, t))
+
+    @property
+    def T(self) -> _Entries:
+        return _Entries(self.game, self.actor, not self.transposed)
+
+
 @cache
-def _table(game: NormalFormGame) -> npt.NDArray[np.object_]:
-    return game.payoff_table()
+def _entry(game: NormalFormGame, actor: int, idx: tuple[int, int]) -> sympy.Expr:
+    return game.entry(actor, idx)
 
 
 def _resolve(
@@ -267,30 +287,35 @@ def _bimatrix(
         row_labels, col_labels = res.row_labels, res.col_labels
         components, degenerate, label = res.components, res.degenerate, res.method
     component_of = {e: c for c, comp in enumerate(components) for e in comp}
-    table = _table(game) if exact else None
+    specs: list[_Spec] = []
+    for k, (x, y) in enumerate(pairs):
+        sx = [i for i in range(m) if x[i] > 0]
+        sy = [j for j in range(n) if y[j] > 0]
+        tight_cols = (
+            [j for j in range(n) if col_tight(row_labels, k, m + j)]
+            if row_labels is not None
+            else _tight(strategy_payoffs(arr, 1, [x, y]), payoff_tolerance(B))
+        )
+        tight_rows = (
+            [i for i in range(m) if col_tight(col_labels, k, i)]
+            if col_labels is not None
+            else _tight(strategy_payoffs(arr, 0, [x, y]), payoff_tolerance(A))
+        )
+        specs.append((sx, tight_cols, x, sy, tight_rows, y))
+    forms: list[_Form] = [None] * len(pairs)
+    if exact and pairs:
+        forms, late = _exact_forms(game, specs, values)
+        if late is not None:
+            notes.append(late)
     missing_exact = 0
     eqs = []
     for k, (x, y) in enumerate(pairs):
         pays = (float(x @ A @ y), float(x @ B @ y))
         exact_probs = exact_pays = None
-        if table is not None:
-            sx = [i for i in range(m) if x[i] > 0]
-            sy = [j for j in range(n) if y[j] > 0]
-            tight_cols = (
-                [j for j in range(n) if col_tight(row_labels, k, m + j)]
-                if row_labels is not None
-                else _tight(strategy_payoffs(arr, 1, [x, y]), payoff_tolerance(B))
-            )
-            tight_rows = (
-                [i for i in range(m) if col_tight(col_labels, k, i)]
-                if col_labels is not None
-                else _tight(strategy_payoffs(arr, 0, [x, y]), payoff_tolerance(A))
-            )
-            ex = exact_mixture(table[1], sx, tight_cols, x, values)
-            ey = exact_mixture(table[0].T, sy, tight_rows, y, values)
-            if ex is not None and ey is not None:
-                exact_probs = (ex[0], ey[0])
-                exact_pays = (ey[1], ex[1])
+        if exact:
+            found = forms[k]
+            if found is not None:
+                exact_probs, exact_pays = found
             else:
                 missing_exact += 1
         eqs.append(
@@ -315,7 +340,7 @@ def _bimatrix(
                 f"Equilibria {joined} are the extreme points of one component (#{c + 1}): a continuum of "
                 "equilibria joins them (convex combinations within each maximal Nash subset)."
             )
-    if missing_exact:
+    if missing_exact and not any(n.startswith(_LATE) for n in notes):
         notes.append(
             f"{missing_exact} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
         )
@@ -329,6 +354,36 @@ def _bimatrix(
         components=components,
         notes=tuple(notes),
     )
+
+
+_Spec = tuple[list[int], list[int], npt.NDArray[np.float64], list[int], list[int], npt.NDArray[np.float64]]
+_Form = tuple[tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]], tuple[sympy.Expr, sympy.Expr]] | None
+_LATE = "Exact forms"
+
+
+def _exact_forms(game: NormalFormGame, specs: list[_Spec], values: dict[str, float]) -> tuple[list[_Form], str | None]:
+    """Each equilibrium's exact probabilities and payoffs (None where the indifference conditions do
+    not pin it down), or none and a note: when the payoffs on the supports are too large to expand
+    (:func:`~bargaining.analysis.deadline.too_large`), or when the work passes its deadline."""
+    col, row = _Entries(game, 1), _Entries(game, 0).T
+    used = {col[s, t] for sx, tc, _, _, _, _ in specs for s in sx for t in tc}
+    used |= {row[s, t] for _, _, _, sy, tr, _ in specs for s in sy for t in tr}
+    big = too_large(used)
+    if big is not None:
+        return [None] * len(specs), f"{_LATE} are not tried: a payoff on the supports is {big}; the numbers stand."
+
+    def solve() -> list[_Form]:
+        out: list[_Form] = []
+        for sx, tight_cols, x, sy, tight_rows, y in specs:
+            ex = exact_mixture(col, sx, tight_cols, x, values)
+            ey = exact_mixture(row, sy, tight_rows, y, values)
+            out.append(((ex[0], ey[0]), (ey[1], ex[1])) if ex is not None and ey is not None else None)
+        return out
+
+    try:
+        return within_deadline(solve), None
+    except DeadlineExceeded as late:
+        return [None] * len(specs), f"{_LATE}: {late}."
 
 
 def col_tight(labels: tuple[npt.NDArray[np.bool_], ...] | None, k: int, label: int) -> bool:
@@ -374,6 +429,14 @@ def equilibria(
     the Lemke-Howson path from each of the m + n labels (bounded memory; the result has
     ``complete=False`` and says "not necessarily all equilibria").
 
+    Any number of actors, size and time (docs/format.md#budgets): the payoff array
+    (:math:`n\\prod_i m_i` floats) is checked against the same budget before it is allocated, and
+    the symbolic table of three or more actors against a count of entries; refusals are
+    ``ScenarioError`` naming the size and the limit. The exact forms are not tried when a payoff on
+    the supports would expand beyond :data:`~bargaining.analysis.deadline.MAX_EXPANDED_TERMS` terms,
+    and stop at the budget's deadline (2 s by default): the equilibria are then given in numbers,
+    with a note.
+
     >>> from bargaining.games.normal import NormalFormGame
     >>> pennies = NormalFormGame.from_arrays([[1e9, -1e9], [-1e9, 1e9]], [[-1e-6, 1e-6], [1e-6, -1e-6]])
     >>> [e.strategy("P1") for e in equilibria(pennies, exact=False)]
@@ -385,12 +448,13 @@ def equilibria(
     if method not in METHODS:
         raise ScenarioError(" or ".join(repr(m) for m in METHODS), found=repr(method), field="method")
     g, vals = _resolve(game, values)
-    if g.n_actors >= 3:
-        return _n_actor(g, vals, exact, method)
-    arr = g.payoff_array(vals)
-    if g.n_actors == 2:
-        return _bimatrix(g, arr, vals, exact, method, budget)
-    return _pure(g, arr, vals, exact)
+    with using_budget(budget):
+        arr = g.payoff_array(vals)  # its size checked against the budget before it is allocated
+        if g.n_actors >= 3:
+            return _n_actor(g, vals, exact, method)
+        if g.n_actors == 2:
+            return _bimatrix(g, arr, vals, exact, method, budget)
+        return _pure(g, arr, vals, exact)
 
 
 def _n_actor(game: NormalFormGame, values: dict[str, float], exact: bool, method: Method) -> EquilibriumSet:
@@ -432,7 +496,11 @@ def _n_actor(game: NormalFormGame, values: dict[str, float], exact: bool, method
 
 
 def pure_equilibria(
-    game: NormalFormGame | Scenario, values: Mapping[str, float] | None = None, *, exact: bool = True
+    game: NormalFormGame | Scenario,
+    values: Mapping[str, float] | None = None,
+    *,
+    exact: bool = True,
+    budget: float | None = None,
 ) -> EquilibriumSet:
     """Every pure-strategy Nash equilibrium of ``game`` at ``values``, for any number of actors.
 
@@ -446,4 +514,5 @@ def pure_equilibria(
     [({'s0': 1.0, 's1': 0.0}, {'s0': 1.0, 's1': 0.0}), ({'s0': 0.0, 's1': 1.0}, {'s0': 0.0, 's1': 1.0})]
     """
     g, vals = _resolve(game, values)
-    return _pure(g, g.payoff_array(vals), vals, exact, only_pure=True)
+    with using_budget(budget):
+        return _pure(g, g.payoff_array(vals), vals, exact, only_pure=True)

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -62,6 +62,7 @@ import sympy
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet, equilibria
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
+from bargaining.budget import check_count, using_budget
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
@@ -796,6 +797,8 @@ def consistent_region(
     *,
     samples: int = 400,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    budget: float | None = None,
 ) -> ConsistentRegion:
     """Share of the box of the model's assumptions where every group of observed entries agrees and
     every claim holds (the judge of :func:`history` at each point).
@@ -810,6 +813,10 @@ def consistent_region(
     condition and is kept. A point where the game cannot be solved counts as not reproducing the
     record, and a note says how many there were.
 
+    Each point is solved on its own: ``samples`` (or the grid's points) must be a whole number from
+    1 to :data:`MAX_SAMPLES` (scaled with ``budget``, docs/format.md#budgets), checked before any
+    work. ``progress(done, total)`` is called as points are done.
+
     >>> from bargaining.io.scenario_file import load
     >>> r = consistent_region(load("eu_russia_2007"), {"T": [0, 5]})
     >>> r.agrees.tolist()
@@ -818,6 +825,41 @@ def consistent_region(
     >>> "T" in r.varied, r.held["T"], r.samples
     (False, 3.0, 50)
     """
+    with using_budget(budget):
+        if vary:
+            check_count(
+                "a grid",
+                math.prod(len(v) for v in vary.values()),
+                MAX_SAMPLES,
+                unit="points",
+                field="vary",
+                instead="fewer values: each point is solved on its own",
+            )
+        else:
+            if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+                raise ScenarioError("a whole number of samples, at least 1", found=repr(samples)[:40], field="samples")
+            check_count(
+                "a sample",
+                int(samples),
+                MAX_SAMPLES,
+                unit="points",
+                field="samples",
+                instead="fewer samples: each point is solved on its own",
+            )
+        return _consistent_region(model, vary, int(samples), seed, progress)
+
+
+MAX_SAMPLES = 20_000
+"""Points :func:`consistent_region` solves at the default budget (each one on its own)."""
+
+
+def _consistent_region(
+    model: Scenario,
+    vary: Mapping[str, Sequence[float] | np.ndarray] | None,
+    samples: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None,
+) -> ConsistentRegion:
     scenario = _scenario(model)
     _check(scenario)
     game = scenario.game
@@ -883,6 +925,8 @@ def consistent_region(
             observed_agrees[k], agrees[k] = _consistent(scenario, scenario.values(vals), sets)
         except (ScenarioError, ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
             failed.append(type(exc).__name__)
+        if progress is not None and ((k + 1) % max(1, count // 100) == 0 or k + 1 == count):
+            progress(k + 1, count)
     if failed:
         notes.append(
             f"{len(failed)} of {count} points could not be solved ({', '.join(sorted(set(failed)))}); "

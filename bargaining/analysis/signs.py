@@ -41,7 +41,7 @@ import sympy
 
 from bargaining.expressions import compile_numpy
 
-__all__ = ["Sign", "SignResult", "bounded_symbols", "interval_on_box", "sign_over_box"]
+__all__ = ["Sign", "SignResult", "bounded_symbols", "interval_on_box", "sampled_sign", "sign_over_box"]
 
 Sign = Literal["+", "-", "0", "?"]
 Box = Mapping[sympy.Symbol, tuple[float, float]]
@@ -222,6 +222,23 @@ def _sampling_box(lo: float, hi: float) -> tuple[float, float]:
     return -10.0, 10.0
 
 
+MAX_CORNERS = 1024
+"""Corners of the box sampled: all of them up to 10 parameters, else this many, drawn at random."""
+
+
+def _corners(ranges: list[tuple[float, float]], rng: np.random.Generator) -> np.ndarray:
+    """The box's corners (one column each): every one of the :math:`2^k` for k <= 10 parameters, else
+    :data:`MAX_CORNERS` drawn at random (never the whole :math:`2^k`, which numpy cannot even index)."""
+    lo = np.array([r[0] for r in ranges], dtype=float)
+    hi = np.array([r[1] for r in ranges], dtype=float)
+    k = len(ranges)
+    if 2**k <= MAX_CORNERS:
+        bits = (np.arange(2**k)[None, :] >> np.arange(k)[::-1, None]) & 1
+    else:
+        bits = rng.integers(0, 2, size=(k, MAX_CORNERS))
+    return np.where(bits == 1, hi[:, None], lo[:, None])
+
+
 def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int, within: sympy.Expr | None = None) -> Sign:
     free = expr.free_symbols | (within.free_symbols if within is not None else set())
     symbols = sorted((s for s in free if s in box), key=lambda s: s.name)
@@ -230,9 +247,7 @@ def _sampled_sign(expr: sympy.Expr, box: Box, samples: int, seed: int, within: s
     rng = np.random.default_rng(seed)
     ranges = [_sampling_box(*box[s]) for s in symbols]
     if symbols:
-        corners = np.array(np.meshgrid(*[[lo, hi] for lo, hi in ranges], indexing="ij")).reshape(len(symbols), -1)
-        if corners.shape[1] > 1024:
-            corners = corners[:, rng.choice(corners.shape[1], 1024, replace=False)]
+        corners = _corners(ranges, rng)
         random = np.array([rng.uniform(lo, hi, samples) for lo, hi in ranges])
         points = np.hstack([corners, random])
         with np.errstate(all="ignore"):
@@ -284,6 +299,23 @@ def sign_over_box(
     return _with_zeros(
         SignResult(sampled, False, "sampling only: sympy could not decide", sampled), expr, full, samples
     )
+
+
+def sampled_sign(
+    expr: sympy.Expr, box: Box, *, samples: int = 2000, seed: int = 0, within: sympy.Expr | None = None
+) -> SignResult:
+    """The sign of ``expr`` over ``box`` by sampling alone (``proven=False``): what sympy's proofs fall
+    back to when they are over the budget (:func:`bargaining.analysis.statics.comparative_statics`).
+
+    >>> c = sympy.Symbol("c", real=True)
+    >>> str(sampled_sign(c + 1, {c: (0.0, 1.0)}))
+    '≥ 0 (not proven to stay away from 0) (sampled, not proven)'
+    """
+    full: dict[sympy.Symbol, tuple[float, float]] = dict(box)
+    for s in expr.free_symbols | (within.free_symbols if within is not None else set()):
+        full.setdefault(s, (-math.inf, math.inf))
+    found = _sampled_sign(expr, full, samples, seed, within)
+    return SignResult(found, False, "sampling only: sympy's proof was over the budget", found)
 
 
 def _with_zeros(result: SignResult, expr: sympy.Expr, box: Box, samples: int) -> SignResult:

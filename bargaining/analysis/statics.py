@@ -27,11 +27,16 @@ from typing import Any
 
 import sympy
 
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.result import FrozenMap, Result
-from bargaining.analysis.signs import SignResult, sign_over_box
+from bargaining.analysis.signs import SignResult, sampled_sign, sign_over_box
+from bargaining.budget import count_limit, using_budget
 from bargaining.parameters import Parameter, ParameterSpace
 
-__all__ = ["ComparativeStatics", "comparative_statics"]
+__all__ = ["MAX_PROVEN", "ComparativeStatics", "comparative_statics"]
+
+MAX_PROVEN = 24
+"""Parameters whose derivative's sign is proven (sympy) at the default budget; beyond, signs are sampled."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,21 +68,50 @@ def comparative_statics(
     parameters: ParameterSpace | Sequence[Parameter],
     *,
     exclude: Iterable[str] = (),
+    budget: float | None = None,
 ) -> ComparativeStatics:
     """The sign of :math:`\\partial f/\\partial\\theta_j` over the box, for every parameter not excluded.
 
     A :class:`~bargaining.analysis.threshold.Threshold` carries these already
     (``threshold.comparative_statics``); call this for any other formula.
+
+    Budgets (docs/format.md#budgets; ``budget`` in MiB): the proofs run under the budget's deadline
+    (2 s by default), and are not tried for a formula too large to expand; the signs are then those
+    sampling finds (``proven=False``), with a note.
     """
     space = parameters if isinstance(parameters, ParameterSpace) else ParameterSpace(tuple(parameters))
     skip = set(exclude)
     box = {p.symbol: (p.min, p.max) for p in space if p.name not in skip}
-    derivatives: dict[str, sympy.Expr] = {}
-    signs: dict[str, SignResult] = {}
-    for p in sorted(space, key=lambda p: p.name):
-        if p.name in skip:
-            continue
-        d = sympy.simplify(sympy.diff(formula, p.symbol))
-        derivatives[p.name] = d
-        signs[p.name] = sign_over_box(d, box, within=formula)
-    return ComparativeStatics(formula, derivatives, signs, values=space.values())
+    names = [p for p in sorted(space, key=lambda p: p.name) if p.name not in skip]
+
+    def proven() -> tuple[dict[str, sympy.Expr], dict[str, SignResult]]:
+        derivatives: dict[str, sympy.Expr] = {}
+        signs: dict[str, SignResult] = {}
+        for p in names:
+            d = sympy.simplify(sympy.diff(formula, p.symbol))
+            derivatives[p.name] = d
+            signs[p.name] = sign_over_box(d, box, within=formula)
+        return derivatives, signs
+
+    with using_budget(budget):
+        big = too_large(formula)
+        limit = count_limit(MAX_PROVEN)
+        why = f"the formula is {big}" if big is not None else ""
+        if len(names) > limit:
+            why = f"{len(names)} parameters; the proofs are budgeted for at most {limit}"
+        elif big is None:
+            try:
+                derivatives, signs = within_deadline(proven)
+                return ComparativeStatics(formula, derivatives, signs, values=space.values())
+            except DeadlineExceeded as late:
+                why = str(late)
+    derivatives = {p.name: sympy.diff(formula, p.symbol) for p in names}
+    signs = {q: sampled_sign(d, box, within=formula) for q, d in derivatives.items()}
+    return ComparativeStatics(
+        formula,
+        derivatives,
+        signs,
+        method="sympy derivatives; signs by sampling only",
+        values=space.values(),
+        notes=(f"Signs not proven ({why}): sampled only.",),
+    )

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 from typing import Any
 
@@ -43,8 +43,10 @@ import numpy as np
 import sympy
 from scipy.optimize import brentq
 
+from bargaining.analysis.deadline import DeadlineExceeded, within_deadline
 from bargaining.analysis.nash import EquilibriumSet, equilibria, pure_equilibria
 from bargaining.analysis.result import Result, clean_number
+from bargaining.budget import count_limit, using_budget
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.normal import NormalFormGame
@@ -732,17 +734,51 @@ def _path(tree: TreeGame, plan: Mapping[str, str]) -> tuple[tuple[str, ...], str
     return tuple(moves), at, offer_nodes
 
 
+MAX_EXACT_OFFERS = 4
+"""Offer nodes a tree may have for its offers to be solved exactly at the default budget: the exact
+piecewise search multiplies with every offer nested below another (docs/format.md#budgets)."""
+
+
 def subgame_perfect(
-    scenario: Scenario | TreeGame, values: Mapping[str, float] | None = None, *, exact: bool = True
+    scenario: Scenario | TreeGame,
+    values: Mapping[str, float] | None = None,
+    *,
+    exact: bool = True,
+    budget: float | None = None,
 ) -> SubgamePerfect:
     """The subgame-perfect plan, path, offers and payoffs of a tree at ``values`` (defaults if omitted).
 
     With ``exact=False`` the payoffs as formulas and the region's conditions are skipped (faster,
-    for sweeps over many points)."""
+    for sweeps over many points). Budgets (docs/format.md#budgets; ``budget`` in MiB): the exact
+    solution is sought for trees of at most :data:`MAX_EXACT_OFFERS` offer nodes and
+    :data:`EXACT_LIMIT` nodes, within the budget's deadline (2 s by default); otherwise the numbers
+    are computed as with ``exact=False``, and a note says why."""
     model = Scenario.of(scenario)
     tree = model.game
     if not isinstance(tree, TreeGame):
         raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
+    with using_budget(budget):
+        if not exact:
+            return _subgame_perfect(model, tree, values, exact=False)
+        offers = len(tree.offer_nodes())
+        limit = count_limit(MAX_EXACT_OFFERS)
+        if offers > limit:
+            why = (
+                f"A tree of {offers} offer nodes: offers, payoffs and the region are computed numerically "
+                f"(exact solving is budgeted for at most {limit} offer nodes)."
+            )
+        else:
+            try:
+                return within_deadline(lambda: _subgame_perfect(model, tree, values, exact=True))
+            except DeadlineExceeded as late:
+                why = f"The exact solution: {late}; offers and payoffs are numeric, the region is not given."
+        found = _subgame_perfect(model, tree, values, exact=False)
+        return replace(found, notes=(why, *found.notes))
+
+
+def _subgame_perfect(
+    model: Scenario, tree: TreeGame, values: Mapping[str, float] | None, *, exact: bool
+) -> SubgamePerfect:
     vals = model.values(values)
     notes = []
     if exact and len(tree.nodes) > EXACT_LIMIT:

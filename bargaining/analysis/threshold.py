@@ -45,11 +45,13 @@ import numpy.typing as npt
 import scipy.optimize
 import sympy
 
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.signs import SignResult, bounded_symbols, interval_on_box
 from bargaining.analysis.statics import comparative_statics
 from bargaining.analysis.subgame import _Solver, continuation
+from bargaining.budget import using_budget
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bargain import BargainingProblem
@@ -265,11 +267,14 @@ def threshold_of(
     values: Mapping[str, float] | None = None,
     *,
     statics: bool = True,
+    exact: bool = True,
 ) -> Threshold:
     """The threshold of ``solve_for`` at which ``difference`` (preferred minus rejected) changes sign.
 
     ``parameters`` declare the box for comparative statics and the range searched for roots;
-    ``values`` default to their values.
+    ``values`` default to their values. With ``exact=False``, or when the difference would expand
+    beyond the budget's size (:func:`~bargaining.analysis.deadline.too_large`), no formula is sought:
+    the threshold is the numeric root, with a note.
     """
     by_name = {p.name: p for p in parameters}
     if solve_for not in by_name:
@@ -283,10 +288,15 @@ def threshold_of(
             field="solve_for",
         )
     notes: list[str] = []
-    try:
-        roots = [sympy.simplify(r) for r in sympy.solve(difference, target.symbol)]
-    except (NotImplementedError, ValueError):
-        roots = []
+    big = too_large(difference) if exact else None
+    if big is not None:
+        notes.append(f"No formula is sought: the payoff difference is {big}.")
+    roots: list[sympy.Expr] = []
+    if exact and big is None:
+        try:
+            roots = [sympy.simplify(r) for r in sympy.solve(difference, target.symbol)]
+        except (NotImplementedError, ValueError):
+            roots = []
     real_roots: list[tuple[sympy.Expr, float]] = []
     for r in roots:
         try:
@@ -326,7 +336,11 @@ def threshold_of(
         value_or_none = _numeric_root(difference, target, vals)
         value = value_or_none if value_or_none is not None else math.nan
         if value_or_none is not None:
-            notes.append("No closed form: the threshold is a numeric root (Brent's method), not a formula.")
+            notes.append(
+                "No closed form: the threshold is a numeric root (Brent's method), not a formula."
+                if exact and big is None
+                else "The threshold is a numeric root (Brent's method), not a formula."
+            )
         else:
             notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
     found = value if math.isfinite(value) else None
@@ -359,10 +373,17 @@ def threshold_of(
 
 
 def payoff_difference(
-    game: NormalFormGame, actor: str, prefer: str, over: str, others: Mapping[str, Mapping[str, sympy.Expr]]
+    game: NormalFormGame,
+    actor: str,
+    prefer: str,
+    over: str,
+    others: Mapping[str, Mapping[str, sympy.Expr]],
+    *,
+    simplify: bool = True,
 ) -> sympy.Expr:
     """``u_actor(prefer, σ_-actor) - u_actor(over, σ_-actor)`` with the others' mixtures ``others``
-    (actor -> strategy -> probability, exact expressions or numbers)."""
+    (actor -> strategy -> probability, exact expressions or numbers); simplified unless ``simplify``
+    is False or the difference would expand beyond the budget's size."""
     i = game.index(actor)
     for s in (prefer, over):
         game.strategy_index(actor, s)
@@ -379,7 +400,12 @@ def payoff_difference(
         for choice, sign in ((prefer, 1), (over, -1)):
             mine[i] = choice
             total += sign * weight * game.payoff_expr(actor, tuple(str(s) for s in mine))
-    return sympy.simplify(total)
+    return _simplified(total) if simplify else total
+
+
+def _simplified(expr: sympy.Expr) -> sympy.Expr:
+    """``sympy.simplify(expr)``, unless ``expr`` would expand beyond the budget's size: then as it is."""
+    return expr if too_large(expr) is not None else sympy.simplify(expr)
 
 
 def threshold(
@@ -393,6 +419,7 @@ def threshold(
     at: str | None = None,
     values: Mapping[str, float] | None = None,
     statics: bool = True,
+    budget: float | None = None,
 ) -> Threshold:
     """The value of ``solve_for`` at which ``actor``'s best reply switches from ``over`` to ``prefer``.
 
@@ -415,7 +442,65 @@ def threshold(
     >>> t = threshold(game, "T", prefer="comply", over="defy", solve_for="r", given={"P": "reward"})
     >>> t.formula, t.value, t.favours
     (c, 1.3, 'above')
+
+    Budgets (docs/format.md#budgets; ``budget`` in MiB): the formula, its conditions and comparative
+    statics are sought under the budget's deadline (2 s by default), and not at all for a payoff
+    difference too large to expand; then the threshold is the numeric root, with a note.
     """
+
+    def run(exact: bool) -> Threshold:
+        return _threshold(
+            model,
+            actor,
+            prefer=prefer,
+            over=over,
+            solve_for=solve_for,
+            given=given,
+            at=at,
+            values=values,
+            statics=False,
+            exact=exact,
+        )
+
+    with using_budget(budget):
+        try:
+            found = within_deadline(lambda: run(True))
+        except DeadlineExceeded as late:
+            found = run(False)
+            found = replace(found, notes=(*found.notes, f"The threshold's formula: {late}."))
+        if statics and found.formula is not None and found.exact:
+            # under their own deadline: a formula found in time keeps its value when the proofs are slow
+            moves = comparative_statics(found.formula, Scenario.of(model).parameters, exclude=(solve_for,))
+            found = replace(
+                found,
+                derivatives=dict(moves.derivatives),
+                comparative_statics=dict(moves.signs),
+                notes=(*found.notes, *moves.notes),
+            )
+        elif statics and found.formula is not None:
+            found = replace(
+                found,
+                notes=(
+                    *found.notes,
+                    "Comparative statics are not computed: their signs need the formula evaluated in numpy.",
+                ),
+            )
+        return found
+
+
+def _threshold(
+    model: Scenario | Game,
+    actor: str | None,
+    *,
+    prefer: str | Mapping[str, str],
+    over: str,
+    solve_for: str,
+    given: Mapping[str, str] | None,
+    at: str | None,
+    values: Mapping[str, float] | None,
+    statics: bool,
+    exact: bool,
+) -> Threshold:
     scenario = Scenario.of(model)
     kind = scenario.game.kind
     if kind == "tree":
@@ -430,7 +515,15 @@ def threshold(
         if not isinstance(prefer, str):
             raise ScenarioError("a move at the node", found=repr(prefer), field="prefer")
         return threshold_at(
-            scenario, at, prefer=prefer, over=over, solve_for=solve_for, actor=actor, values=values, statics=statics
+            scenario,
+            at,
+            prefer=prefer,
+            over=over,
+            solve_for=solve_for,
+            actor=actor,
+            values=values,
+            statics=statics,
+            exact=exact,
         )
     if at is not None:
         raise ScenarioError("a node only for a game tree", found=f"a {kind} game", field="at")
@@ -439,11 +532,19 @@ def threshold(
     if kind == "bargain":
         if over not in ("disagreement", "no deal"):
             raise ScenarioError('"disagreement" (a package is compared with no deal)', found=repr(over), field="over")
-        return concession(scenario, prefer, actor, solve_for, values)
+        return concession(scenario, prefer, actor, solve_for, values, statics=statics, exact=exact)
     if not isinstance(prefer, str):
         raise ScenarioError("a strategy", found=repr(prefer), field="prefer")
     return _strategy_threshold(
-        scenario, actor, prefer=prefer, over=over, solve_for=solve_for, given=given, values=values, statics=statics
+        scenario,
+        actor,
+        prefer=prefer,
+        over=over,
+        solve_for=solve_for,
+        given=given,
+        values=values,
+        statics=statics,
+        exact=exact,
     )
 
 
@@ -457,6 +558,7 @@ def _strategy_threshold(
     given: Mapping[str, str] | None,
     values: Mapping[str, float] | None,
     statics: bool,
+    exact: bool = True,
 ) -> Threshold:
     game = scenario.normal_form
     vals = scenario.values(values)
@@ -481,11 +583,11 @@ def _strategy_threshold(
     notes: list[str] = []
     missing = [a for a in game.actors if a != actor and a not in others]
     if missing:
-        eq = equilibria(scenario, vals)[0]
+        eq = equilibria(scenario, vals, exact=exact)[0]
         for a in missing:
             j = game.index(a)
-            exact = eq.exact_probabilities[j] if eq.exact_probabilities is not None else None
-            probs = exact if exact is not None else tuple(sympy.Float(p) for p in eq.probabilities[j])
+            known = eq.exact_probabilities[j] if eq.exact_probabilities is not None else None
+            probs = known if known is not None else tuple(sympy.Float(p) for p in eq.probabilities[j])
             others[a] = dict(zip(game.strategies[j], probs, strict=True))
         notes.append(
             "Actors not given play as in equilibrium #1: "
@@ -495,7 +597,7 @@ def _strategy_threshold(
             )
             + "."
         )
-    difference = payoff_difference(game, actor, prefer, over, others)
+    difference = payoff_difference(game, actor, prefer, over, others, simplify=exact)
     target = next((p for p in scenario.parameters if p.name == solve_for), None)
     if missing and target is not None and target.symbol not in difference.free_symbols:
         raise ScenarioError(
@@ -506,7 +608,7 @@ def _strategy_threshold(
             + _given_hint(game, actor, prefer, over, others, missing, target.symbol),
             field="given",
         )
-    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics, exact=exact)
     described = "; ".join(f"{a} plays {s}" for a, s in given.items())
     return replace(result, actor=actor, prefer=prefer, over=over, others=described, notes=result.notes + tuple(notes))
 
@@ -606,6 +708,7 @@ def threshold_at(
     actor: str | None = None,
     values: Mapping[str, float] | None = None,
     statics: bool = True,
+    exact: bool = True,
 ) -> Threshold:
     """The threshold at a decision node of a game tree, on continuation values under subgame-perfect play.
 
@@ -637,11 +740,12 @@ def threshold_at(
     solver = _Solver(tree, vals)
     _, plan, _, _ = solver.solve(tree.root, vals)
     i = tree.actors.index(d.actor)
-    difference = sympy.simplify(
+    difference = (
         continuation(tree, targets[prefer], plan, solver.formulas)[i]
         - continuation(tree, targets[over], plan, solver.formulas)[i]
     )
-    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    difference = _simplified(difference) if exact else difference
+    result = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics, exact=exact)
     return replace(
         result, actor=d.actor, prefer=prefer, over=over, others=f"at node {node}, play below subgame perfect"
     )
@@ -669,6 +773,7 @@ def concession(
     values: Mapping[str, float] | None = None,
     *,
     statics: bool = True,
+    exact: bool = True,
 ) -> Threshold:
     """The value of ``solve_for`` at which ``actor`` is indifferent between ``package`` and disagreement:
     the least concession that makes the package acceptable to it, :math:`u_i(\text{package}) = d_i`."""
@@ -682,5 +787,5 @@ def concession(
     i = problem.actors.index(actor)
     k = problem.index(_package(problem, package))
     difference = problem.utility_expr(k)[i] - problem.disagreement[i]
-    t = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics)
+    t = threshold_of(difference, solve_for, scenario.parameters, vals, statics=statics, exact=exact)
     return replace(t, actor=actor, prefer=problem.label(k), over="no deal")
