@@ -15,18 +15,20 @@ import json
 import math
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Never, NoReturn, TextIO
+
+from tqdm import tqdm
 
 from bargaining.analysis.cascade import cascade
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.record import consistent_region, history
 from bargaining.analysis.subgame import sequential_reading, subgame_perfect
-from bargaining.analysis.sweep import parse_grid, sweep
+from bargaining.analysis.sweep import parse_grids, sweep
 from bargaining.analysis.threshold import threshold
+from bargaining.budget import using_budget
 from bargaining.display.terminal import json_safe, terminal_safe
 from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.errors import ScenarioError
@@ -90,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run"
     )
     solve.add_argument("--json", action="store_true", help="machine-readable output (docs/format.md#json-output)")
+    solve.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
     th = sub.add_parser("threshold", help="the value of a parameter at which an actor's best reply switches")
     th.add_argument("scenario", metavar="SCENARIO")
     th.add_argument("--actor", required=True)
@@ -100,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     th.add_argument("--at", metavar="NODE", help="a decision node (game trees)")
     th.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run")
     th.add_argument("--json", action="store_true")
+    th.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
     sw = sub.add_parser("sweep", help="the equilibria over a grid of parameter values")
     sw.add_argument("scenario", metavar="SCENARIO")
     sw.add_argument("--grid", action="append", required=True, metavar="P=LOW:HIGH:N", help="a parameter axis")
@@ -108,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
+    sw.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
     ba = sub.add_parser(
         "bargain", help="Pareto frontier, Nash, Kalai-Smorodinsky, Rubinstein and linkage of a package deal"
     )
@@ -117,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "--proposer", metavar="ACTOR", help="who proposes first in Rubinstein's game (default: the first actor)"
     )
     ba.add_argument("--json", action="store_true")
+    ba.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
     hi = sub.add_parser("history", help="the model's prediction beside each observed entry")
     hi.add_argument("scenario", metavar="SCENARIO")
     hi.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
@@ -128,6 +135,8 @@ def _parser() -> argparse.ArgumentParser:
         help="also sample N points of the box: the share that reproduces the record",
     )
     hi.add_argument("--json", action="store_true")
+    hi.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    hi.add_argument("--quiet", action="store_true", help="no progress bar")
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
     new.add_argument("--game", choices=["normal", "tree", "bargain"], default="normal")
@@ -173,23 +182,35 @@ def _threshold(args: argparse.Namespace) -> str:
     return threshold_text(result)
 
 
-class _Progress:
-    """A progress bar on stderr, shown only once a sweep has taken more than a second."""
+tqdm.monitor_interval = 0  # no monitor thread: the deadline's workers are forked (bargaining.analysis.deadline)
 
-    def __init__(self, stream: TextIO = sys.stderr, after: float = 1.0) -> None:
-        self.stream, self.after, self.start, self.shown = stream, after, time.perf_counter(), False
+
+class _Progress:
+    """A progress bar (tqdm) on stderr for work that may take more than a second: shown only once the
+    work has run for ``after`` seconds, only when stderr is a terminal, and never with ``--quiet``."""
+
+    def __init__(
+        self, quiet: bool = False, stream: TextIO | None = None, after: float = 1.0, unit: str = "point"
+    ) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = not quiet and self.stream.isatty()
+        self.after, self.unit = after, unit
+        self.bar: tqdm[Never] | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        elapsed = time.perf_counter() - self.start
-        if elapsed < self.after and not self.shown:
+        if not self.enabled:
             return
-        self.shown = True
-        width = 30
-        filled = int(width * done / max(total, 1))
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points, {elapsed:.1f} s")
+        if self.bar is None:
+            self.bar = tqdm(total=total, file=self.stream, unit=self.unit, delay=self.after, leave=False, mininterval=0)
+        bar = self.bar
+        bar.update(done - bar.n)
         if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _as_option(option: str | None, err: ScenarioError) -> ScenarioError:
@@ -206,7 +227,7 @@ def _sweep(args: argparse.Namespace) -> str:
 
     scenario = load(args.scenario)
     values = _values(scenario, args.set)
-    grid = dict(parse_grid(g) for g in args.grid)
+    grid = parse_grids(args.grid)
     # both files checked before the work, for early feedback; the writes check again as they place the files
     try:
         if args.out is not None:
@@ -220,7 +241,11 @@ def _sweep(args: argparse.Namespace) -> str:
             check_target(args.plot, force=args.force)
     except ScenarioError as err:
         raise _as_option("--plot", err) from None
-    result = sweep(scenario, grid, values, progress=_Progress())
+    progress = _Progress(args.quiet)
+    try:
+        result = sweep(scenario, grid, values, progress=progress)
+    finally:
+        progress.close()
     lines = []
     if args.out is not None:
         try:
@@ -296,7 +321,11 @@ def _history(args: argparse.Namespace) -> str:
             "a scenario with [[observed]] entries", found="none", file=scenario.path or None, field="observed"
         )
     result = history(scenario, _values(scenario, args.set))
-    region = consistent_region(scenario, samples=args.region) if args.region else None
+    progress = _Progress(args.quiet)
+    try:
+        region = consistent_region(scenario, samples=args.region, progress=progress) if args.region else None
+    finally:
+        progress.close()
     if args.json:
         out = result.to_dict()
         if region is not None:
@@ -337,6 +366,11 @@ def _new(file: str, game: str, force: bool) -> str:
 def run(argv: Sequence[str]) -> str:
     """Run one command and return what it prints (raises ``ScenarioError`` on bad input)."""
     args = _parser().parse_args(list(argv))
+    with using_budget(getattr(args, "budget", None)):  # --budget: every analysis's budget (docs/format.md#budgets)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> str:
     if args.command is None:
         return _solve(DEFAULT_SCENARIO, [], False)
     if args.command == "list":
@@ -370,6 +404,7 @@ FLAGS = {
     "values": "--set",
     "proposer": "--proposer",
     "samples": "--region",
+    "budget": "--budget",
     "out": "--out",
     "plot": "--plot",
 }

@@ -192,19 +192,29 @@ def test_sweep_command_reports_writes_and_never_overwrites(tmp_path: Path) -> No
     assert data["points"] == 9 and sum(o["points"] for o in data["outcomes"]) == 9
 
 
-def test_progress_bar_appears_only_after_a_second() -> None:
+def test_progress_bar_appears_only_after_a_second_on_a_terminal() -> None:
     import io
 
     from bargaining.cli import _Progress
 
-    stream = io.StringIO()
-    bar = _Progress(stream, after=3600.0)
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = _Progress(stream=stream, after=3600.0)
     bar(5, 10)
+    bar.close()
     assert stream.getvalue() == ""
-    bar = _Progress(stream, after=0.0)
+    bar = _Progress(stream=stream, after=0.0)
     bar(5, 10)
     bar(10, 10)
-    assert "5/10 points" in stream.getvalue() and stream.getvalue().endswith("\n")
+    assert "5/10" in stream.getvalue() and "10/10" in stream.getvalue()
+    for quiet, out in ((True, Terminal()), (False, io.StringIO())):  # --quiet, or stderr not a terminal
+        bar = _Progress(quiet, stream=out, after=0.0)
+        bar(5, 10)
+        bar(10, 10)
+        assert out.getvalue() == ""
 
 
 def test_solve_a_tree_prints_subgame_perfect_play_and_the_tree() -> None:

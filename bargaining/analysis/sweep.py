@@ -37,11 +37,21 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.indifference import indifference
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.sweep_deal import DealSweep, sweep_deal
 from bargaining.analysis.sweep_grid import MAX_POINTS, grid_axes
 from bargaining.analysis.sweep_tree import TreeSweep, sweep_tree
+from bargaining.budget import (
+    RAISE,
+    budget_mb,
+    check_bytes,
+    check_count,
+    deadline_seconds,
+    describe_bytes,
+    using_budget,
+)
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bargain import BargainingProblem
@@ -58,6 +68,7 @@ __all__ = [
     "Sweep",
     "TreeSweep",
     "parse_grid",
+    "parse_grids",
     "solve_chunk",
     "sweep",
 ]
@@ -124,25 +135,104 @@ def _vertices(M: npt.NDArray[np.object_]) -> tuple[Vertex, ...]:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What every chunk needs: the game, its possible vertices compiled to numpy, parameter order."""
+    """What every chunk needs: the game, its possible vertices compiled to numpy (None: solved
+    numerically at each point), parameter order, and a note when the formulas were not found."""
 
     game: NormalFormGame
     names: tuple[str, ...]
     vertices: tuple[tuple[Vertex, ...], ...]
-    compiled: tuple[tuple[Callable[..., Any], ...], ...]
+    compiled: tuple[tuple[Callable[..., Any] | None, ...], ...]
+    note: str | None = None
+
+
+MAX_VERTICES = 5_000
+"""Candidate vertices per actor of a two-actor sweep at the default budget: pairs of a support and as
+many opponent's strategies, :math:`\\binom{m+n}{m} - 1` for an m x n game."""
+
+
+def candidate_vertices(m: int, n: int) -> int:
+    """How many (support, tight set) pairs of equal size an m x n game has: :math:`\\binom{m+n}{m} - 1`.
+
+    >>> candidate_vertices(2, 2), candidate_vertices(3, 3)
+    (5, 19)
+    """
+    return math.comb(m + n, m) - 1
+
+
+def _numeric_vertices(rows: int, cols: int) -> tuple[Vertex, ...]:
+    """Every (support, tight) pair of equal size, with no formula: solved numerically at each point."""
+    out = []
+    for k in range(1, min(rows, cols) + 1):
+        for support in itertools.combinations(range(cols), k):
+            for tight in itertools.combinations(range(rows), k):
+                out.append(Vertex(support, tight, (sympy.Integer(1),) if k == 1 else ()))
+    return tuple(out)
+
+
+def _symbolic_vertices(game: NormalFormGame) -> tuple[tuple[Vertex, ...], tuple[Vertex, ...]]:
+    table = game.payoff_table()
+    A, B = table[0], table[1]
+    # x: support among rows of A, tight among columns (B, the column actor's payoffs); y: the other way
+    return _vertices(B.T), _vertices(A)
 
 
 @functools.cache
-def _plan(game: NormalFormGame, names: tuple[str, ...]) -> _Plan:
+def _plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> _Plan:
     if game.n_actors != 2:
         return _Plan(game, names, (), ())
-    table = game.payoff_table()
-    A, B = table[0], table[1]
-    vx = _vertices(B.T)  # x: support among rows of A, tight among columns; uses B (column actor's payoffs)
-    vy = _vertices(A)  # y: support among columns, tight among rows; uses A
+    m, n = game.shape
+    check_count(
+        "a two-actor game to sweep",
+        candidate_vertices(m, n),
+        MAX_VERTICES,
+        unit="candidate vertices per actor",
+        field="game",
+        instead="fewer strategies, or equilibria() at single points",
+    )
+    note = None
+    symbolic: tuple[tuple[Vertex, ...], tuple[Vertex, ...]] | None = None
+    big = too_large([e for i in range(2) for idx in np.ndindex(m, n) for e in [game.entry(i, idx)]])
+    if big is not None:
+        note = f"The vertices' formulas are not tried: a payoff is {big}; they are solved numerically at each point."
+    else:
+        try:
+            symbolic = within_deadline(lambda: _symbolic_vertices(game), seconds)
+        except DeadlineExceeded as late:
+            note = f"The vertices' formulas: {late}; they are solved numerically at each point."
+    if symbolic is None:
+        vx, vy = _numeric_vertices(n, m), _numeric_vertices(m, n)
+        compiled: tuple[tuple[Callable[..., Any] | None, ...], ...] = tuple(
+            tuple(None if len(v.support) > 1 else _one for v in vs) for vs in (vx, vy)
+        )
+        return _Plan(game, names, (vx, vy), compiled, note)
     symbols = [sympy.Symbol(n, real=True) for n in names]
-    compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in (vx, vy))
-    return _Plan(game, names, (vx, vy), compiled)
+    compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in symbolic)
+    return _Plan(game, names, symbolic, compiled)
+
+
+def _one(*args: Any) -> list[float]:
+    return [1.0]
+
+
+def _numeric_mixture(opponent: FloatArray, support: Sequence[int], tight: Sequence[int]) -> FloatArray:
+    """The mixture on ``support`` that makes the opponent indifferent among ``tight``, at each point:
+    ``sum_s p_s opponent[s, t] = w`` for t in ``tight`` and ``sum_s p_s = 1``, one linear system a
+    point (k, N); NaN where the system is singular."""
+    k = len(support)
+    N = opponent.shape[-1]
+    system = np.zeros((N, k + 1, k + 1))
+    system[:, :k, :k] = opponent[np.ix_(list(support), list(tight))].transpose(2, 1, 0)
+    system[:, :k, k] = -1.0
+    system[:, k, :k] = 1.0
+    rhs = np.zeros((N, k + 1))
+    rhs[:, k] = 1.0
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(system)
+    ok = np.isfinite(det) & (np.abs(det) > 1e-12)
+    system[~ok] = np.eye(k + 1)
+    solved = np.linalg.solve(system, rhs[..., None])[..., 0]
+    solved[~ok] = np.nan
+    return np.asarray(solved[:, :k].T)
 
 
 def _det_indifference(opponent: FloatArray, support: Sequence[int], tight: Sequence[int]) -> FloatArray:
@@ -188,7 +278,7 @@ def _evaluate_vertices(
     opponent, tol = _normalised(opponent)
     with np.errstate(all="ignore"):
         for v, (vert, f) in enumerate(zip(vertices, plan.compiled[side], strict=True)):
-            values = f(*args)
+            values = f(*args) if f is not None else _numeric_mixture(opponent, vert.support, vert.tight)
             good = np.ones(N, dtype=bool)
             for pos, s in enumerate(vert.support):
                 X[v, s] = np.broadcast_to(np.asarray(values[pos], dtype=float), (N,))
@@ -400,26 +490,70 @@ class Sweep(Result):
         }
 
 
-def parse_grid(text: str) -> tuple[str, FloatArray]:
-    """``"p=0:1:11"`` -> ``("p", array of 11 points from 0 to 1)``.
+MIN_BYTES_PER_POINT = 64
+"""The least memory a grid point costs a sweep (a candidate's validity, mixtures and payoffs, the
+outcome table's coordinates): grids are refused above the budget divided by this, before any array."""
+
+
+def _grid_spec(text: str) -> tuple[str, float, float, int]:
+    name, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or not name.strip() or len(parts) != 3:
+        raise ScenarioError("NAME=LOW:HIGH:N", found=repr(text), field="grid")
+    try:
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise ScenarioError(
+            "numbers LOW and HIGH and a whole number N", found=repr(spec[:60]), field=f"grid {name.strip()}"
+        ) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or n < 1:
+        raise ScenarioError("finite LOW, HIGH and N >= 1", found=repr(spec[:60]), field=f"grid {name.strip()}")
+    return name.strip(), lo, hi, n
+
+
+def _check_points(total: int, budget: float | None) -> None:
+    most = int(budget_mb(budget) * 2**20 // MIN_BYTES_PER_POINT)
+    if total > most:
+        raise ScenarioError(
+            f"a grid of at most {most:,} points within the memory budget of {budget_mb(budget):,.0f} MiB "
+            f"(at least {MIN_BYTES_PER_POINT} bytes a point; a coarser grid or fewer axes, or {RAISE})",
+            found=f"{total:,} points" if total < 10**15 else f"{float(total):.3g} points",
+            field="grid",
+        )
+
+
+def parse_grid(text: str, *, budget: float | None = None) -> tuple[str, FloatArray]:
+    """``"p=0:1:11"`` -> ``("p", array of 11 points from 0 to 1)``; N is checked against the budget
+    (at least :data:`MIN_BYTES_PER_POINT` bytes a point) before the axis is allocated.
 
     >>> name, values = parse_grid("p=0:1:5")
     >>> name, values.tolist()
     ('p', [0.0, 0.25, 0.5, 0.75, 1.0])
     """
-    name, sep, spec = text.partition("=")
-    parts = spec.split(":")
-    if not sep or not name.strip() or len(parts) != 3:
-        raise ScenarioError("NAME=LOW:HIGH:N", found=repr(text), field="--grid")
-    try:
-        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-    except ValueError:
-        raise ScenarioError(
-            "numbers LOW and HIGH and a whole number N", found=repr(spec), field=f"--grid {name}"
-        ) from None
-    if not (math.isfinite(lo) and math.isfinite(hi)) or n < 1:
-        raise ScenarioError("finite LOW, HIGH and N >= 1", found=repr(spec), field=f"--grid {name}")
-    return name.strip(), np.linspace(lo, hi, n)
+    name, lo, hi, n = _grid_spec(text)
+    _check_points(n, budget)
+    return name, np.linspace(lo, hi, n)
+
+
+def parse_grids(texts: Sequence[str], *, budget: float | None = None) -> dict[str, FloatArray]:
+    """Several ``NAME=LOW:HIGH:N`` axes as a grid: each parameter once, and the product of the axes'
+    lengths checked against the budget before any axis is allocated.
+
+    >>> sorted(parse_grids(["p=0:1:3", "c=0:2:5"]).items())[0][1].tolist()
+    [0.0, 0.5, 1.0, 1.5, 2.0]
+    >>> parse_grids(["p=0:1:3", "p=0:2:3"])
+    Traceback (most recent call last):
+    ...
+    bargaining.errors.ScenarioError: grid p: expected each parameter on one axis, found p twice
+    """
+    specs = [_grid_spec(t) for t in texts]
+    seen: set[str] = set()
+    for name, *_ in specs:
+        if name in seen:
+            raise ScenarioError("each parameter on one axis", found=f"{name} twice", field=f"grid {name}")
+        seen.add(name)
+    _check_points(math.prod(n for *_, n in specs), budget)
+    return {name: np.linspace(lo, hi, n) for name, lo, hi, n in specs}
 
 
 AnySweep = Sweep | TreeSweep | DealSweep
@@ -434,6 +568,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
+    budget: float | None = None,
 ) -> Sweep: ...
 @overload
 def sweep(
@@ -444,6 +579,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
+    budget: float | None = None,
 ) -> TreeSweep: ...
 @overload
 def sweep(
@@ -454,6 +590,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
+    budget: float | None = None,
 ) -> DealSweep: ...
 @overload
 def sweep(
@@ -464,6 +601,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
+    budget: float | None = None,
 ) -> AnySweep: ...
 
 
@@ -475,6 +613,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
+    budget: float | None = None,
 ) -> AnySweep:
     """The outcome of ``model``'s game (a scenario or a bare game) at every point of ``grid``.
 
@@ -490,19 +629,25 @@ def sweep(
     - ``"bargain"``: the bargaining solutions at each point
       (:class:`~bargaining.analysis.sweep_deal.DealSweep`).
 
-    Trees and package deals are solved point by point: grids above :data:`MAX_POINTS` points are
-    refused before any work. ``progress(done, total)`` is called as points are done.
+    Budgets (docs/format.md#budgets; ``budget`` in MiB, scaling every limit): trees and package deals
+    are solved point by point, and grids above :data:`MAX_POINTS` points are refused before any
+    work; a normal-form grid is refused when its arrays would exceed the memory budget, or when the
+    game has more than :data:`MAX_VERTICES` candidate vertices per actor. The vertices' formulas
+    are worked out under the budget's deadline; past it (or for payoffs too large to expand) the
+    vertices are solved numerically at every point, with a note. ``progress(done, total)`` is
+    called as points are done.
 
     >>> from bargaining.io.scenario_file import load
     >>> type(sweep(load("eu_russia_offer"), {"T": [1, 4]})).__name__
     'TreeSweep'
     """
     scenario = Scenario.of(model)
-    if scenario.kind == "tree":
-        return sweep_tree(scenario, grid, values, progress=progress)
-    if scenario.kind == "bargain":
-        return sweep_deal(scenario, grid, values, progress=progress)
-    return _sweep_normal(scenario, grid, values, chunk=chunk, progress=progress, thresholds=thresholds)
+    with using_budget(budget):
+        if scenario.kind == "tree":
+            return sweep_tree(scenario, grid, values, progress=progress)
+        if scenario.kind == "bargain":
+            return sweep_deal(scenario, grid, values, progress=progress)
+        return _sweep_normal(scenario, grid, values, chunk=chunk, progress=progress, thresholds=thresholds)
 
 
 def _sweep_normal(
@@ -519,10 +664,29 @@ def _sweep_normal(
     axes = grid_axes(scenario, grid)
     fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
     names = tuple(sorted(s.name for s in game.parameter_symbols()))
-    plan = _plan(game, names)
     shape = tuple(len(v) for v in axes.values())
-    total = int(np.prod(shape)) if shape else 1
-    step = max(1, chunk)
+    total = math.prod(shape)
+    n_profiles = math.prod(game.shape)
+    if game.n_actors == 2:
+        per_point = 8 * 2 * (sum(game.shape) + game.n_actors + 1) + 8 * len(shape) + 4
+    else:  # every pure profile is a candidate: its validity, and the payoffs of those that hold somewhere
+        per_point = n_profiles + 8 * (2 * (sum(game.shape) + game.n_actors)) + 8 * len(shape) + 4
+    check_bytes(
+        "a sweep's arrays",
+        float(total) * per_point,
+        field="grid",
+        instead="a coarser grid or fewer axes",
+        found=f"{total:,} points of about {per_point:,} bytes, {describe_bytes(float(total) * per_point)}",
+    )
+    plan = _plan(game, names, deadline_seconds())
+    # a chunk's payoff array (and, for two actors, its vertices' mixtures) within a quarter of the budget
+    chunk_bytes = 8 * (game.n_actors + 2) * n_profiles
+    if game.n_actors == 2:
+        chunk_bytes += 8 * sum(
+            len(vs) * (size + 1 + other)
+            for vs, size, other in zip(plan.vertices, game.shape, game.shape[::-1], strict=True)
+        )
+    step = max(1, min(chunk, int(budget_mb() * 2**20 / 4 // max(1, chunk_bytes))))
     rows: dict[tuple[int, ...], int] = {}
     pieces: list[tuple[int, int, dict[str, npt.NDArray[Any]]]] = []
     degenerate = np.zeros(total, dtype=bool)
@@ -598,7 +762,7 @@ def _sweep_normal(
             evaluated[t.parameter] = np.broadcast_to(
                 np.asarray(f(*(mesh.get(s.name, fixed.get(s.name)) for s in syms)), dtype=float), shape
             )
-    notes = []
+    notes = [plan.note] if plan.note else []
     if game.n_actors == 2 and continuum.any():
         notes.append(
             f"At {int(continuum.sum())} grid points two extreme equilibria share a strategy: a continuum of "
@@ -619,6 +783,9 @@ def _sweep_normal(
         notes=tuple(notes),
         method=(
             "vertex pairs from symbolic indifference conditions, evaluated with numpy (every extreme equilibrium)"
+            if game.n_actors == 2 and plan.note is None
+            else "vertex pairs from indifference conditions solved numerically at each point (every extreme "
+            "equilibrium)"
             if game.n_actors == 2
             else "pure-profile test on the payoff array (mixed equilibria not enumerated)"
         ),

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bargaining.analysis.result import clean_number
+from bargaining.budget import check_count
 from bargaining.errors import ScenarioError
 from bargaining.scenario import Scenario
 
@@ -60,15 +61,22 @@ def grid_axes(scenario: Scenario, grid: Mapping[str, npt.ArrayLike]) -> dict[str
     return axes
 
 
-def check_budget(axes: Mapping[str, FloatArray], kind: str, limit: int = MAX_POINTS) -> int:
-    """The number of grid points, or a ``ScenarioError`` (field ``grid``) above ``limit``."""
-    total = int(np.prod([len(v) for v in axes.values()]))
-    if total > limit:
-        raise ScenarioError(
-            f"a grid of at most {limit:,} points for a {kind} game (each point is solved on its own)",
-            found=f"{total:,} points",
-            field="grid",
-        )
+def check_budget(
+    axes: Mapping[str, FloatArray] | Sequence[int], kind: str, limit: int = MAX_POINTS, budget: float | None = None
+) -> int:
+    """The number of grid points, or a ``ScenarioError`` (field ``grid``) above ``limit`` (at the default
+    budget; scaled with ``budget``, docs/format.md#budgets). ``axes`` may be the axes' lengths alone."""
+    sizes = [len(v) for v in axes.values()] if isinstance(axes, Mapping) else [int(n) for n in axes]
+    total = math.prod(sizes)
+    check_count(
+        "a grid",
+        total,
+        limit,
+        budget,
+        unit="points",
+        field="grid",
+        instead=f"a coarser grid: each point of a {kind} game is solved on its own",
+    )
     return total
 
 
