@@ -41,7 +41,7 @@ from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_dea
 from bargaining.analysis.indifference import indifference
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.sweep_deal import DealSweep, sweep_deal
-from bargaining.analysis.sweep_grid import MAX_POINTS, grid_axes
+from bargaining.analysis.sweep_grid import MAX_POINTS, GridAxes, grid_axes
 from bargaining.analysis.sweep_tree import TreeSweep, sweep_tree
 from bargaining.budget import (
     RAISE,
@@ -364,7 +364,7 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
 
 
 @dataclass(frozen=True, eq=False)
-class Sweep(Result):
+class Sweep(GridAxes, Result):
     """The equilibria of a game at every point of a parameter grid.
 
     ``axes`` maps each swept parameter to its 1-D values (the grid is their product, in order);
@@ -392,15 +392,6 @@ class Sweep(Result):
     kind = "normal"
 
     @property
-    def fixed(self) -> Mapping[str, float]:
-        """The parameters not swept (the same as ``values``)."""
-        return self.values
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(v) for v in self.axes.values())
-
-    @property
     def count(self) -> npt.NDArray[np.int64]:
         """Number of extreme equilibria at each grid point."""
         return np.asarray(self.valid.sum(axis=0), dtype=np.int64)
@@ -420,11 +411,6 @@ class Sweep(Result):
             names = [self.game.strategies[i][s] for s in support]
             parts.append(f"{a} {names[0]}" if len(names) == 1 else f"{a} mixes {'/'.join(names)}")
         return "; ".join(parts)
-
-    def grid(self) -> dict[str, FloatArray]:
-        """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
-        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
-        return dict(zip(self.axes, mesh, strict=True))
 
     def outcome_codes(self) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
         """Distinct sets of equilibria over the grid (most frequent first), and each point's set number."""

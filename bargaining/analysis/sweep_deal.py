@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.result import Result, clean_number
-from bargaining.analysis.sweep_grid import check_budget, grid_axes, nested, outcome_table, point_values
+from bargaining.analysis.sweep_grid import GridAxes, check_budget, grid_axes, nested, outcome_table, point_values
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.kernels.axiomatic import Solution
@@ -45,7 +45,7 @@ NO_DEAL = "no package beats disagreement"
 
 
 @dataclass(frozen=True, eq=False)
-class DealSweep(Result):
+class DealSweep(GridAxes, Result):
     """The bargaining solutions of a package deal at every point of a grid.
 
     ``axes`` maps each swept parameter to its 1-D values (the grid is their product); ``values``
@@ -67,20 +67,6 @@ class DealSweep(Result):
     notes: tuple[str, ...] = ()
 
     kind = "bargain"
-
-    @property
-    def fixed(self) -> Mapping[str, float]:
-        """The parameters not swept (the same as ``values``)."""
-        return self.values
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(v) for v in self.axes.values())
-
-    def grid(self) -> dict[str, FloatArray]:
-        """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
-        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
-        return dict(zip(self.axes, mesh, strict=True))
 
     def outcome_codes(self) -> tuple[list[dict[str, Any]], IntArray]:
         """The distinct supports of the Nash solution with their share of the grid, axis ranges and

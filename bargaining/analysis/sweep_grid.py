@@ -126,3 +126,25 @@ def _clean(x: Any) -> Any:
     if isinstance(x, list):
         return [_clean(v) for v in x]
     return None if math.isnan(x) else clean_number(float(x))
+
+
+class GridAxes:
+    """What every sweep result shares: the swept ``axes`` (name -> 1-D values), their outer product
+    as the grid, and the parameters held fixed (``values``)."""
+
+    axes: Mapping[str, npt.NDArray[np.float64]]
+    values: Mapping[str, float]
+
+    @property
+    def fixed(self) -> Mapping[str, float]:
+        """The parameters not swept (the same as ``values``)."""
+        return self.values
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.axes.values())
+
+    def grid(self) -> dict[str, npt.NDArray[np.float64]]:
+        """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
+        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
+        return dict(zip(self.axes, mesh, strict=True))

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.subgame import subgame_perfect
-from bargaining.analysis.sweep_grid import check_budget, grid_axes, nested, outcome_table, point_values
+from bargaining.analysis.sweep_grid import GridAxes, check_budget, grid_axes, nested, outcome_table, point_values
 from bargaining.errors import ScenarioError
 from bargaining.games.tree import OfferNode, TreeGame
 from bargaining.scenario import Scenario
@@ -45,7 +45,7 @@ def path_label(path: tuple[str, ...], outcome: str | None) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class TreeSweep(Result):
+class TreeSweep(GridAxes, Result):
     """The subgame-perfect play of a tree at every point of a grid.
 
     ``axes`` maps each swept parameter to its 1-D values (the grid is their product, in order);
@@ -70,20 +70,6 @@ class TreeSweep(Result):
     notes: tuple[str, ...] = ()
 
     kind = "tree"
-
-    @property
-    def fixed(self) -> Mapping[str, float]:
-        """The parameters not swept (the same as ``values``)."""
-        return self.values
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(v) for v in self.axes.values())
-
-    def grid(self) -> dict[str, FloatArray]:
-        """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
-        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
-        return dict(zip(self.axes, mesh, strict=True))
 
     def outcome_codes(self) -> tuple[list[dict[str, Any]], IntArray]:
         """The distinct (path, outcome) pairs with their share of the grid, axis ranges and the range
