@@ -88,13 +88,7 @@ class DealSweep(GridAxes, Result):
         actor -> nested lists), ``outcomes`` (share and ranges of each), ``method``, ``notes``."""
         return {
             "game": "bargain",
-            "axes": {
-                a: {"from": clean_number(float(v[0])), "to": clean_number(float(v[-1])), "n": len(v)}
-                for a, v in self.axes.items()
-            },
-            "grid": {a: [clean_number(float(x)) for x in v] for a, v in self.axes.items()},
-            "fixed": {k: clean_number(v) for k, v in self.values.items()},
-            "points": int(np.prod(self.shape)),
+            **self.grid_json(),
             "method": self.method,
             "solutions": list(self.solutions),
             "labels": list(self.labels),

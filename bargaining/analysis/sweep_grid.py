@@ -148,3 +148,15 @@ class GridAxes:
         """Each swept parameter's value at every grid point (arrays of the grid's shape)."""
         mesh = np.meshgrid(*self.axes.values(), indexing="ij")
         return dict(zip(self.axes, mesh, strict=True))
+
+    def grid_json(self) -> dict[str, Any]:
+        """The JSON every sweep starts with: ``axes`` (from, to, n), ``grid``, ``fixed``, ``points``."""
+        return {
+            "axes": {
+                a: {"from": clean_number(float(v[0])), "to": clean_number(float(v[-1])), "n": len(v)}
+                for a, v in self.axes.items()
+            },
+            "grid": {a: [clean_number(float(x)) for x in v] for a, v in self.axes.items()},
+            "fixed": {k: clean_number(v) for k, v in self.values.items()},
+            "points": int(np.prod(self.shape)),
+        }
