@@ -498,7 +498,7 @@ def expression_size(expr: sympy.Basic) -> tuple[int, int]:
         elif e.is_Pow and e.args[1].is_Rational:
             degree, terms = size(e.args[0])
             exponent = e.args[1]
-            n = min(_CAP, int(math.ceil(abs(exponent))))
+            n = min(_CAP, -(-abs(int(exponent.p)) // int(exponent.q)))  # ceil(|p/q|) in integers
             out = (min(_CAP, degree * n), _monomials(terms, n) if exponent.is_Integer else terms)
         else:  # functions, and powers with a symbolic exponent
             parts = [size(a) for a in e.args]
