@@ -1,0 +1,1 @@
+"""The lesson notebooks, shipped inside the package as ``bargaining.lessons`` (``bargaining classroom`` serves them)."""
