@@ -56,7 +56,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize
 import sympy
 
 from bargaining.errors import ScenarioError
@@ -485,6 +484,8 @@ def _numeric_support(
     arr: FloatArray, support: Support, rng: np.random.Generator, starts: int
 ) -> list[list[FloatArray]]:
     """Roots of one support's system from random starts, inside the simplex, that are equilibria."""
+    import scipy.optimize  # imported where used: start-up time
+
     f = _residual(arr, support)
     d = sum(len(s) - 1 for s in support)
     tol = 1e-8 * _scale(arr)
@@ -558,6 +559,8 @@ def _sample_continuum(
     tries: list[dict[sympy.Symbol, sympy.Expr]] = [
         dict(zip(free, combo, strict=True)) for combo in itertools.islice(itertools.product(grid, repeat=dim), 27)
     ]
+    import scipy.optimize  # imported where used: start-up time
+
     seeds = 0
     # numeric points on the continuum first: their free coordinates, rationalised, seed exact samples
     f = _residual(arr, support)
@@ -788,6 +791,8 @@ def some_equilibria(payoffs: npt.ArrayLike, *, seed: int = 0, starts: int = NUME
             v = _float_values(arr, i, sig) / scale
             total += float((np.maximum(0.0, v - v @ sig[i]) ** 2).sum())
         return total
+
+    import scipy.optimize  # imported where used: start-up time
 
     pure = _pure_found(Q, arr)
     found: list[Found] = []

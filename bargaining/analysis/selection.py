@@ -52,10 +52,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import nashpy
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import nnls
 
 from bargaining.analysis.nash import EquilibriumSet, equilibria
 from bargaining.analysis.result import FrozenMap, Result, clean_number
@@ -124,6 +122,8 @@ def _in_hull(points: FloatArray, target: FloatArray, tol: float) -> bool:
     a heavily weighted sum-to-one row)."""
     weight = 1e3
     M = np.vstack([points.T, np.full(len(points), weight)])
+    from scipy.optimize import nnls  # imported where used: start-up time
+
     w, _ = nnls(M, np.concatenate([target, [weight]]))
     return bool(np.abs(points.T @ w - target).max() <= tol and abs(w.sum() - 1.0) <= tol)
 
@@ -577,6 +577,8 @@ def fictitious_play(
             raise ScenarioError(
                 "non-negative play counts", found=str([c.tolist() for c in counts0]), field="play_counts"
             )
+    import nashpy  # imported where used: start-up time
+
     state = np.random.get_state()
     np.random.seed(seed)
     try:
@@ -650,6 +652,8 @@ def replicator_dynamics(
     times = np.linspace(0.0, 200.0 / scale, 1001) if timepoints is None else np.asarray(timepoints, dtype=float).ravel()
     if times.size < 2 or (np.diff(times) <= 0).any():
         raise ScenarioError("increasing time points (at least two)", found=str(times[:5].tolist()), field="timepoints")
+    import nashpy  # imported where used: start-up time
+
     xs, ys = nashpy.Game(A, B).asymmetric_replicator_dynamics(x0=x_start, y0=y_start, timepoints=times)
     xs = np.clip(np.asarray(xs, dtype=float), 0.0, None)
     ys = np.clip(np.asarray(ys, dtype=float), 0.0, None)

@@ -41,7 +41,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-from scipy.optimize import brentq
 
 from bargaining.analysis.deadline import DeadlineExceeded, within_deadline
 from bargaining.analysis.nash import EquilibriumSet, equilibria, pure_equilibria
@@ -520,6 +519,8 @@ def _brackets(f: Any, args: list[float], where: int, a: float, b: float) -> list
         c[where] = x
         with np.errstate(all="ignore"):
             return float(f(*c))
+
+    from scipy.optimize import brentq  # imported where used: start-up time
 
     out: list[float] = []
     for k in range(len(grid) - 1):

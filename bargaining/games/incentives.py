@@ -53,7 +53,6 @@ from typing import ClassVar, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import scipy.special
 import sympy
 
 from bargaining.errors import ScenarioError
@@ -181,11 +180,15 @@ class Normal:
     def cdf_values(self, x: FloatArray) -> FloatArray:
         """:math:`F` on an array (numeric mean and sd only), by ``scipy.special.ndtr``."""
         mean, sd = _floats(self, ("mean", "sd"))
+        import scipy.special  # imported where used: start-up time
+
         return np.asarray(scipy.special.ndtr((x - mean) / sd), dtype=np.float64)
 
     def upper(self) -> float:
         """The cost below which lies all but :math:`10^{-6}` of the mass (numeric only)."""
         mean, sd = _floats(self, ("mean", "sd"))
+        import scipy.special  # imported where used: start-up time
+
         return float(mean + sd * scipy.special.ndtri(1 - 1e-6))
 
 

@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize
 
 from bargaining.errors import ScenarioError
 
@@ -339,6 +338,8 @@ def rubinstein(
         x = lo
     else:
         try:
+            import scipy.optimize  # imported where used: start-up time
+
             x = float(
                 scipy.optimize.brentq(
                     gap, lo, hi, xtol=tol * scale * 1e-3, rtol=4 * np.finfo(float).eps, maxiter=max_iter

@@ -46,7 +46,6 @@ from itertools import combinations, islice
 
 import numpy as np
 import numpy.typing as npt
-import scipy.spatial
 
 from bargaining.budget import BUDGET_ENV, DEFAULT_BUDGET_MB, RAISE, budget_mb
 from bargaining.errors import ScenarioError
@@ -140,6 +139,8 @@ def _vertices_qhull(M: FloatArray) -> FloatArray:
     row_sums = M.sum(axis=1)
     t = 0.5 / row_sums.max()  # interior point z = t * 1
     points = np.vstack([-np.eye(d) / t, M / (1.0 - t * row_sums)[:, None]])
+    import scipy.spatial  # imported where used: start-up time
+
     hull = scipy.spatial.ConvexHull(points)
     eq = hull.equations
     vertices = -eq[:, :-1] / eq[:, -1:] + t
@@ -174,6 +175,8 @@ def _polytope_vertices(M: FloatArray, tol: float) -> FloatArray:
     _k, d = M.shape
     if d == 1:
         return np.array([[0.0], [1.0 / M.max()]])
+    import scipy.spatial
+
     try:
         return _vertices_qhull(M)
     except (scipy.spatial.QhullError, ValueError):

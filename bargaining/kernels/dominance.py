@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize
 
 __all__ = ["Elimination", "iterated_elimination"]
 
@@ -60,6 +59,8 @@ def _mixed_dominated(M: npt.NDArray[np.float64], s: int, tol: float) -> npt.NDAr
     A_eq = np.zeros((1, len(others) + 1))
     A_eq[0, :-1] = 1.0
     bounds = [(0.0, None)] * len(others) + [(None, None)]
+    import scipy.optimize  # imported where used: start-up time
+
     res = scipy.optimize.linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if res.status != 0 or -res.fun <= tol:
         return None
