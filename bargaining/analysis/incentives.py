@@ -39,7 +39,6 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize
 import sympy
 
 from bargaining.analysis.result import Result, clean_number
@@ -461,6 +460,8 @@ def best_reward(
     grid = np.linspace(0.0, cap, 2001)
     u = expected(grid)
     k = int(np.argmax(u))
+    import scipy.optimize  # imported where used: start-up time
+
     found = scipy.optimize.minimize_scalar(
         lambda v: -float(expected(np.array([v]))[0]),
         bounds=(grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]),

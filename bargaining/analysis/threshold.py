@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize
 import sympy
 
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
@@ -237,6 +236,8 @@ def _numeric_root(difference: sympy.Expr, target: Parameter, values: Mapping[str
     if not changes.size:
         return None
     k = changes[np.argmin(np.abs(grid[changes] - target.value))]
+    import scipy.optimize  # imported where used: start-up time
+
     return float(scipy.optimize.brentq(lambda x: float(f(x)), grid[k], grid[k + 1], xtol=1e-14, rtol=1e-14))
 
 
