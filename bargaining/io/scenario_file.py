@@ -28,8 +28,6 @@ bargaining.errors.ScenarioError: x.toml: game: expected a string, found nothing
 from __future__ import annotations
 
 import math
-import os
-import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,20 +43,23 @@ from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, TreeGame
 from bargaining.io.builtins import builtin_names, builtin_path
+from bargaining.io.gambit import GAMBIT_SUFFIXES, load_gambit
+from bargaining.io.limits import (  # the budgets, shared with the other readers (bargaining.io.gambit)
+    MAX_FILE_ENV,
+    MAX_FILE_MB,
+    MAX_ITEMS,
+    MAX_ITEMS_ENV,
+    MAX_STRING,
+    max_entries,
+    max_file_bytes,
+)
+from bargaining.io.limits import megabytes as _megabytes
+from bargaining.io.limits import read_limited as _read
 from bargaining.parameters import PARAMETER_KINDS, ParameterKind
 from bargaining.scenario import FORMAT, Actor, Claim, Fact, Observed, Parameter, Scenario, check_identifier
 
-__all__ = ["MAX_ITEMS", "MAX_STRING", "load", "loads", "max_entries", "max_file_bytes", "resolve"]
+__all__ = ["MAX_FILE_MB", "MAX_ITEMS", "MAX_STRING", "load", "loads", "max_entries", "max_file_bytes", "resolve"]
 
-#: The default largest scenario file, in MB (2**20 bytes); ``BARGAINING_MAX_FILE_MB`` raises it.
-MAX_FILE_MB = 10.0
-MAX_FILE_ENV = "BARGAINING_MAX_FILE_MB"
-#: The most characters in one string of a file (a title, a summary, a name, a source, a fact).
-MAX_STRING = 100_000
-#: The default most entries in one array or table of a file (facts, actors, strategies, parameters,
-#: nodes, ``[[payoffs]]``: a 100x100 table); ``BARGAINING_MAX_ENTRIES`` raises it.
-MAX_ITEMS = 10_000
-MAX_ITEMS_ENV = "BARGAINING_MAX_ENTRIES"
 #: Random points at which a chance probability is checked where interval arithmetic proves nothing.
 PROBABILITY_SAMPLES = 2000
 
@@ -83,42 +84,6 @@ def _type_name(value: object) -> str:
         if type(value) is t:
             return n
     return type(value).__name__
-
-
-def _from_environment(name: str, default: float, unit: str) -> float:
-    """A positive number from the environment variable ``name``, else ``default``."""
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise ScenarioError(f"a positive number of {unit}", found=repr(raw[:40]), field=name)
-    return min(value, 2.0**40)
-
-
-def max_file_bytes() -> int:
-    """The largest scenario file read, in bytes: ``BARGAINING_MAX_FILE_MB`` megabytes if set, else 10.
-
-    >>> max_file_bytes() == 10 * 2**20 or "BARGAINING_MAX_FILE_MB" in os.environ
-    True
-    """
-    return int(_from_environment(MAX_FILE_ENV, MAX_FILE_MB, "megabytes") * 2**20)
-
-
-def max_entries() -> int:
-    """The most entries in one array or table of a file: ``BARGAINING_MAX_ENTRIES`` if set, else 10,000.
-
-    >>> max_entries() == 10_000 or "BARGAINING_MAX_ENTRIES" in os.environ
-    True
-    """
-    return int(_from_environment(MAX_ITEMS_ENV, MAX_ITEMS, "entries"))
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 2**20:,.1f} MB"
 
 
 def _path_text(path: list[str | int]) -> str:
@@ -716,36 +681,16 @@ def resolve(scenario: str | Path) -> Path:
     )
 
 
-def _read(path: Path, display: str) -> bytes:
-    """The bytes of a regular file of at most :func:`max_file_bytes`, its size checked before reading
-    (a 2 GB file is refused at once) and the reading stopped at the limit (a file that grows)."""
-    limit = max_file_bytes()
-    too_big = f"a file of at most {_megabytes(limit)} (docs/format.md#budgets; raise it with {MAX_FILE_ENV})"
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # never blocks on a fifo
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise ScenarioFileError(
-                    "a regular file", found="a special file (a fifo, a device or a socket)", file=display
-                )
-            if info.st_size > limit:
-                raise ScenarioFileError(too_big, found=_megabytes(info.st_size), file=display)
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise ScenarioFileError("a readable file", found=exc.strerror or type(exc).__name__, file=display) from None
-    if len(data) > limit:
-        raise ScenarioFileError(too_big, found=f"more than {_megabytes(limit)}", file=display)
-    return data
-
-
 def load(scenario: str | Path) -> Scenario:
     """Load a scenario file, or a built-in scenario by name (``bargaining list`` shows them).
 
     The file is only read, never modified or executed; one larger than :func:`max_file_bytes` is
-    refused before it is read.
+    refused before it is read. A Gambit file (``.nfg`` or ``.efg``) is read by
+    :func:`bargaining.io.gambit.load_gambit`.
     """
     path = resolve(scenario)
+    if path.suffix.lower() in GAMBIT_SUFFIXES:  # Gambit's .nfg and .efg files
+        return load_gambit(path)
     display = str(scenario) if path == Path(scenario) else path.name
     data = _read(path, display)
     try:
