@@ -139,8 +139,10 @@ def test_table_shows_the_payoffs_computed_from_the_game(r: float, c: float, p: f
 
 def test_reply_text_names_the_formula_and_both_numbers() -> None:
     view = conditionality_view(1.5, 1.3, 0.8)
-    assert view.reply_text == "Defy: the promised reward 1.50 falls short of the threshold c/(p·δ^τ) = 1.625."
+    assert view.reply_text == "Defy: the promised reward r = 1.50 falls short of the threshold r* = 1.625."
     assert view.reply_text in view.html()
+    assert view.formula_latex == r"r^* = \frac{c}{\delta^{\tau} p}"  # LaTeX, not Python's c/(delta**tau*p)
+    assert f"$${view.formula_latex}$$" in view.html()
 
 
 def test_figure_marks_the_current_point() -> None:
@@ -178,10 +180,13 @@ def test_nan_is_a_scenario_error() -> None:
 
 
 def shown_threshold(reply_html: str) -> float:
-    """The number after "threshold c/(p·δ^τ) =" in the demo's reply."""
-    found = re.search(r"threshold c/\(p·δ\^τ\) = ([0-9.e+-]+)\.<", reply_html)
-    assert found, reply_html
-    return float(found.group(1))
+    """The threshold in the demo's reply: its data-threshold attribute, which the text shows rounded."""
+    found = re.search(r"threshold r\* = ([0-9.e+-]+)\.<", reply_html)
+    attribute = re.search(r'data-threshold="([^"]+)"', reply_html)
+    assert found and attribute, reply_html
+    value = float(attribute.group(1))
+    assert float(found.group(1)) == pytest.approx(value, rel=1e-5)
+    return value
 
 
 def _walk(widget: Any) -> Iterator[Any]:
@@ -190,31 +195,56 @@ def _walk(widget: Any) -> Iterator[Any]:
         yield from _walk(child)
 
 
+def demo_parts(demo: Any) -> tuple[dict[str, Any], Any, Any, Any, Any]:
+    """The demo's sliders by label, its verdict, its payoff table, its formula and its picture."""
+    parts = list(_walk(demo))
+    sliders = {w.description: w for w in parts if isinstance(w, widgets.FloatSlider)}
+    (verdict,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-verdict" in w.value]
+    (table,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-payoffs" in w.value]
+    (formula,) = [w for w in parts if isinstance(w, widgets.HTMLMath)]
+    (picture,) = [w for w in parts if isinstance(w, widgets.Image)]
+    return sliders, verdict, table, formula, picture
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data.startswith(b"\x89PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def test_demo_sliders_redraw_the_reply_table_and_picture() -> None:
     demo = conditionality_demo()
     assert isinstance(demo, widgets.Widget)
-    parts = list(_walk(demo))
-    sliders = {w.description: w for w in parts if isinstance(w, widgets.FloatSlider)}
-    html = [w for w in parts if isinstance(w, widgets.HTML)]
-    (picture,) = [w for w in parts if isinstance(w, widgets.Image)]
-    reply, table = html[0], html[1]
-    r, c, p = sliders["reward r"], sliders["cost c"], sliders["credibility p"]
-    for slider, name in ((r, "r"), (c, "c"), (p, "p")):
-        par = SCENARIO.parameter(name)
+    sliders, reply, table, formula, picture = demo_parts(demo)
+    names = {
+        "reward r": "r",
+        "cost c": "c",
+        "credibility p": "p",
+        "discount factor δ": "delta",
+        "delay τ (years)": "tau",
+    }
+    assert set(sliders) == set(names)
+    for label, name in names.items():
+        slider, par = sliders[label], SCENARIO.parameter(name)
         assert (slider.min, slider.max, slider.value) == (par.min, par.max, par.value)
         assert 0 < slider.step <= (par.max - par.min) / 50
+        assert slider.continuous_update  # redrawn while dragging, not on release
+    r, c, p = sliders["reward r"], sliders["cost c"], sliders["credibility p"]
+    assert r"\frac{c}{\delta^{\tau} p}" in formula.value and "$$" in formula.value
 
-    assert reply.value.startswith("<p><b>Comply:")
+    assert "<b>Comply:" in reply.value
     before = bytes(picture.value)
 
     r.value = 1.0  # below r* = 1.3 / 0.8
-    assert "Defy: the promised reward 1.00 falls short of" in reply.value
+    assert "Defy: the promised reward r = 1.00 falls short of" in reply.value
+    assert 'data-reply="defy"' in reply.value
     assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.8), rel=1e-6)
     assert bytes(picture.value) != before and bytes(picture.value).startswith(b"\x89PNG")
+    assert png_size(bytes(picture.value)) == png_size(before) == (int(picture.width), int(picture.height))
 
     p.value = 0.25  # r* = 1.3 / 0.25 = 5.2
     r.value = 6.0
-    assert "Comply: the promised reward 6.00 clears" in reply.value
+    assert "Comply: the promised reward r = 6.00 clears" in reply.value
     assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.25), rel=1e-6)
     payoffs = SCENARIO.normal_form.payoff_array(SCENARIO.values({"r": 6.0, "c": 1.3, "p": 0.25}))
     assert f"{number(payoffs[0, 0, 0])}, {number(payoffs[1, 0, 0])}" in table.value
@@ -222,6 +252,47 @@ def test_demo_sliders_redraw_the_reply_table_and_picture() -> None:
     c.value = 2.0  # r* = 8
     assert "Defy" in reply.value
     assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(2.0, 0.25), rel=1e-6)
+
+
+def test_demo_delay_and_discount_sliders_move_the_threshold() -> None:
+    """τ = 2 at δ = 0.9: r* = c / (p δ²); δ = 0.5 then halves the reward's worth per year."""
+    sliders, reply, _, _, _ = demo_parts(conditionality_demo())
+    sliders["delay τ (years)"].value = 2.0
+    at = DEFAULTS | {"tau": 2.0}
+    assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.8, at), rel=1e-6)
+    assert "<b>Defy:" in reply.value  # 2 < 1.625 / 0.81 = 2.006...
+    sliders["discount factor δ"].value = 0.5
+    at = at | {"delta": 0.5}
+    assert shown_threshold(reply.value) == pytest.approx(closed_form_threshold(1.3, 0.8, at), rel=1e-6)
+    assert shown_threshold(reply.value) == pytest.approx(1.3 / (0.8 * 0.25), rel=1e-6)
+
+
+def test_demo_picture_is_one_figure_redrawn_in_place() -> None:
+    """Every move redraws the same figure: the same size, the axes where they were, the legend readable."""
+    first = conditionality_view(2.0, 1.3, 0.8)
+    picture = first.picture
+    box = picture.axes.get_position().bounds
+    sizes = set()
+    for r, c, p in ((1.0, 1.3, 0.8), (9.99, 9.99, 0.01), (0.0, 0.0, 1.0)):
+        view = conditionality_view(r, c, p, prepared=first.analysis.threshold, picture=picture)
+        assert view.figure is first.figure
+        sizes.add(png_size(view.png()))
+        assert picture.axes.get_position().bounds == box
+    assert sizes == {picture.size_px}
+    legend = picture.axes.get_legend()
+    assert legend is not None
+    assert min(float(t.get_fontsize()) for t in legend.get_texts()) >= 11
+    assert any(r"\dfrac{c}{\delta^{\tau} p}" in t.get_text() for t in legend.get_texts())  # mathtext
+
+
+def test_prepared_threshold_gives_the_same_answers_as_a_fresh_one() -> None:
+    """The demo's fast path (the threshold solved again from its payoff difference) is the full analysis."""
+    fresh_scenario = SCENARIO.with_values({})
+    for r, c, p, tau in ((2.0, 1.3, 0.8, 0.0), (3.0, 0.9, 0.3, 0.0), (2.0, 1.3, 0.8, 2.0), (5.0, 2.5, 0.6, 1.5)):
+        fast = conditionality_view(r, c, p, tau=tau)
+        full = best_reply(fresh_scenario, SCENARIO.values({"r": r, "c": c, "p": p, "tau": tau}))
+        assert (fast.best_reply, fast.clears, fast.threshold) == (full.reply, full.clears, full.threshold_value)
+        assert fast.analysis.exact_threshold == full.exact_threshold
 
 
 def test_view_is_a_frozen_result() -> None:

@@ -42,7 +42,7 @@ import numpy.typing as npt
 import sympy
 
 from bargaining.analysis.result import Result, clean_number
-from bargaining.analysis.threshold import Threshold, threshold
+from bargaining.analysis.threshold import Threshold, threshold, threshold_again
 from bargaining.errors import ScenarioError
 from bargaining.games.incentives import (
     COMPLY,
@@ -210,6 +210,7 @@ def best_reply(
     target: str | None = None,
     reward: str | None = None,
     statics: bool = False,
+    prepared: Threshold | None = None,
 ) -> BestReply:
     r"""The target's best reply to a promised reward at ``values``, and the threshold :math:`r^*`.
 
@@ -219,7 +220,10 @@ def best_reply(
     The payoff difference :math:`\Delta` and :math:`r^*` come from the core threshold; the sign of
     :math:`\Delta` is decided in exact rationals at the values read as decimals, so at
     :math:`c = 0.9`, :math:`p = 0.3`, :math:`r = 3` the target is indifferent and complies,
-    although ``0.3 * 3 < 0.9`` in floating point.
+    although ``0.3 * 3 < 0.9`` in floating point. ``prepared`` (a previous answer's ``threshold``,
+    for the same roles) is solved again from its payoff difference
+    (:func:`~bargaining.analysis.threshold.threshold_again`) instead of from the game: what a
+    slider demo pays per move.
 
     >>> from bargaining.io.scenario_file import load
     >>> b = best_reply(load("conditionality"), {"r": 3, "c": 0.9, "p": 0.3})
@@ -228,7 +232,15 @@ def best_reply(
     """
     scenario, principal, target, reward = _roles(model, principal, target, reward)
     vals = scenario.values(values)
-    if isinstance(model, ExternalIncentives):
+    if prepared is not None and not statics:
+        if (prepared.actor, prepared.prefer, prepared.over, prepared.parameter) != (target, COMPLY, DEFY, reward):
+            raise ScenarioError(
+                f"a threshold of {target}'s {COMPLY} over {DEFY} in {reward}",
+                found=f"{prepared.actor}'s {prepared.prefer} over {prepared.over} in {prepared.parameter}",
+                field="prepared",
+            )
+        t = prepared if dict(prepared.values) == dict(vals) else threshold_again(prepared, scenario, vals)
+    elif isinstance(model, ExternalIncentives):
         t = reward_threshold(model, vals, statics=statics)
     else:
         t = threshold(

@@ -68,6 +68,7 @@ __all__ = [
     "best_reply_map",
     "payoff_difference",
     "threshold",
+    "threshold_again",
     "threshold_at",
     "threshold_of",
 ]
@@ -674,12 +675,33 @@ def best_reply_map(
     y: tuple[str, npt.ArrayLike],
     given: Mapping[str, str] | None = None,
     values: Mapping[str, float] | None = None,
+    prepared: Threshold | None = None,
 ) -> BestReplyMap:
     """Where ``actor`` prefers ``prefer`` in the plane of two parameters, with the threshold curve of x
-    (from the threshold's formula where numpy can evaluate it, else a bracketed root at every y)."""
+    (from the threshold's formula where numpy can evaluate it, else a bracketed root at every y).
+
+    ``prepared``: the threshold of the same comparison found before (every other actor's play given),
+    used as it is at the same values and otherwise solved again from its payoff difference
+    (:func:`threshold_again`): what a slider demo pays per move, without the symbolic deadline's worker.
+    """
     scenario = Scenario.of(model)
-    t = threshold(scenario, actor, prefer=prefer, over=over, solve_for=x[0], given=given, values=values, statics=False)
     vals = scenario.values(values)
+    if prepared is None:
+        t = threshold(
+            scenario, actor, prefer=prefer, over=over, solve_for=x[0], given=given, values=values, statics=False
+        )
+    else:
+        game = scenario.game
+        others = set(game.actors) - {actor}
+        if (prepared.actor, prepared.prefer, prepared.over, prepared.parameter) != (actor, prefer, over, x[0]) or (
+            not others <= set(given or {})
+        ):
+            raise ScenarioError(
+                f"a threshold of {actor}'s {prefer} over {over} in {x[0]}, every other actor's play given",
+                found=f"{prepared.actor}'s {prepared.prefer} over {prepared.over} in {prepared.parameter}",
+                field="prepared",
+            )
+        t = prepared if dict(prepared.values) == vals else threshold_again(prepared, scenario, vals)
     xs, ys = np.asarray(x[1], dtype=float), np.asarray(y[1], dtype=float)
     X, Y = np.meshgrid(xs, ys)
     env = {k: np.full(X.shape, v) for k, v in vals.items()} | {x[0]: X, y[0]: Y}
@@ -697,6 +719,29 @@ def best_reply_map(
             roots = [_numeric_root(t.difference, target, vals | {y[0]: float(v)}) for v in ys]
             curve = np.array([math.nan if r is None else r for r in roots])
     return BestReplyMap(x[0], y[0], xs, ys, np.array(diff), np.array(curve), t, values=vals)
+
+
+def threshold_again(prepared: Threshold, model: Scenario | Game, values: Mapping[str, float]) -> Threshold:
+    """``prepared`` solved again at ``values`` from its payoff difference, without comparative statics.
+
+    For a comparison whose payoff difference does not depend on the values (every other actor's
+    play given, as in a class demo's sliders): :func:`threshold_of` on ``prepared.difference``, a
+    formula sought only when ``prepared`` had one in time (so no symbolic work can outlast the
+    deadline that ``prepared`` met), and no worker process per call.
+
+    >>> from bargaining.io.scenario_file import load
+    >>> sc = load("conditionality")
+    >>> t = threshold(sc, "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"}, statics=False)
+    >>> again = threshold_again(t, sc, {"c": 2.6})
+    >>> again.formula == t.formula, again.value, again.actor
+    (True, 3.25, 'CA')
+    """
+    scenario = Scenario.of(model)
+    vals = scenario.values(values)
+    found = threshold_of(
+        prepared.difference, prepared.parameter, scenario.parameters, vals, statics=False, exact=prepared.exact
+    )
+    return replace(found, actor=prepared.actor, prefer=prepared.prefer, over=prepared.over, others=prepared.others)
 
 
 def threshold_at(
