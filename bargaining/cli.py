@@ -15,30 +15,25 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Never, NoReturn, TextIO
+from typing import TYPE_CHECKING, Never, NoReturn, TextIO
 
-from tqdm import tqdm
-
-from bargaining.analysis.cascade import cascade
-from bargaining.analysis.deal import bargain
-from bargaining.analysis.nash import equilibria
-from bargaining.analysis.record import consistent_region, history
-from bargaining.analysis.subgame import sequential_reading, subgame_perfect
-from bargaining.analysis.sweep import parse_grids, sweep
-from bargaining.analysis.threshold import threshold
 from bargaining.budget import using_budget
 from bargaining.display.terminal import json_safe, terminal_safe
-from bargaining.display.text import bargain_text, history_text, report, sweep_text, threshold_text, tree_report
 from bargaining.errors import ScenarioError
-from bargaining.games.bargain import BargainingProblem
-from bargaining.games.tree import TreeGame
 from bargaining.io.atomic import check_target, write_atomic
 from bargaining.io.builtins import DEFAULT_SCENARIO, builtin_names
-from bargaining.io.scenario_file import load, resolve
 from bargaining.io.templates import TEMPLATES
-from bargaining.scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from tqdm import tqdm
+
+    from bargaining.scenario import Scenario
+
+# The library's analyses (sympy, numpy, scipy) are imported inside each command's handler, never at
+# the top: building the parser, ``--help`` and ``--version`` load none of them (tests/test_startup.py).
 
 __all__ = ["main"]
 
@@ -80,19 +75,68 @@ def parse_set(items: Sequence[str]) -> dict[str, float]:
     return out
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version (importlib.metadata), printed; exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"bargaining {version()}\n")
+        sys.stdout.flush()
+        parser.exit(0)
+
+
+def version() -> str:
+    """The installed version of bargaining (its distribution's metadata), else the package's own.
+
+    >>> version()
+    '0.2.0'
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("bargaining")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+        from bargaining import __version__
+
+        return __version__
+
+
+Handler = Callable[[argparse.Namespace], str]
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The command's options. Each subcommand is one block: its parser, its options, and
+    ``set_defaults(run=handler)``, the function that takes the parsed options and returns the text
+    to print (it imports the library it needs itself, so the parser loads none of it)."""
     p = _Parser(prog="bargaining", description="Game-theoretic models of negotiation package deals.")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("list", help="built-in scenarios, one line each")
+
+    ls = sub.add_parser("list", help="built-in scenarios, one line each")
+    ls.set_defaults(run=_list)
+
     check = sub.add_parser("check", help="validate scenario files")
     check.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    check.set_defaults(run=_check)
+
     solve = sub.add_parser("solve", help="every equilibrium of a scenario's game")
     solve.add_argument("scenario", metavar="SCENARIO")
     solve.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run"
     )
     solve.add_argument("--json", action="store_true", help="machine-readable output (docs/format.md#json-output)")
-    solve.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    _budget_option(solve)
+    solve.set_defaults(run=lambda args: _solve(args.scenario, args.set, args.json))
+
     th = sub.add_parser("threshold", help="the value of a parameter at which an actor's best reply switches")
     th.add_argument("scenario", metavar="SCENARIO")
     th.add_argument("--actor", required=True)
@@ -102,8 +146,14 @@ def _parser() -> argparse.ArgumentParser:
     th.add_argument("--given", action="append", default=[], metavar="ACTOR=STRATEGY", help="what another actor plays")
     th.add_argument("--at", metavar="NODE", help="a decision node (game trees)")
     th.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter for this run")
+    th.add_argument(
+        "--plot", metavar="FILE", help="draw the best reply around the threshold to FILE (.png, .pdf, .svg)"
+    )
+    th.add_argument("--force", action="store_true", help="overwrite the --plot file")
     th.add_argument("--json", action="store_true")
-    th.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    _budget_option(th)
+    th.set_defaults(run=_threshold)
+
     sw = sub.add_parser("sweep", help="the equilibria over a grid of parameter values")
     sw.add_argument("scenario", metavar="SCENARIO")
     sw.add_argument("--grid", action="append", required=True, metavar="P=LOW:HIGH:N", help="a parameter axis")
@@ -112,8 +162,10 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
-    sw.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    _budget_option(sw)
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw.set_defaults(run=_sweep)
+
     ba = sub.add_parser(
         "bargain", help="Pareto frontier, Nash, Kalai-Smorodinsky, Rubinstein and linkage of a package deal"
     )
@@ -123,7 +175,9 @@ def _parser() -> argparse.ArgumentParser:
         "--proposer", metavar="ACTOR", help="who proposes first in Rubinstein's game (default: the first actor)"
     )
     ba.add_argument("--json", action="store_true")
-    ba.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    _budget_option(ba)
+    ba.set_defaults(run=lambda args: _bargain(_load(args.scenario), args.set, args.json, args.proposer))
+
     hi = sub.add_parser("history", help="the model's prediction beside each observed entry")
     hi.add_argument("scenario", metavar="SCENARIO")
     hi.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
@@ -135,13 +189,33 @@ def _parser() -> argparse.ArgumentParser:
         help="also sample N points of the box: the share that reproduces the record",
     )
     hi.add_argument("--json", action="store_true")
-    hi.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+    _budget_option(hi)
     hi.add_argument("--quiet", action="store_true", help="no progress bar")
+    hi.set_defaults(run=_history)
+
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
     new.add_argument("--game", choices=["normal", "tree", "bargain"], default="normal")
     new.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    new.set_defaults(run=lambda args: _new(args.file, args.game, args.force))
     return p
+
+
+def _budget_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+
+
+def _load(scenario: str) -> Scenario:
+    from bargaining.io.scenario_file import load
+
+    return load(scenario)
+
+
+def resolve(scenario: str | Path) -> Path:
+    """The file a user means (:func:`bargaining.io.scenario_file.resolve`): a path or a built-in's name."""
+    from bargaining.io.scenario_file import resolve as resolve_file
+
+    return resolve_file(scenario)
 
 
 def _values(scenario: Scenario, sets: Sequence[str]) -> dict[str, float]:
@@ -166,23 +240,35 @@ def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
 
 
 def _threshold(args: argparse.Namespace) -> str:
-    scenario = load(args.scenario)
+    from bargaining.analysis.threshold import threshold
+    from bargaining.display.text import threshold_text
+
+    scenario = _load(args.scenario)
+    if args.plot is not None:  # checked before the work, for early feedback; the write checks again
+        _check_plot(args.plot, args.force)
+    values = _values(scenario, args.set)
+    given = _pairs(args.given, "--given") or None
     result = threshold(
         scenario,
         args.actor,
         prefer=args.prefer,
         over=args.over,
         solve_for=args.solve_for,
-        given=_pairs(args.given, "--given") or None,
+        given=given,
         at=args.at,
-        values=_values(scenario, args.set),
+        values=values,
     )
+    lines = []
+    if args.plot is not None:
+        from bargaining.analysis.threshold_line import threshold_line
+        from bargaining.display.plots import threshold_figure
+
+        line = threshold_line(scenario, result, values=values)
+        _write_plot(args.plot, threshold_figure(line), args.force)
+        lines.append(f"wrote {args.plot}")
     if args.json:
         return _json(result.to_dict())
-    return threshold_text(result)
-
-
-tqdm.monitor_interval = 0  # no monitor thread: the deadline's workers are forked (bargaining.analysis.deadline)
+    return "\n".join([threshold_text(result), *lines])
 
 
 class _Progress:
@@ -201,6 +287,9 @@ class _Progress:
         if not self.enabled:
             return
         if self.bar is None:
+            from tqdm import tqdm  # imported where used: start-up time
+
+            tqdm.monitor_interval = 0  # no monitor thread: the deadline's workers are forked (analysis.deadline)
             self.bar = tqdm(total=total, file=self.stream, unit=self.unit, delay=self.after, leave=False, mininterval=0)
         bar = self.bar
         bar.update(done - bar.n)
@@ -221,11 +310,32 @@ def _as_option(option: str | None, err: ScenarioError) -> ScenarioError:
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 
+def _check_plot(path: str, force: bool) -> None:
+    """``--plot FILE``: a picture's suffix, and a name that may be written (``--force`` to overwrite)."""
+    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
+        raise ScenarioError("a file name ending in .png, .pdf or .svg", found=repr(path), field="--plot")
+    try:
+        check_target(path, force=force)
+    except ScenarioError as err:
+        raise _as_option("--plot", err) from None
+
+
+def _write_plot(path: str, figure: Figure, force: bool) -> None:
+    """Write ``figure`` to ``path`` whole or not at all, in the format its suffix names."""
+    kind = Path(path).suffix.lower()[1:]
+    try:
+        write_atomic(path, lambda fh: figure.savefig(fh, format=kind), force=force)
+    except ScenarioError as err:
+        raise _as_option("--plot", err) from None
+
+
 def _sweep(args: argparse.Namespace) -> str:
+    from bargaining.analysis.sweep import parse_grids, sweep
+    from bargaining.display.text import sweep_text
     from bargaining.io.export import check_target as check_export
     from bargaining.io.export import write
 
-    scenario = load(args.scenario)
+    scenario = _load(args.scenario)
     values = _values(scenario, args.set)
     grid = parse_grids(args.grid)
     # both files checked before the work, for early feedback; the writes check again as they place the files
@@ -234,13 +344,8 @@ def _sweep(args: argparse.Namespace) -> str:
             check_export(args.out, force=args.force)
     except ScenarioError as err:
         raise _as_option("--out", err) from None
-    if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
-        raise ScenarioError("a file name ending in .png, .pdf or .svg", found=repr(args.plot), field="--plot")
-    try:
-        if args.plot is not None:
-            check_target(args.plot, force=args.force)
-    except ScenarioError as err:
-        raise _as_option("--plot", err) from None
+    if args.plot is not None:
+        _check_plot(args.plot, args.force)
     progress = _Progress(args.quiet)
     try:
         result = sweep(scenario, grid, values, progress=progress)
@@ -256,12 +361,7 @@ def _sweep(args: argparse.Namespace) -> str:
     if args.plot is not None:
         from bargaining.display.plots import outcome_figure
 
-        figure = outcome_figure(result)
-        kind = Path(args.plot).suffix.lower()[1:]
-        try:
-            write_atomic(args.plot, lambda fh: figure.savefig(fh, format=kind), force=args.force)
-        except ScenarioError as err:
-            raise _as_option("--plot", err) from None
+        _write_plot(args.plot, outcome_figure(result), args.force)
         lines.append(f"wrote {args.plot}")
     if args.json:
         out = result.to_dict()
@@ -271,6 +371,10 @@ def _sweep(args: argparse.Namespace) -> str:
 
 
 def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: str | None = None) -> str:
+    from bargaining.analysis.deal import bargain
+    from bargaining.analysis.record import history
+    from bargaining.display.text import bargain_text
+
     values = _values(scenario, sets)
     result = bargain(scenario, values, proposer=proposer)
     record = history(scenario, values)
@@ -284,7 +388,15 @@ def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: s
 
 
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
-    scenario = load(scenario_name)
+    from bargaining.analysis.cascade import cascade
+    from bargaining.analysis.nash import equilibria
+    from bargaining.analysis.record import history
+    from bargaining.analysis.subgame import sequential_reading, subgame_perfect
+    from bargaining.display.text import report, tree_report
+    from bargaining.games.bargain import BargainingProblem
+    from bargaining.games.tree import TreeGame
+
+    scenario = _load(scenario_name)
     if isinstance(scenario.game, BargainingProblem):
         return _bargain(scenario, sets, as_json)
     values = _values(scenario, sets)
@@ -315,7 +427,10 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
 
 
 def _history(args: argparse.Namespace) -> str:
-    scenario = load(args.scenario)
+    from bargaining.analysis.record import consistent_region, history
+    from bargaining.display.text import history_text
+
+    scenario = _load(args.scenario)
     if not scenario.observed:
         raise ScenarioError(
             "a scenario with [[observed]] entries", found="none", file=scenario.path or None, field="observed"
@@ -334,19 +449,19 @@ def _history(args: argparse.Namespace) -> str:
     return history_text(result, region)
 
 
-def _list() -> str:
+def _list(args: argparse.Namespace) -> str:
     lines = []
     for name in builtin_names():
-        title = load(name).title
+        title = _load(name).title
         star = " (default)" if name == DEFAULT_SCENARIO else ""
         lines.append(f"{name:<24} {title}{star}")
     return "\n".join(lines)
 
 
-def _check(scenarios: Sequence[str]) -> str:
+def _check(args: argparse.Namespace) -> str:
     lines = []
-    for s in scenarios:
-        scenario = load(s)
+    for s in args.scenarios:
+        scenario = _load(s)
         lines.append(
             f"{s}: ok ({scenario.kind} game, {len(scenario.actors)} actors, {len(scenario.parameters)} parameters)"
         )
@@ -371,25 +486,10 @@ def run(argv: Sequence[str]) -> str:
 
 
 def _run(args: argparse.Namespace) -> str:
-    if args.command is None:
+    if args.command is None:  # the bare command: the default scenario's report
         return _solve(DEFAULT_SCENARIO, [], False)
-    if args.command == "list":
-        return _list()
-    if args.command == "check":
-        return _check(args.scenarios)
-    if args.command == "solve":
-        return _solve(args.scenario, args.set, args.json)
-    if args.command == "threshold":
-        return _threshold(args)
-    if args.command == "sweep":
-        return _sweep(args)
-    if args.command == "bargain":
-        return _bargain(load(args.scenario), args.set, args.json, args.proposer)
-    if args.command == "history":
-        return _history(args)
-    if args.command == "new":
-        return _new(args.file, args.game, args.force)
-    raise ScenarioError("a command", found=repr(args.command))  # pragma: no cover - argparse refuses others
+    handler: Handler = args.run
+    return handler(args)
 
 
 # the library's argument names, as the command's flags

@@ -20,6 +20,7 @@ import bargaining.analysis
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.result import FrozenMap, Result
 from bargaining.analysis.subgame import credibility, sequential_reading
+from bargaining.analysis.threshold_line import threshold_line
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 
 
@@ -61,6 +62,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
         y=("p", np.linspace(0.2, 1, 3)),
         given={"EU": "reward"},
     ),
+    "ThresholdLine": lambda: threshold_line(_load("conditionality"), _threshold(), points=5),
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
     "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
     "SequentialReading": lambda: sequential_reading(_load("eu_russia_2007")),

@@ -10,13 +10,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+import sympy
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bargaining.analysis.sweep import AnySweep
+from bargaining.analysis.sweep import AnySweep, Sweep
+from bargaining.analysis.sweep_deal import DealSweep
+from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.analysis.threshold import BestReplyMap
+from bargaining.analysis.threshold_line import ThresholdLine
+from bargaining.expressions import parameter_symbol
 
 if TYPE_CHECKING:
     from bargaining.analysis.deal import BargainResult
@@ -26,11 +32,15 @@ if TYPE_CHECKING:
 __all__ = [
     "best_reply_figure",
     "compliance_figure",
+    "formula_label",
     "learning_figure",
     "outcome_figure",
     "payoff_plane_figure",
     "qre_figure",
+    "threshold_figure",
 ]
+
+FloatArray = npt.NDArray[np.float64]
 
 COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974"]
 
@@ -46,14 +56,55 @@ def best_reply_figure(data: BestReplyMap, *, prefer: str = "", over: str = "") -
         data.x, data.y, region, cmap=ListedColormap(["#f2d0c4", "#c6dbef"]), vmin=0, vmax=1, shading="nearest"
     )
     if np.isfinite(data.curve_x).any():
-        ax.plot(data.curve_x, data.y, color="black", lw=2, label=f"threshold {data.x_name}* = {t.formula}")
+        ax.plot(data.curve_x, data.y, color="black", lw=2, label=formula_label(data.x_name, t.formula, t.value))
     ax.set_xlim(data.x.min(), data.x.max())
     ax.set_ylim(data.y.min(), data.y.max())
-    ax.set_xlabel(data.x_name)
-    ax.set_ylabel(data.y_name)
+    ax.set_xlabel(_symbol(data.x_name))
+    ax.set_ylabel(_symbol(data.y_name))
     ax.set_title(f"{t.actor}'s best reply: {prefer} (blue) or {over} (red)")
     handles = [Patch(color="#c6dbef", label=prefer), Patch(color="#f2d0c4", label=over)]
     ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="best", fontsize=8)
+    return fig
+
+
+def threshold_figure(line: ThresholdLine) -> Figure:
+    """The best reply around a threshold (:func:`bargaining.analysis.threshold_line.threshold_line`):
+    the payoff difference u(prefer) - u(over) against the parameter, the parameter's values where
+    each strategy (or move, or the package) is the better reply shaded, and a vertical line at the
+    threshold, its formula in the legend as LaTeX (sympy's, drawn by matplotlib's mathtext)."""
+    t = line.threshold
+    x, d = np.asarray(line.x, dtype=float), np.asarray(line.difference, dtype=float)
+    fig = Figure(figsize=(7.2, 4.4), layout="constrained")
+    ax = fig.add_subplot()
+    edges = _edges(x)
+    prefer, over = t.prefer or "prefer", t.over or "over"
+    for colour, where, label in (
+        ("#c6dbef", d > 0, f"{prefer} is the better reply"),
+        ("#f2d0c4", d < 0, f"{over} is the better reply"),
+    ):
+        for n, (i, j) in enumerate(_runs(where)):
+            ax.axvspan(
+                edges[i], edges[j], color=colour, lw=0, gid=f"better:{label.split()[0]}", label=None if n else label
+            )
+    ax.axhline(0.0, color="grey", lw=0.8)
+    ax.plot(x, d, color=COLOURS[0], lw=2, gid="difference", label=f"u({prefer}) − u({over})")
+    if t.value is not None and np.isfinite(t.value) and x[0] <= t.value <= x[-1]:
+        ax.axvline(
+            t.value,
+            color="black",
+            lw=1.6,
+            ls="--",
+            gid="threshold",
+            label=formula_label(t.parameter, t.formula, t.value),
+        )
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_xlabel(_symbol(t.parameter))
+    ax.set_ylabel("payoff difference")
+    who = f"{t.actor}: {prefer} or {over}" if t.actor else f"{prefer} or {over}"
+    ax.set_title(who + (f" ({t.others})" if t.others else ""), fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=9, ncols=2)
+    if line.notes:
+        fig.supxlabel(" ".join(line.notes), fontsize=8)
     return fig
 
 
@@ -76,11 +127,11 @@ def compliance_figure(
             [best.probability_value],
             "o",
             color="black",
-            label=f"the principal's best reward r° = {best.reward_value:.4g}",
+            label=f"the principal's best reward $r^\\circ$ = {best.reward_value:.4g}",
         )
     if threshold is not None:
-        ax.axvline(threshold, color="black", ls="--", lw=1, label=f"r* = {threshold:.4g} (cost known)")
-    ax.set_xlabel("reward r")
+        ax.axvline(threshold, color="black", ls="--", lw=1, label=f"$r^*$ = {threshold:.4g} (cost known)")
+    ax.set_xlabel("reward $r$")
     ax.set_ylabel("probability of compliance")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(loc="lower right", fontsize=8)
@@ -89,57 +140,237 @@ def compliance_figure(
 
 def outcome_figure(result: AnySweep) -> Figure:
     """The outcome at each grid point, for every game kind (through ``outcome_codes()``): the set of
-    equilibria, the subgame-perfect path, or the Nash solution's packages. A map over two axes; a
-    strip of coloured bands along one (with the offers on the path drawn over it for a tree)."""
+    equilibria, the subgame-perfect path, or the Nash solution's packages, as a map over two axes.
+
+    Along one axis (the others, if any, of one value) the picture is bands and curves over the
+    parameter instead (:func:`_outcome_line`): a normal-form sweep draws one row per equilibrium,
+    filled where it is one, above each actor's payoff in it; a tree sweep draws the subgame-perfect
+    outcome as bands above the offers on the path and the payoffs; a package-deal sweep draws the
+    Nash solution's packages as bands above each solution's payoffs."""
+    axes = list(result.axes.items())
+    wide = [k for k, (_, v) in enumerate(axes) if len(v) > 1]
+    if len(wide) <= 1:
+        return _outcome_line(result, wide[0] if wide else 0)
     outcomes, code = result.outcome_codes()
     fig = Figure(figsize=(7.2, 4.4), layout="constrained")
     ax = fig.add_subplot()
     labels = [o["label"] for o in outcomes]
     colours = [COLOURS[g % len(COLOURS)] for g in range(max(1, len(outcomes)))]
     cmap = ListedColormap(colours)
-    axes = list(result.axes.items())
-    wide = [k for k, (_, v) in enumerate(axes) if len(v) > 1]
-    if len(wide) <= 1:  # one axis that varies: bands along it
-        k = wide[0] if wide else 0
-        name, xs = axes[k]
-        line = np.moveaxis(code, k, 0).reshape(len(xs), -1)[:, 0]
-        order = np.argsort(xs, kind="stable")
-        xs_sorted, line = np.asarray(xs)[order], line[order]
-        half = (xs_sorted[-1] - xs_sorted[0]) / (2 * (len(xs_sorted) - 1)) if len(xs_sorted) > 1 else 0.5
-        edges = np.concatenate([[xs_sorted[0] - half], (xs_sorted[:-1] + xs_sorted[1:]) / 2, [xs_sorted[-1] + half]])
-        for i, g in enumerate(line):
-            ax.axvspan(edges[i], edges[i + 1], color=colours[int(g) % len(colours)], lw=0)
-        ax.set_xlim(edges[0], edges[-1])
-        ax.set_yticks([])
-        ax.set_xlabel(name)
-        offers = getattr(result, "offers", None)
-        if offers:
-            twin = ax.twinx()
-            for j, (p, v) in enumerate(offers.items()):
-                ys = np.moveaxis(np.asarray(v), k, 0).reshape(len(xs), -1)[:, 0][order]
-                if np.isfinite(ys).any():
-                    twin.plot(
-                        xs_sorted, ys, color="black", lw=1.5, ls=["-", "--", ":", "-."][j % 4], label=f"offer {p}"
-                    )
-            twin.set_ylabel("offer on the path")
-            if twin.get_legend_handles_labels()[0]:
-                twin.legend(loc="upper right", fontsize=7)
-    else:
-        (xn, xs), (yn, ys) = axes[wide[0]], axes[wide[1]]
-        index = [slice(None) if j in wide[:2] else 0 for j in range(len(axes))]
-        shown = code[tuple(index)]
-        ax.pcolormesh(xs, ys, shown.T.astype(float), cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5, shading="nearest")
-        ax.set_xlabel(xn)
-        ax.set_ylabel(yn)
+    (xn, xs), (yn, ys) = axes[wide[0]], axes[wide[1]]
+    index = [slice(None) if j in wide[:2] else 0 for j in range(len(axes))]
+    shown = code[tuple(index)]
+    ax.pcolormesh(xs, ys, shown.T.astype(float), cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5, shading="nearest")
+    ax.set_xlabel(_symbol(xn))
+    ax.set_ylabel(_symbol(yn))
     handles = [Patch(color=colours[g], label=_short(lbl)) for g, lbl in enumerate(labels)]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, ncol=1)
-    title = {
-        "normal": "Nash equilibria over the grid",
-        "tree": "Subgame-perfect play over the grid",
-        "bargain": "The Nash bargaining solution's packages over the grid",
-    }[result.kind]
-    ax.set_title(title)
+    ax.set_title(_SWEEP_TITLES[result.kind])
     return fig
+
+
+_SWEEP_TITLES = {
+    "normal": "Nash equilibria over the grid",
+    "tree": "Subgame-perfect play over the grid",
+    "bargain": "The Nash bargaining solution's packages over the grid",
+}
+_STYLES = ["-", "--", ":", "-."]
+
+
+def _along(values: npt.ArrayLike, k: int, n_axes: int) -> FloatArray:
+    """The values of a grid array (grid shape, then any trailing dimensions) along axis ``k``, the
+    other axes (one value each) dropped."""
+    arr = np.asarray(values, dtype=float)
+    index = tuple(slice(None) if j == k else 0 for j in range(n_axes))
+    return np.asarray(arr[index], dtype=float)
+
+
+def _edges(xs: FloatArray) -> FloatArray:
+    """Cell edges around sorted grid values: half-way between neighbours, half a step beyond the ends."""
+    if len(xs) == 1:
+        return np.array([xs[0] - 0.5, xs[0] + 0.5])
+    mid = (xs[:-1] + xs[1:]) / 2
+    return np.concatenate([[2 * xs[0] - mid[0]], mid, [2 * xs[-1] - mid[-1]]])
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """The maximal runs ``[i, j)`` of True in ``mask``.
+
+    >>> _runs(np.array([True, True, False, True]))
+    [(0, 2), (3, 4)]
+    """
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(change[i]), int(change[i + 1])) for i in range(0, len(change), 2)]
+
+
+def _bands(ax: Axes, edges: FloatArray, codes: npt.NDArray[np.int64], labels: Sequence[str]) -> None:
+    """Coloured bands along x, one colour per outcome code, each run of one code one patch
+    (``gid`` ``outcome:<code>``), the first of each code named in the legend."""
+    for g in range(len(labels)):
+        for n, (i, j) in enumerate(_runs(codes == g)):
+            ax.axvspan(
+                edges[i],
+                edges[j],
+                color=COLOURS[g % len(COLOURS)],
+                lw=0,
+                gid=f"outcome:{g}",
+                label=None if n else _short(labels[g]),
+            )
+
+
+def _outcome_line(result: AnySweep, k: int) -> Figure:
+    """One swept axis (axis ``k``): bands of the outcome and curves of the numbers over it."""
+    names = list(result.axes)
+    name, raw = names[k], np.asarray(result.axes[names[k]], dtype=float)
+    n_axes = len(names)
+    order = np.argsort(raw, kind="stable")
+    xs = raw[order]
+    edges = _edges(xs)
+    fig = Figure(figsize=(7.6, 6.4), layout="constrained")
+    if isinstance(result, Sweep):
+        labels = [result.label(c) for c in range(len(result.candidates))]
+        valid = np.stack([_along(result.valid[c], k, n_axes)[order] > 0 for c in range(len(labels))])
+        rows = [c for c in range(len(labels)) if valid[c].any()]
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(1, len(rows)) * 0.5 + 0.6, 3))
+        for r, c in enumerate(rows):
+            colour = COLOURS[r % len(COLOURS)]
+            for i, j in _runs(valid[c]):
+                top.fill_between([edges[i], edges[j]], r - 0.4, r + 0.4, color=colour, lw=0, gid=f"equilibrium:{c}")
+            for a, actor in enumerate(result.game.actors):
+                ys = _along(result.payoffs[c][..., a], k, n_axes)[order]
+                ys = np.where(valid[c], ys, np.nan)
+                bottom.plot(
+                    xs,
+                    ys,
+                    color=colour,
+                    ls=_STYLES[a % len(_STYLES)],
+                    lw=1.8,
+                    marker="." if len(xs) <= 40 else None,
+                    gid=f"payoff:{c}:{actor}",
+                    label=f"{actor} in #{r + 1}",
+                )
+        top.set_yticks(range(len(rows)), [f"#{r + 1}" for r in range(len(rows))])
+        top.set_ylim(len(rows) - 0.5, -0.5)
+        top.set_ylabel("equilibrium", fontsize=8)
+        top.legend(
+            handles=[
+                Patch(color=COLOURS[r % len(COLOURS)], label=f"#{r + 1} {_short(labels[c])}")
+                for r, c in enumerate(rows)
+            ],
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.02),
+            fontsize=7,
+            ncol=1,
+            frameon=False,
+            title=_SWEEP_TITLES[result.kind] + " (filled where each is one)",
+            title_fontsize=10,
+        )
+        bottom.set_ylabel("payoff in the equilibrium")
+        degenerate = int((_along(result.degenerate, k, n_axes) > 0).sum())
+        if degenerate:
+            bottom.set_title(f"the game is degenerate at {degenerate} of {len(xs)} points", fontsize=8)
+    else:
+        outcomes, code = result.outcome_codes()
+        labels = [o["label"] for o in outcomes]
+        line = _along(code, k, n_axes)[order].astype(np.int64)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 3))
+        _bands(top, edges, line, labels)
+        top.set_yticks([])
+        top.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.02),
+            fontsize=7,
+            ncol=1,
+            frameon=False,
+            title=_SWEEP_TITLES[result.kind],
+            title_fontsize=10,
+        )
+        if isinstance(result, TreeSweep):
+            for j, (actor, v) in enumerate(result.payoffs.items()):
+                bottom.plot(
+                    xs,
+                    _along(v, k, n_axes)[order],
+                    color=COLOURS[j % len(COLOURS)],
+                    lw=1.8,
+                    gid=f"payoff:{actor}",
+                    label=f"payoff of {actor}",
+                )
+            for j, (param, v) in enumerate(result.offers.items()):
+                ys = _along(v, k, n_axes)[order]
+                if np.isfinite(ys).any():
+                    bottom.plot(
+                        xs,
+                        ys,
+                        color="black",
+                        lw=1.5,
+                        ls=_STYLES[j % len(_STYLES)],
+                        gid=f"offer:{param}",
+                        label=f"offer {_symbol(param)} on the path",
+                    )
+            bottom.set_ylabel("payoff, offer")
+        elif isinstance(result, DealSweep):
+            actors = result.problem.actors
+            for j, solution in enumerate(result.solutions):
+                for a, actor in enumerate(actors):
+                    bottom.plot(
+                        xs,
+                        _along(result.payoffs[solution][actor], k, n_axes)[order],
+                        color=COLOURS[j % len(COLOURS)],
+                        ls=_STYLES[a % len(_STYLES)],
+                        lw=2.4 if solution == "nash" else 1.3,
+                        gid=f"payoff:{solution}:{actor}",
+                        label=f"{actor}, {_SOLUTION_NAMES.get(solution, solution)}",
+                    )
+            bottom.set_ylabel("utility under each solution")
+    bottom.set_xlim(edges[0], edges[-1])
+    bottom.set_xlabel(_symbol(name))
+    if bottom.get_legend_handles_labels()[0]:
+        bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=7, ncols=3)
+    return fig
+
+
+_SOLUTION_NAMES = {
+    "nash": "Nash",
+    "nash_weighted": "Nash (weighted)",
+    "kalai_smorodinsky": "Kalai–Smorodinsky",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+    "rubinstein": "Rubinstein",
+}
+
+
+def _symbol(name: str) -> str:
+    """A parameter's name as mathtext (``delta`` -> ``$\\delta$``, ``p_KZ`` -> ``$p_{KZ}$``)."""
+    return _mathtext(sympy.latex(parameter_symbol(name)), plain=name)
+
+
+def _mathtext(latex: str, *, plain: str) -> str:
+    """``$latex$`` when matplotlib's mathtext can draw it, else ``plain`` (sympy's LaTeX for a
+    piecewise formula or a matrix goes beyond mathtext)."""
+    from matplotlib.mathtext import MathTextParser
+
+    text = f"${latex}$"
+    try:
+        MathTextParser("path").parse(text)
+    except ValueError:
+        return plain
+    return text
+
+
+def formula_label(parameter: str, formula: sympy.Expr | None, value: float | None) -> str:
+    r"""``$r^{\ast} = \frac{c}{p}$ = 1.625``: a threshold as mathtext for a legend (sympy's LaTeX), its
+    value after it; the plain formula where mathtext cannot draw sympy's LaTeX.
+
+    >>> formula_label("r", sympy.Symbol("c") / sympy.Symbol("p"), 1.625)
+    '$r^{\\ast} = \\frac{c}{p}$ = 1.625'
+    """
+    head = sympy.latex(parameter_symbol(parameter)) + "^{\\ast}"
+    shown = f"{value:.4g}" if value is not None else "—"
+    if formula is None:
+        return _mathtext(head, plain=f"{parameter}*") + f" ≈ {shown} (numeric root)"
+    text = _mathtext(f"{head} = {sympy.latex(formula)}", plain=f"{parameter}* = {formula}")
+    return f"{text} = {shown}"
 
 
 def _short(text: str, width: int = 110) -> str:
