@@ -212,7 +212,10 @@ def test_signing_game_report_has_the_lattice_and_no_dangling_arrow() -> None:
     assert "least equilibrium: {UZ}; greatest: {UZ}" in text
     assert "cascade from the status quo: nobody → {UZ}" in text
     nobody = _report("central_asia_signing", {"p_UZ": 0.0, "D_UZ": 0.0})
-    assert "cascade from the status quo: nobody moves" in nobody
+    assert (
+        "cascade from the status quo: nobody signs first; the status quo, where nobody signs, is an equilibrium"
+        in nobody
+    )
     assert not any(line.rstrip().endswith("→") for line in (text + "\n" + nobody).splitlines())
 
 

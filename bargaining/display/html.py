@@ -13,16 +13,19 @@ import sympy
 
 from bargaining._repr import html
 from bargaining.analysis.deal import BargainResult
-from bargaining.analysis.nash import EquilibriumSet
+from bargaining.analysis.nash import Equilibrium, EquilibriumSet
 from bargaining.analysis.selection import LearningPath, QuantalResponse
 from bargaining.analysis.subgame import SubgamePerfect
+from bargaining.analysis.sweep import AnySweep, Sweep
+from bargaining.analysis.sweep_deal import DealSweep
+from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.analysis.threshold import Threshold
 from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
 
-__all__ = ["equilibria_html", "game_html", "scenario_html", "threshold_html"]
+__all__ = ["equilibria_html", "equilibrium_html", "game_html", "scenario_html", "sweep_html", "threshold_html"]
 
 _STYLE = "border-collapse:collapse;margin:0.4em 0"
 _CELL = "border:1px solid #bbb;padding:2px 8px;text-align:left"
@@ -122,6 +125,117 @@ def equilibria_html(result: EquilibriumSet) -> str:
         + _table(["", *(escape(a) for a in actors), "payoffs", "exact form"], rows)
         + notes
     )
+
+
+@html.register(Equilibrium)
+def equilibrium_html(eq: Equilibrium) -> str:
+    """One equilibrium: each actor's strategy (a mixture's probabilities, exact where known) and payoff
+    (exact where known), pure or mixed, and the notes."""
+    rows = []
+    for i, a in enumerate(eq.actors):
+        exact_p = (
+            "; ".join(
+                f"P({escape(s)}) = {escape(str(p))}"
+                for s, p in zip(eq.strategies[i], eq.exact_probabilities[i], strict=True)
+                if p != 0
+            )
+            if eq.exact_probabilities is not None and not eq.pure
+            else ""
+        )
+        exact_u = escape(str(eq.exact_payoffs[i])) if eq.exact_payoffs is not None else ""
+        rows.append(
+            [
+                f"<b>{escape(a)}</b>",
+                escape(strategy_text(eq, a)),
+                number(eq.payoffs[i]),
+                "<br>".join(x for x in (exact_p, f"payoff {exact_u}" if exact_u else "") if x) or "—",
+            ]
+        )
+    kind = "pure" if eq.pure else "mixed"
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in eq.notes)
+    method = f"; {escape(eq.method)}" if eq.method else ""
+    return (
+        f"<p>A {kind} Nash equilibrium{method}:</p>"
+        + _table(["actor", "strategy", "payoff", "exact form"], rows)
+        + notes
+    )
+
+
+SWEEP_ROWS = 20
+"""The most outcomes a sweep's display lists (the most frequent first); the rest are counted."""
+
+
+def _ranges_html(ranges: dict[str, list[float]]) -> str:
+    return "; ".join(
+        f"{escape(a)} {number(lo)}" if lo == hi else f"{escape(a)} {number(lo)}–{number(hi)}"
+        for a, (lo, hi) in ranges.items()
+    )
+
+
+@html.register(Sweep)
+@html.register(TreeSweep)
+@html.register(DealSweep)
+def sweep_html(result: AnySweep) -> str:
+    """A sweep of any kind, compactly: the axes (from, to, points), the grid's shape, the values held
+    fixed, and one row per distinct outcome (the set of equilibria, the subgame-perfect path, or the
+    Nash solution's packages) with its points, share of the grid and the axes' ranges where it holds
+    (at most :data:`SWEEP_ROWS` rows, the most frequent first), never a row per point."""
+    outcomes, _ = result.outcome_codes()
+    what = {
+        "normal": "Nash equilibria",
+        "tree": "subgame-perfect play",
+        "bargain": "the Nash bargaining solution's packages",
+    }[result.kind]
+    axes = ", ".join(
+        f"<b>{escape(a)}</b> from {number(float(v.min()))} to {number(float(v.max()))} ({len(v)} values)"
+        for a, v in result.axes.items()
+    )
+    shape = " × ".join(str(n) for n in result.shape)
+    total = 1
+    for n in result.shape:
+        total *= n
+    fixed = ", ".join(f"{escape(k)} = {number(v)}" for k, v in list(result.fixed.items())[:12])
+    more_fixed = len(result.fixed) - 12
+    if more_fixed > 0:
+        fixed += f", and {more_fixed} more"
+    head = (
+        f"<p>Sweep of {what} over {axes}: a grid of {shape} = {total:,} points"
+        + (f"; fixed {fixed}" if fixed else "")
+        + ".</p>"
+    )
+    extra = ""
+    if isinstance(result, Sweep):
+        extra = (
+            f"<p>{int(result.degenerate.sum()):,} degenerate points, {int(result.continuum.sum()):,} points where "
+            "a continuum joins two extreme equilibria" + ("" if result.complete else "; pure equilibria only") + ".</p>"
+        )
+    elif isinstance(result, TreeSweep) and result.ties.any():
+        extra = f"<p>{int(result.ties.sum()):,} points where a mover is indifferent (the first move listed taken).</p>"
+    header = ["", "outcome", "points", "share", "where (ranges of the axes)"]
+    rows = [
+        [
+            f"#{k + 1}",
+            escape(str(o["label"])),
+            f"{int(o['points']):,}",
+            f"{100 * float(o['share']):.1f}%",
+            _ranges_html(o.get("ranges", {})),
+        ]
+        for k, o in enumerate(outcomes[:SWEEP_ROWS])
+    ]
+    rest = outcomes[SWEEP_ROWS:]
+    if rest:
+        rows.append(
+            [
+                "…",
+                f"{len(rest)} more outcomes",
+                f"{sum(int(o['points']) for o in rest):,}",
+                f"{100 * sum(float(o['share']) for o in rest):.1f}%",
+                "",
+            ]
+        )
+    notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
+    method = f"<p>Method: {escape(result.method)}</p>" if result.method else ""
+    return head + extra + _table(header, rows) + method + notes
 
 
 @html.register(Threshold)

@@ -21,6 +21,7 @@ from bargaining.games.normal import NormalFormGame
 from bargaining.scenario import Claim, Scenario
 
 __all__ = [
+    "cascade_text",
     "equilibria_text",
     "number",
     "payoff_table_text",
@@ -143,10 +144,9 @@ def report(
             return "{" + ", ".join(group) + "}" if group else "nobody"
 
         moves = sorted(set(lattice.move.values()))
-        steps = [named(s) for s in lattice.steps if s]
         lines += ["", f"Strategic complements ({'/'.join(moves)} is worth more the more others do it):"]
         lines.append(f"  least equilibrium: {named(lattice.least)}; greatest: {named(lattice.greatest)}")
-        lines.append("  cascade from the status quo: " + (" → ".join(["nobody", *steps]) if steps else "nobody moves"))
+        lines.append("  " + cascade_text(lattice))
         if not lattice.unique:
             lines.append(
                 "  coordination failure: the greatest equilibrium lies above the least; the cascade stops at the least"
@@ -159,6 +159,26 @@ def report(
     if record is not None and record.verdicts:
         lines += ["", *history_lines(record)]
     return "\n".join(lines)
+
+
+def cascade_text(lattice: Cascade) -> str:
+    """The cascade from the status quo in words: each round's movers from nobody on, and where it stops
+    (the least equilibrium); when nobody moves even alone, that the status quo is an equilibrium.
+
+    >>> move = {"A": "sign", "B": "sign"}
+    >>> cascade_text(Cascade(move=move, least=(), greatest=("A", "B"), steps=(), descent=()))
+    'cascade from the status quo: nobody signs first; the status quo, where nobody signs, is an equilibrium'
+    >>> cascade_text(Cascade(move=move, least=("A",), greatest=("A",), steps=(("A",),), descent=()))
+    'cascade from the status quo: nobody → {A}, where it stops (the least equilibrium)'
+    """
+    moves = set(lattice.move.values())
+    does = f"{next(iter(moves))}s" if len(moves) == 1 else "moves"
+    steps = ["{" + ", ".join(s) + "}" for s in lattice.steps if s]
+    if not steps:
+        return (
+            f"cascade from the status quo: nobody {does} first; the status quo, where nobody {does}, is an equilibrium"
+        )
+    return "cascade from the status quo: " + " → ".join(["nobody", *steps]) + ", where it stops (the least equilibrium)"
 
 
 def side_text(t: Threshold) -> str:
