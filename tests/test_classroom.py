@@ -349,3 +349,83 @@ def test_a_game_whose_target_gains_less_with_more_reward_is_refused() -> None:
     with pytest.raises(ScenarioError) as err:
         conditionality_view(2.0, 1.3, 0.8, scenario=bargaining.Scenario.of(game))
     assert err.value.field == "payoffs"
+
+
+OFFER = bargaining.load("eu_russia_offer")
+SIGNING = bargaining.load("central_asia_signing")
+
+
+def least_offer_closed_form(values: dict[str, float]) -> float:
+    """v* = (c_N + δ^T C_TCN + d_R) / a, recomputed here."""
+    v = values
+    return float((v["c_N"] + v["delta"] ** v["T"] * v["C_TCN"] + v["d_R"]) / v["a"])
+
+
+@pytest.mark.parametrize(("T", "C_TCN"), [(3.0, 5.4), (2.0, 5.4), (10.0, 0.0), (0.0, 10.0), (2.85, 5.4)])
+def test_offer_view_is_the_closed_form_and_the_subgame_perfect_play(T: float, C_TCN: float) -> None:
+    from bargaining.display.lessons import offer_view
+
+    view = offer_view(T, C_TCN)
+    values = OFFER.values({"T": T, "C_TCN": C_TCN})
+    v_star = least_offer_closed_form(values)
+    assert view.least_offer == pytest.approx(v_star, rel=1e-12)
+    assert view.fits == (v_star <= values["v_cap"])
+    exact = bargaining.subgame_perfect(OFFER, values)  # the exact solution, against the demo's numeric one
+    assert view.path == tuple(exact.path) and view.outcome == exact.outcome
+    assert view.offer == pytest.approx(exact.offers["v"], abs=1e-9)
+    if view.fits:
+        assert view.outcome == "deal"
+        assert view.offer == pytest.approx(v_star, rel=1e-9)
+    assert f'data-least-offer="{view.least_offer!r}"' in view.html
+    assert view.formula_latex == r"v^* = \frac{C_{TCN} \delta^{T} + c_{N} + d_{R}}{a}"
+
+
+def test_offer_demo_redraws_on_release() -> None:
+    from bargaining.display.lessons import offer_demo
+
+    parts = list(_walk(offer_demo()))
+    sliders = {w.description: w for w in parts if isinstance(w, widgets.FloatSlider)}
+    (result,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-offer" in w.value]
+    t = sliders["transitory period T (years)"]
+    assert (t.min, t.max, t.value, t.continuous_update) == (0.0, 10.0, 3.0, False)
+    assert 'data-outcome="deal"' in result.value
+    t.value = 2.0  # v*(2) = 0.5374 > v_cap = 0.5: no deal (the scenario's own claim)
+    assert 'data-outcome="no_deal"' in result.value
+    v_star = least_offer_closed_form(OFFER.values({"T": 2.0}))
+    assert f"v* = {number(v_star)}" in result.value
+
+
+@pytest.mark.parametrize("settings", [None, {"p_KZ": 0.9, "L_KZ": 4.0, "D_KZ": 1.0}, {"H_KZ": 2.0}])
+def test_cascade_view_walks_the_analysis_steps(settings: dict[str, float] | None) -> None:
+    from bargaining.analysis.cascade import cascade
+    from bargaining.display.lessons import cascade_view
+
+    found = cascade(SIGNING, SIGNING.values(settings))
+    assert found is not None
+    assert cascade_view(0, settings=settings).signed == ()
+    for k, signed in enumerate(found.steps, 1):
+        view = cascade_view(k, settings=settings)
+        assert view.signed == signed
+        assert set(view.new) == set(signed) - set(found.steps[k - 2] if k >= 2 else ())
+        assert view.png.startswith(b"\x89PNG")
+    last = cascade_view(len(found.steps) + 5, settings=settings)
+    assert last.step == len(found.steps) and last.signed == found.least
+    assert "stops here" in last.text
+
+
+def test_cascade_demo_steps_one_state_at_a_time_in_2012() -> None:
+    """Kazakhstan's 2012 values: Uzbekistan, then Kazakhstan, then Kyrgyzstan (docs/models.md#the-signing-game)."""
+    from bargaining.display.lessons import cascade_demo
+
+    parts = list(_walk(cascade_demo()))
+    (which,) = [w for w in parts if isinstance(w, widgets.ToggleButtons)]
+    buttons = {w.description: w for w in parts if isinstance(w, widgets.Button)}
+    (text,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-cascade" in w.value]
+    which.value = "2012"
+    seen = []
+    while not buttons["step"].disabled:
+        buttons["step"].click()
+        seen.append(re.search(r'data-signed="([^"]*)"', text.value).group(1))  # type: ignore[union-attr]
+    assert seen == ["UZ", "UZ KZ", "UZ KZ KG"]
+    buttons["back to the status quo"].click()
+    assert 'data-step="0"' in text.value and not buttons["step"].disabled
