@@ -302,7 +302,9 @@ def _header(lexer: _Lexer, kind: str, version: str) -> tuple[str, list[str]]:
     if token.kind != "symbol" or token.value != kind:
         raise lexer.error(token, f"a Gambit {kind} file, starting with {kind} {version} R")
     lexer.expect("number", version, f"version {version} ({kind} {version} R)")
-    lexer.expect("symbol", None, "R (or D) after the version")
+    token = lexer.expect("symbol", None, "R (or D) after the version")
+    if token.value not in ("R", "D"):
+        raise lexer.error(token, "R (or D) after the version")
     title = lexer.text_token("the game's title", comment=True)
     lexer.expect("punct", "{", "'{' opening the list of players")
     players: list[str] = []
