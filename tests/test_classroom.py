@@ -429,3 +429,63 @@ def test_cascade_demo_steps_one_state_at_a_time_in_2012() -> None:
     assert seen == ["UZ", "UZ KZ", "UZ KZ KG"]
     buttons["back to the status quo"].click()
     assert 'data-step="0"' in text.value and not buttons["step"].disabled
+
+
+def test_explore_normal_form_threshold_follows_the_sliders() -> None:
+    from bargaining.display.explore import explore
+
+    box = explore(
+        SCENARIO, threshold=dict(actor="CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"})
+    )
+    state = box.explore_state
+    assert set(state.sliders) == {p.name for p in SCENARIO.parameters}
+    for par in SCENARIO.parameters:
+        s = state.sliders[par.name]
+        assert (s.min, s.max, s.value, s.continuous_update) == (par.min, par.max, par.value, True)
+    parts = list(_walk(box))
+    (formula,) = [w for w in parts if isinstance(w, widgets.HTMLMath)]
+    assert r"r^* = \frac{c}{\delta^{\tau} p}" in formula.value
+    (picture,) = [w for w in parts if isinstance(w, widgets.Image)]
+    (result,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-explore-result" in w._dom_classes]
+    before_table, before_png = result.value, bytes(picture.value)
+    state.sliders["c"].value = 2.6
+    state.sliders["tau"].value = 2.0
+    at = DEFAULTS | {"c": 2.6, "tau": 2.0}
+    assert state.threshold is not None
+    assert state.threshold.value == pytest.approx(closed_form_threshold(2.6, 0.8, at), rel=1e-12)
+    assert result.value != before_table and bytes(picture.value) != before_png
+    expected = bargaining.equilibria(SCENARIO, SCENARIO.values({"c": 2.6, "tau": 2.0}))
+    assert len(state.solution) == len(expected)
+
+
+def test_explore_tree_updates_on_release_and_shows_the_path() -> None:
+    from bargaining.display.explore import explore
+
+    box = explore("eu_russia_offer")
+    state = box.explore_state
+    assert not any(s.continuous_update for s in state.sliders.values())
+    assert tuple(state.solution.path) == ("offer", "accept")
+    state.sliders["T"].value = 2.0  # the scenario's claim: with two years Russia rejects
+    assert tuple(state.solution.path) == tuple(bargaining.subgame_perfect(OFFER, OFFER.values({"T": 2.0})).path)
+    assert "reject" in state.solution.path
+
+
+def test_explore_bargain_and_unbounded_parameters() -> None:
+    from bargaining.display.explore import explore, slider_range
+    from bargaining.parameters import Parameter
+
+    box = explore("eu_russia_package")
+    state = box.explore_state
+    assert type(state.solution).__name__ == "BargainResult"
+    assert slider_range(Parameter("x", -3.0)) == (-6.0, 0.0, True)
+    assert slider_range(Parameter("y", 0.5, min=0.0)) == (0.0, 1.5, True)
+    game = bargaining.NormalFormGame.from_table(
+        {"A": ["x", "y"], "B": ["x", "y"]},
+        {("x", "x"): ("a", 1), ("x", "y"): (0, 0), ("y", "x"): (0, 0), ("y", "y"): (1, "a")},
+        parameters={"a": 2.0},
+    )
+    state = explore(game).explore_state
+    s = state.sliders["a"]
+    assert (s.min, s.max) == (0.0, 4.0)
+    parts = [w for w in _walk(explore(game)) if isinstance(w, widgets.HTML)]
+    assert any("value ± max(1, |value|): a ∈ [0, 4]" in w.value for w in parts)
