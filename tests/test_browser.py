@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,3 +177,24 @@ def test_moving_a_slider_updates_verdict_table_and_picture(server: Server, brows
     box_final = page.locator(PICTURE).bounding_box()
     assert box_final is not None and (box_final["x"], box_final["width"]) == (box_before["x"], box_before["width"])
     assert not browser.outside, f"requests left localhost: {browser.outside}"
+
+
+def test_latency_benchmark_quick_mode_runs(chromium: str) -> None:
+    """benchmarks/classroom.py --quick end to end (speed is reported there, never asserted here)."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "classroom.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=script.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for row in ("conditionality: reward r", "explore(conditionality, threshold)", "offer game: T", "signing cascade"):
+        assert re.search(rf"^{re.escape(row)}.*\d+\.\d ms$", out, re.MULTILINE), out
+    assert re.search(r"^goal conditionality move under 150 ms: (met|not met) \(.+\)$", out, re.MULTILINE), out
+    assert re.search(r"^browser: slider to picture, median \d+ ms; picture kept its place: True$", out, re.MULTILINE)
+    assert re.search(r"^goal slider to picture under 300 ms in the browser: (met|not met)", out, re.MULTILINE), out
+    assert "requests left localhost" not in out

@@ -380,14 +380,14 @@ def test_offer_view_is_the_closed_form_and_the_subgame_perfect_play(T: float, C_
     assert view.formula_latex == r"v^* = \frac{C_{TCN} \delta^{T} + c_{N} + d_{R}}{a}"
 
 
-def test_offer_demo_redraws_on_release() -> None:
+def test_offer_demo_redraws_as_the_sliders_move() -> None:
     from bargaining.display.lessons import offer_demo
 
     parts = list(_walk(offer_demo()))
     sliders = {w.description: w for w in parts if isinstance(w, widgets.FloatSlider)}
     (result,) = [w for w in parts if isinstance(w, widgets.HTML) and "bargaining-offer" in w.value]
     t = sliders["transitory period T (years)"]
-    assert (t.min, t.max, t.value, t.continuous_update) == (0.0, 10.0, 3.0, False)
+    assert (t.min, t.max, t.value, t.continuous_update) == (0.0, 10.0, 3.0, True)
     assert 'data-outcome="deal"' in result.value
     t.value = 2.0  # v*(2) = 0.5374 > v_cap = 0.5: no deal (the scenario's own claim)
     assert 'data-outcome="no_deal"' in result.value

@@ -10,9 +10,10 @@ and in subgame-perfect play the EU offers exactly :math:`v^*` when it fits under
 deal is worth it to the EU). :func:`offer_view` shows :math:`v^*` (from
 :func:`bargaining.analysis.threshold.threshold_at` at Russia's node, prepared once and solved again
 per move by :func:`~bargaining.analysis.threshold.threshold_again`) and the EU's choice (from
-:func:`bargaining.analysis.subgame.subgame_perfect`); :func:`offer_demo` puts sliders on the
-transitory period :math:`T` and the cost :math:`C_{TCN}`. A tree is solved in about half a second
-today, so these sliders update when released (``continuous_update=False``).
+:func:`bargaining.analysis.subgame.subgame_perfect`, numeric); :func:`offer_demo` puts sliders on
+the transitory period :math:`T` and the cost :math:`C_{TCN}`. The first solution of the tree takes
+about half a second and later ones about 20 ms (its compiled parts are kept), so the sliders update
+as they move, throttled to the latest value.
 
 **The signing cascade** (``central_asia_signing``, ``docs/models.md#the-signing-game``): each
 state signs a readmission agreement with Russia when enough border neighbours have signed; from
@@ -50,7 +51,7 @@ from matplotlib.figure import Figure
 from bargaining.analysis.cascade import Cascade, cascade
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
 from bargaining.analysis.threshold import Threshold, threshold_again, threshold_at
-from bargaining.display.classroom import latex, parameter_slider, read_slider, shown
+from bargaining.display.classroom import Throttle, latex, parameter_slider, read_slider, shown
 from bargaining.display.text import number
 from bargaining.io.scenario_file import load
 from bargaining.scenario import Scenario
@@ -195,14 +196,13 @@ def offer_view(T: float, C_TCN: float, *, values: Mapping[str, float] | None = N
 def offer_demo() -> widgets.VBox:
     """Sliders for the transitory period T and the cost C_TCN; v*, the EU's offer and Russia's reply below.
 
-    The formula of :math:`v^*` is typeset once (``HTMLMath``); the sliders update when released
-    (``continuous_update=False``): the subgame-perfect solution of the tree takes about half a
-    second today.
+    The formula of :math:`v^*` is typeset once (``HTMLMath``); the sliders update as they move,
+    throttled to the latest value (:class:`~bargaining.display.classroom.Throttle`).
     """
     sc = _offer_scenario()
     sliders = {
-        "T": parameter_slider(sc.parameter("T"), label="transitory period T (years)", continuous=False),
-        "C_TCN": parameter_slider(sc.parameter("C_TCN"), label="Russia's TCN cost C_TCN", continuous=False),
+        "T": parameter_slider(sc.parameter("T"), label="transitory period T (years)"),
+        "C_TCN": parameter_slider(sc.parameter("C_TCN"), label="Russia's TCN cost C_TCN"),
     }
     first = offer_view(read_slider(sliders["T"]), read_slider(sliders["C_TCN"]))
     formula = widgets.HTMLMath(
@@ -211,11 +211,12 @@ def offer_demo() -> widgets.VBox:
     )
     result = widgets.HTML(first.html, layout=widgets.Layout(width=f"{_BAR_WIDTH + 90}px"))
 
-    def draw(_change: object = None) -> None:
+    def draw() -> None:
         result.value = offer_view(read_slider(sliders["T"]), read_slider(sliders["C_TCN"])).html
 
+    redraw = Throttle(draw)
     for slider in sliders.values():
-        slider.observe(draw, names="value")
+        slider.observe(redraw, names="value")
     demo = widgets.VBox([*sliders.values(), formula, result], layout=widgets.Layout(width=f"{_BAR_WIDTH + 110}px"))
     demo.add_class("bargaining-demo")
     return demo
