@@ -292,3 +292,113 @@ def test_bargain_command_gives_the_format_keys() -> None:
     assert ru_first["rubinstein"]["payoff"]["RU"] >= out["rubinstein"]["payoff"]["RU"]
     bad = run("bargain", "eu_russia_2007")
     assert bad.returncode == 2 and 'a package deal (game = "bargain")' in bad.stderr
+
+
+def test_version_prints_the_installed_version_and_exits_0() -> None:
+    from importlib.metadata import version
+
+    done = run("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"bargaining {version('bargaining')}" == "bargaining 0.2.0"
+    assert done.stderr == ""
+
+
+def test_help_lists_every_subcommand() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("list", "check", "solve", "threshold", "sweep", "bargain", "history", "new", "--version"):
+        assert command in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "conditionality",
+            "--actor",
+            "CA",
+            "--prefer",
+            "comply",
+            "--over",
+            "defy",
+            "--solve-for",
+            "r",
+            "--given",
+            "EU=reward",
+        ],
+        [
+            "eu_russia_offer",
+            "--actor",
+            "RU",
+            "--at",
+            "ru",
+            "--prefer",
+            "accept",
+            "--over",
+            "reject",
+            "--solve-for",
+            "T",
+        ],
+        [
+            "eu_russia_package",
+            "--actor",
+            "RU",
+            "--prefer",
+            "visa=facilitation,readmission=with_tcn",
+            "--over",
+            "disagreement",
+            "--solve-for",
+            "T",
+        ],
+    ],
+    ids=["normal", "tree", "bargain"],
+)
+def test_threshold_plot_writes_a_picture_and_never_overwrites(tmp_path: Path, args: list[str]) -> None:
+    plot = tmp_path / "t.png"
+    done = run("threshold", *args, "--plot", str(plot))
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {plot}" in done.stdout and plot.read_bytes()[:4] == b"\x89PNG"
+    assert "*" in done.stdout  # the threshold's text is still printed
+    again = run("threshold", *args, "--plot", str(plot))
+    assert again.returncode == 2 and "--plot" in again.stderr and "--force" in again.stderr
+    assert run("threshold", *args, "--plot", str(plot), "--force").returncode == 0
+    svg = tmp_path / "t.svg"
+    as_json = run("threshold", *args, "--plot", str(svg), "--json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["value"] is not None
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_threshold_plot_refuses_a_suffix_it_cannot_draw_before_the_work(tmp_path: Path) -> None:
+    done = run(
+        "threshold",
+        "conditionality",
+        "--actor",
+        "CA",
+        "--prefer",
+        "comply",
+        "--over",
+        "defy",
+        "--solve-for",
+        "r",
+        "--given",
+        "EU=reward",
+        "--plot",
+        str(tmp_path / "t.txt"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("bargaining: --plot: expected a file name ending in .png, .pdf or .svg")
+    assert not (tmp_path / "t.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["solve", "central_asia_signing"], ["solve", "central_asia_signing", "--set", "p_UZ=0.01"]]
+)
+def test_no_report_line_ends_in_a_dangling_arrow(args: list[str]) -> None:
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in done.stdout.splitlines() if line.rstrip().endswith(("→", "->"))]
+    if args:
+        cascade = [line for line in done.stdout.splitlines() if "cascade from the status quo" in line]
+        assert len(cascade) == 1 and (
+            cascade[0].endswith("(the least equilibrium)") or "is an equilibrium" in cascade[0]
+        )

@@ -120,6 +120,12 @@ def threshold_line(
     with np.errstate(all="ignore"):
         diff = np.broadcast_to(np.asarray(f(*(env[s.name] for s in symbols)), dtype=float), xs.shape)
     diff = np.where(np.isfinite(diff), diff, np.nan)
+    if not np.isfinite(diff).any():
+        raise ScenarioError(
+            f"a payoff difference with a finite value somewhere along {target.name}",
+            found=f"none at {points} points from {lo:g} to {hi:g} ({threshold.difference})",
+            field="plot",
+        )
     notes: tuple[str, ...] = ()
     if star is not None and not (target.min <= star <= target.max):
         notes = (f"The threshold {target.name}* = {star:.6g} lies outside {target.name}'s range.",)
