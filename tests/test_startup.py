@@ -113,3 +113,12 @@ def test_imports_benchmark_quick_mode_runs() -> None:
         assert re.search(rf"^goal {re.escape(goal)}.*: (met|not met) \(.+\)$", done.stdout, re.MULTILINE), done.stdout
     # the behaviour the goal names is also asserted above; here the benchmark must see it too
     assert re.search(r"^goal bargaining --help loads .*: met \(", done.stdout, re.MULTILINE), done.stdout
+
+
+def test_a_notebook_display_of_text_loads_no_picture_library() -> None:
+    loaded = loaded_after(
+        "import bargaining\n"
+        "assert '<pre>' in bargaining.load('eu_russia_offer')._repr_html_()\n"
+        "assert 'Sweep of' in bargaining.sweep(bargaining.load('conditionality'), {'r': [0.0, 5.0]})._repr_html_()"
+    )
+    assert not loaded & {"matplotlib", "ipywidgets", "nashpy"}, loaded

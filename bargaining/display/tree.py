@@ -31,17 +31,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import sympy
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from bargaining.analysis.result import clean_number
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.display.numbers import number
-from bargaining.display.plots import COLOURS
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["tree_figure", "tree_text"]
 
@@ -296,6 +296,11 @@ def tree_figure(
     ``spe`` (planned, off the path), ``offer-path``/``offer`` (out of an offer node) or ``edge``.
     Trees larger than ``max_nodes`` items or deeper than ``max_depth`` are drawn to their first levels.
     """
+    from matplotlib.figure import Figure  # imported where used: the tree's text needs no matplotlib
+    from matplotlib.lines import Line2D
+
+    from bargaining.display.plots import COLOURS
+
     shape = _shape(tree, solution, max_nodes, max_depth)
     items, children = shape.items, shape.children
     x = [0.0] * len(items)
