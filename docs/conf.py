@@ -125,6 +125,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 
 def command_help() -> str:
     """The help of ``bargaining`` and of each subcommand, in the parser's own words, as MyST."""
+    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal's width: the same page on every machine
     parser = bargaining.cli._parser()
     parts = ["## `bargaining`", "", "```text", parser.format_help().rstrip(), "```", ""]
     for name, sub in _subcommands(parser).items():
