@@ -233,3 +233,12 @@ def test_an_equilibrium_displays_its_strategies_payoffs_and_exact_forms() -> Non
     pure = next(eq for eq in found if eq.pure)
     html = pure._repr_html_()
     assert "pure Nash equilibrium" in html and "stay_out" in html and "sign" in html
+
+
+@pytest.mark.parametrize("kind", list(SWEEPS))
+def test_a_sweep_repr_is_one_short_line(kind: str) -> None:
+    result = _sweep(kind)
+    text = repr(result)
+    _, axis, values = SWEEPS[kind]
+    assert "\n" not in text and len(text) < 200, text
+    assert text.startswith(f"<{type(result).__name__}: {axis}=") and f"{len(values):,} points" in text

@@ -363,7 +363,7 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
 class Sweep(GridAxes, Result):
     """The equilibria of a game at every point of a parameter grid.
 

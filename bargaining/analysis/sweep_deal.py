@@ -44,7 +44,7 @@ IntArray = npt.NDArray[np.int64]
 NO_DEAL = "no package beats disagreement"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
 class DealSweep(GridAxes, Result):
     """The bargaining solutions of a package deal at every point of a grid.
 

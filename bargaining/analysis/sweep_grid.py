@@ -149,6 +149,12 @@ class GridAxes:
         mesh = np.meshgrid(*self.axes.values(), indexing="ij")
         return dict(zip(self.axes, mesh, strict=True))
 
+    def __repr__(self) -> str:
+        """Short: the class, the axes and the number of points, never the arrays (a sweep's dataclass
+        repr ran to tens of thousands of characters); ``outcomes``/``to_dict()`` hold the answer."""
+        axes = ", ".join(f"{a}={float(v.min()):g}..{float(v.max()):g} ({len(v)})" for a, v in self.axes.items())
+        return f"<{type(self).__name__}: {axes}; {int(np.prod(self.shape)):,} points>"
+
     def grid_json(self) -> dict[str, Any]:
         """The JSON every sweep starts with: ``axes`` (from, to, n), ``grid``, ``fixed``, ``points``."""
         return {

@@ -44,7 +44,7 @@ def path_label(path: tuple[str, ...], outcome: str | None) -> str:
     return f"{', '.join(path) or 'no move'} ({outcome if outcome is not None else 'then chance'})"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
 class TreeSweep(GridAxes, Result):
     """The subgame-perfect play of a tree at every point of a grid.
 
