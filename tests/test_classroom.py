@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -489,3 +490,52 @@ def test_explore_bargain_and_unbounded_parameters() -> None:
     assert (s.min, s.max) == (0.0, 4.0)
     parts = [w for w in _walk(explore(game)) if isinstance(w, widgets.HTML)]
     assert any("value ± max(1, |value|): a ∈ [0, 4]" in w.value for w in parts)
+
+
+def test_classroom_without_voila_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    from bargaining import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a))
+    assert app.serve(open_browser=False) == 2
+    err = capsys.readouterr().err
+    assert err == "bargaining classroom needs the classroom extra: pip install 'bargaining[classroom]'\n"
+
+
+def test_classroom_lays_out_lessons_index_kernel_and_an_offline_template(tmp_path: Path) -> None:
+    """The lessons copied (the package untouched), conditionality first, this interpreter's kernel, no CDN."""
+    pytest.importorskip("voila")
+    import json
+    import sys
+
+    from bargaining import app
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "99_my_lesson.ipynb").write_text(
+        json.dumps(
+            {
+                "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Mine"}],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    before = {p.name: p.stat().st_mtime_ns for p in mine.iterdir()}
+    lessons = app.prepare(tmp_path / "root", mine)
+    index = json.loads((lessons / "index.ipynb").read_text())
+    links = re.findall(r"\]\(([^)]+)\)", index["cells"][0]["source"])
+    assert links[0] == app.FIRST_LESSON and links[-1] == "99_my_lesson.ipynb"
+    assert {"05_offer_game_in_class.ipynb", "06_signing_cascade_in_class.ipynb"} <= set(links)
+    assert {p.name: p.stat().st_mtime_ns for p in mine.iterdir()} == before
+    spec = json.loads((tmp_path / "root/jupyter/kernels/python3/kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    template = (tmp_path / "root/jupyter/voila/templates" / app.TEMPLATE / "index.html.j2").read_text()
+    assert "{%- extends" in template and "://" not in "".join(line for line in template.splitlines() if "<link" in line)
+    copied = json.loads((lessons / app.FIRST_LESSON).read_text())
+    assert copied["metadata"]["kernelspec"]["name"] == "python3"
