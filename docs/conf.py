@@ -69,6 +69,10 @@ nb_execution_timeout = 120
 nb_execution_show_tb = True
 nb_execution_in_temp = True  # pages that write files (howto/scenario.md) write them in a temporary folder
 nb_merge_streams = True
+# No widget scripts from the internet: the site must read offline. A static page cannot run Python,
+# so the widget lessons show the still pictures and tables their cells print; the live sliders are
+# the classroom app's (bargaining classroom) or a running notebook's.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 
 # autodoc: members in source order, docstrings as written; numpy-style sections through napoleon
 autodoc_member_order = "bysource"

@@ -123,6 +123,20 @@ def test_deprecated_shims_are_not_documented(site: Path) -> None:
     assert 'id="module-bargaining.solvers' not in text
 
 
+REMOTE_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+def test_no_page_loads_anything_from_the_internet(site: Path) -> None:
+    """The site reads offline: no script, stylesheet or picture comes from another host."""
+    pages = sorted(site.rglob("*.html"))
+    remote = {
+        str(p.relative_to(site)): REMOTE_ASSET.findall(p.read_text(encoding="utf-8"))[:2]
+        for p in pages
+        if REMOTE_ASSET.search(p.read_text(encoding="utf-8"))
+    }
+    assert not remote, f"pages loading assets from the internet: {remote}"
+
+
 def test_mathjax_is_served_by_the_site(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     assert pages
