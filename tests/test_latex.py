@@ -4,6 +4,7 @@ games that do not fit, and, where pdflatex or lualatex is installed, the standal
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,23 @@ from bargaining.errors import ScenarioError
 from bargaining.scenario import Actor, Scenario
 
 NASTY = "EU & 50% {x} #1 $ ~ ^ \\ <a> | _"
-LATEX = shutil.which("pdflatex") or shutil.which("lualatex")
+TEX_PACKAGES = ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "texlive-pictures"]
+
+
+@pytest.fixture(scope="session")
+def latex() -> str:
+    """pdflatex or lualatex; installed with apt-get once where that is possible (root, Debian), else skipped."""
+    found = shutil.which("pdflatex") or shutil.which("lualatex")
+    if found is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", *TEX_PACKAGES], check=False, capture_output=True, timeout=1200
+        )
+        found = shutil.which("pdflatex") or shutil.which("lualatex")
+    if found is None:
+        pytest.skip(
+            "neither pdflatex nor lualatex is installed (Debian: apt-get install " + " ".join(TEX_PACKAGES) + ")"
+        )
+    return found
 
 
 def _balanced(text: str) -> None:
@@ -163,14 +180,12 @@ def test_the_standalone_documents_are_complete() -> None:
         _balanced(doc)
 
 
-@pytest.mark.skipif(LATEX is None, reason="neither pdflatex nor lualatex is installed; the documents are not compiled")
-def test_the_standalone_documents_compile(tmp_path: Path) -> None:
-    assert LATEX is not None
+def test_the_standalone_documents_compile(tmp_path: Path, latex: str) -> None:
     for name, doc in _documents().items():
         source = tmp_path / f"{name}.tex"
         source.write_text(doc, encoding="utf-8")
         done = subprocess.run(
-            [LATEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
+            [latex, "-interaction=nonstopmode", "-halt-on-error", source.name],
             cwd=tmp_path,
             capture_output=True,
             text=True,
