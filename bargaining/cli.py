@@ -194,6 +194,35 @@ def _parser() -> argparse.ArgumentParser:
     hi.add_argument("--quiet", action="store_true", help="no progress bar")
     hi.set_defaults(run=_history)
 
+    ex = sub.add_parser("export", help="write a scenario's game as Gambit .nfg/.efg, LaTeX tables or a TikZ tree")
+    ex.add_argument("scenario", metavar="SCENARIO")
+    ex.add_argument(
+        "--to",
+        required=True,
+        choices=["nfg", "efg", "latex", "equilibria", "tikz"],
+        help="nfg/efg: Gambit's formats at the parameter values; latex: a booktabs payoff table (formulas,"
+        " or numbers with --set); equilibria: a booktabs table of every equilibrium; tikz: a game tree",
+    )
+    ex.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a parameter")
+    ex.add_argument("--standalone", action="store_true", help="a complete LaTeX document (latex, equilibria, tikz)")
+    ex.add_argument(
+        "--offer-grid",
+        metavar="V=a,b,...|K",
+        help="efg: the amounts offered at the tree's offer nodes, listed, or K evenly spaced within bounds",
+    )
+    ex.add_argument("--out", metavar="FILE", help="write to FILE instead of printing (never overwrites)")
+    ex.add_argument("--force", action="store_true", help="overwrite the --out file")
+    _budget_option(ex)
+    ex.set_defaults(run=_export)
+
+    cl = sub.add_parser("classroom", help="open the lessons in the browser (needs the classroom extra)")
+    cl.add_argument("--port", type=int, metavar="N", help="the port to serve on (default: a free one)")
+    cl.add_argument("--no-browser", action="store_true", help="serve without opening a browser")
+    cl.add_argument(
+        "--lessons", metavar="DIR", help="a folder of the teacher's own notebooks, served beside the lessons"
+    )
+    cl.set_defaults(run=_classroom)
+
     new = sub.add_parser("new", help="write a commented template (never overwrites)")
     new.add_argument("file", metavar="FILE")
     new.add_argument("--game", choices=["normal", "tree", "bargain"], default="normal")
@@ -469,6 +498,75 @@ def _check(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def parse_offer_grid(text: str | None) -> dict[str, list[float]] | int | None:
+    """``--offer-grid``: ``"v=0,0.25,0.5"`` -> ``{"v": [0.0, 0.25, 0.5]}``, ``"5"`` -> 5, absent -> None.
+
+    >>> parse_offer_grid("v=0,0.5")
+    {'v': [0.0, 0.5]}
+    >>> parse_offer_grid("5")
+    5
+    """
+    if text is None:
+        return None
+    if text.strip().isdigit():
+        count = int(text)
+        if not 2 <= count <= 10_000:
+            raise ScenarioError("a count from 2 to 10000", found=repr(text), field="--offer-grid")
+        return count
+    grid: dict[str, list[float]] = {}
+    for part in text.split(";"):
+        name, sep, listed = part.partition("=")
+        if not sep or not name.strip():
+            raise ScenarioError("V=a,b,... (parts joined by ';') or a count", found=repr(text), field="--offer-grid")
+        try:
+            numbers = [float(x) for x in listed.split(",")]
+        except ValueError:
+            raise ScenarioError("numbers separated by commas", found=repr(listed), field="--offer-grid") from None
+        if not all(math.isfinite(x) for x in numbers):
+            raise ScenarioError("finite numbers", found=repr(listed), field="--offer-grid")
+        grid[name.strip()] = numbers
+    return grid
+
+
+def _export(args: argparse.Namespace) -> str:
+    from bargaining.display.export_text import export_text
+
+    values = parse_set(args.set) or None
+    if args.out is not None:
+        _check_out(args.out, args.force)
+    try:
+        text = export_text(
+            _load(args.scenario), args.to, values, args.standalone, offer_grid=parse_offer_grid(args.offer_grid)
+        )
+    except ScenarioError as err:  # the library's argument in the message, as the command's option
+        expected = err.expected.replace("offer_grid=", "--offer-grid").replace("offer_grid", "--offer-grid")
+        raise type(err)(expected, found=err.found, file=err.file, field=err.field) from None
+    if args.out is None:
+        return text.rstrip("\n")
+    try:
+        write_atomic(args.out, text.encode("utf-8"), force=args.force)
+    except ScenarioError as err:
+        raise _as_option("--out", err) from None
+    return f"wrote {args.out}"
+
+
+def _check_out(path: str, force: bool) -> None:
+    """``--out FILE``: a name that may be written (``--force`` to overwrite), checked before the work."""
+    try:
+        check_target(path, force=force)
+    except ScenarioError as err:
+        raise _as_option("--out", err) from None
+
+
+def _classroom(args: argparse.Namespace) -> str:
+    from bargaining.app import serve
+
+    code = serve(args.lessons, port=args.port, open_browser=not args.no_browser)
+    if code:
+        raise SystemExit(code)  # serve has said why, in one line on stderr
+    return "the classroom is closed"
+
+
 def _new(file: str, game: str, force: bool) -> str:
     if game not in TEMPLATES:
         raise ScenarioError('"normal", "tree" or "bargain"', found=repr(game), field="--game")
@@ -508,6 +606,9 @@ FLAGS = {
     "budget": "--budget",
     "out": "--out",
     "plot": "--plot",
+    "to": "--to",
+    "standalone": "--standalone",
+    "offer_grid": "--offer-grid",
 }
 
 
