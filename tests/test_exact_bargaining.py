@@ -230,3 +230,19 @@ def test_lattice_flag_must_be_a_boolean() -> None:
     with pytest.raises(ScenarioError, match="lattice: expected true or false"):
         loads(text, name="t.toml")
     assert loads(text.replace('"yes"', "true"), name="t.toml").extra["lattice"] is True
+
+
+def test_a_missed_deadline_leaves_every_formula_key_with_the_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the exact forms miss their deadline, the result still names every solution's formula
+    (None: not found), says why in its notes, and its numbers are those of the numeric run."""
+    import bargaining.budget
+    from bargaining.analysis.deal import FORMULA_KEYS
+
+    monkeypatch.setattr(bargaining.budget, "DEFAULT_DEADLINE", 1e-4)
+    package = load("eu_russia_package")
+    late = bargain(package)
+    assert set(late.exact) == {*FORMULA_KEYS, "rubinstein"} and all(v is None for v in late.exact.values())
+    assert any(n.startswith("Exact forms:") for n in late.notes)
+    numeric = bargain(package, exact=False)
+    for name, solution in numeric.solutions.items():
+        assert late.solutions[name].point.tolist() == solution.point.tolist(), name

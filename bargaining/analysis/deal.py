@@ -69,6 +69,9 @@ from bargaining.kernels.axiomatic import (
 from bargaining.parameters import ParameterSpace
 from bargaining.scenario import Scenario
 
+# the solutions that may have formulas; a result has every key, None where no formula was found
+FORMULA_KEYS = ("nash", "nash_weighted", "egalitarian", "utilitarian")
+
 __all__ = ["BargainResult", "ExactSplit", "Linkage", "bargain", "linkage", "rubinstein_exact"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -474,6 +477,7 @@ def bargain(
                 notes += more
             except DeadlineExceeded as late:
                 notes.append(f"Exact forms: {late}.")
+                formulas = dict.fromkeys(FORMULA_KEYS + (("rubinstein",) if "rubinstein" in solutions else ()))
     return BargainResult(
         problem,
         vals,
