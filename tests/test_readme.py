@@ -40,5 +40,9 @@ def test_readme_names_every_builtin_and_the_two_commands() -> None:
         assert f"`{name}`" in text
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     commands = re.findall(r"```\n(python3 -m venv .*?)\n```", text)
-    assert len(commands) == 2
-    assert commands[1] in ci, ".ci/run must run exactly the README's check command"
+    main_job, check = commands[0], commands[1]
+    assert main_job.endswith("&& .venv/bin/bargaining")
+    assert check in ci, ".ci/run must run exactly the README's check command"
+    assert "pytest" in check and "mypy --strict" in check and "ruff check" in check
+    # the teacher's path: the install with the classroom extra, then the classroom, and nothing else
+    assert any(c.endswith("[classroom]' && .venv/bin/bargaining classroom") for c in commands[2:])
