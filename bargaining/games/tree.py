@@ -1,4 +1,4 @@
-r"""Game trees with perfect information: decision, chance and offer nodes, outcomes with payoffs.
+r"""Game trees: decision, chance and offer nodes, outcomes with payoffs, and information sets.
 
 A tree (docs/format.md#game-trees) has a root; each **decision node** belongs to an actor who picks one
 of its moves; each **chance node** picks a move with the probabilities given (expressions that sum
@@ -8,6 +8,13 @@ probabilities are sympy expressions in the parameters. A tree is checked when it
 node reachable from the root, no cycle, every outcome paying every actor, probabilities summing to
 1 (symbolically, or else at sampled points of the parameters' box).
 
+**Information sets** (docs/format.md#information-sets): a decision node may name the information set
+it belongs to (``info``); the actor cannot tell apart the nodes of one set, so they have the same
+actor and the same moves (in the same order), and no set holds a node and one of its descendants
+(no absent-mindedness: the weak form of perfect recall that is checked when the tree is built;
+:meth:`TreeGame.perfect_recall` checks the full one). A node without ``info`` is a set of its own,
+named by its id. :meth:`TreeGame.information_sets` lists them.
+
 >>> t = TreeGame.build(
 ...     actors=["EU", "RU"], root="eu",
 ...     nodes={"eu": {"actor": "EU", "moves": {"offer": "ru", "no_offer": "sq"}},
@@ -15,6 +22,16 @@ node reachable from the root, no cycle, every outcome paying every actor, probab
 ...     outcomes={"deal": {"EU": "b - k", "RU": "a - c"}, "sq": {"EU": "0", "RU": "0"}})
 >>> t.decision_nodes("RU")
 ('ru',)
+>>> pennies = TreeGame.build(
+...     actors=["A", "B"], root="a",
+...     nodes={"a": {"actor": "A", "moves": {"H": "bh", "T": "bt"}},
+...            "bh": {"actor": "B", "moves": {"H": "w", "T": "l"}, "info": "b"},
+...            "bt": {"actor": "B", "moves": {"H": "l", "T": "w"}, "info": "b"}},
+...     outcomes={"w": {"A": "1", "B": "-1"}, "l": {"A": "-1", "B": "1"}})
+>>> dict(pennies.information_sets())
+{'a': ('a',), 'b': ('bh', 'bt')}
+>>> pennies.perfect_information, pennies.perfect_recall()
+(False, True)
 """
 
 from __future__ import annotations
@@ -47,11 +64,21 @@ __all__ = ["ChanceNode", "DecisionNode", "OfferNode", "Outcome", "TreeGame"]
 
 @dataclass(frozen=True)
 class DecisionNode:
-    """An actor picks one of ``moves`` (move -> next node or outcome), in the order listed."""
+    """An actor picks one of ``moves`` (move -> next node or outcome), in the order listed.
+
+    ``info`` names the information set the node belongs to (None: a set of its own, named by the
+    node's id); :attr:`information_set` is that name either way.
+    """
 
     id: str
     actor: str
     moves: tuple[tuple[str, str], ...]
+    info: str | None = None
+
+    @property
+    def information_set(self) -> str:
+        """The name of the node's information set: ``info``, else the node's id."""
+        return self.info if self.info is not None else self.id
 
 
 @dataclass(frozen=True)
@@ -140,6 +167,13 @@ class TreeGame(Parameterised):
             if not isinstance(spec, Mapping):
                 raise GameError("a table", found=type(spec).__name__, field=where)
             keys = set(spec)
+            if "info" in spec and ("offer" in spec or "probabilities" in spec):
+                raise GameError(
+                    "info only at decision nodes (an actor picking one of its moves), not at "
+                    + ("an offer node" if "offer" in spec else "a chance node"),
+                    found=repr(spec["info"]),
+                    field=f"{where}.info",
+                )
             if "offer" in spec:
                 allowed = {"actor", "offer", "within", "next"}
                 extra = sorted(keys - allowed)
@@ -189,12 +223,18 @@ class TreeGame(Parameterised):
                     nid, pairs, tuple(expr(probs[m], f"{where}.probabilities.{m}") for m, _ in pairs)
                 )
             else:
-                extra = sorted(keys - {"actor", "moves"})
+                extra = sorted(keys - {"actor", "moves", "info"})
                 if extra:
                     raise GameError(
-                        "a decision node's keys actor, moves", found=repr(extra[0]), field=f"{where}.{extra[0]}"
+                        "a decision node's keys actor, moves, info", found=repr(extra[0]), field=f"{where}.{extra[0]}"
                     )
-                built[nid] = DecisionNode(nid, cls._actor(spec.get("actor"), actor_ids, f"{where}.actor"), pairs)
+                info = spec.get("info")
+                if info is not None:
+                    if not isinstance(info, str):
+                        raise GameError("the name of an information set", found=repr(info), field=f"{where}.info")
+                    check_identifier(info, f"{where}.info")
+                actor = cls._actor(spec.get("actor"), actor_ids, f"{where}.actor")
+                built[nid] = DecisionNode(nid, actor, pairs, info)
         finished: dict[str, Outcome] = {}
         for oid, pays in outcomes.items():
             where = f"outcomes.{oid}"
@@ -216,6 +256,8 @@ class TreeGame(Parameterised):
             finished[oid] = Outcome(oid, {a: expr(pays[a], f"{where}.{a}") for a in actor_ids})
         tree = cls(actor_ids, root, built, finished)
         order = tree._check()
+        tree = cls(actor_ids, root, built, finished, order)
+        tree._check_information_sets()
         at = values if values is not None else default_values(parameters)
         if at is not None:
             tree._check_values(at)
@@ -273,6 +315,48 @@ class TreeGame(Parameterised):
                 field=f"outcomes.{unused[0]}",
             )
         return tuple(reversed(post))
+
+    def _check_information_sets(self) -> None:
+        """Each set: one actor, the same moves in the same order, no node below another of its set, and
+        a name that is not the id of a node outside the set."""
+        for name, members in self.information_sets().items():
+            first = self.nodes[members[0]]
+            assert isinstance(first, DecisionNode)
+            if name in self.nodes and name not in members:
+                raise GameError(
+                    f"an information set name that is not the id of another node ({name!r} is a node outside the set)",
+                    found=repr(name),
+                    field=f"nodes.{members[0]}.info",
+                )
+            labels = tuple(m for m, _ in first.moves)
+            for nid in members[1:]:
+                node = self.nodes[nid]
+                assert isinstance(node, DecisionNode)
+                if node.actor != first.actor:
+                    raise GameError(
+                        f"the actor of the other nodes of information set {name!r} ({first.actor}, at {first.id})",
+                        found=node.actor,
+                        field=f"nodes.{nid}.info",
+                    )
+                own = tuple(m for m, _ in node.moves)
+                if own != labels:
+                    raise GameError(
+                        f"the moves of the other nodes of information set {name!r} in the same order"
+                        f" ({', '.join(labels)}, at {first.id})",
+                        found=", ".join(own),
+                        field=f"nodes.{nid}.info",
+                    )
+            if len(members) > 1:
+                inside = set(members)
+                for nid in members:
+                    below = next((d for d in self.subtree(nid) if d != nid and d in inside), None)
+                    if below is not None:
+                        raise GameError(
+                            f"no two nodes of information set {name!r} on one path (the actor would not know"
+                            " whether it has moved already)",
+                            found=f"{below!r} below {nid!r}",
+                            field=f"nodes.{below}.info",
+                        )
 
     def _check_values(self, values: Mapping[str, float]) -> None:
         """Payoffs and bounds finite real numbers, probabilities in [0, 1], bounds in order, at ``values``."""
@@ -341,6 +425,50 @@ class TreeGame(Parameterised):
             for n in self.order
             if isinstance(self.nodes[n], DecisionNode) and (actor is None or self.nodes[n].actor == actor)  # type: ignore[union-attr]
         )
+
+    def information_sets(self, actor: str | None = None) -> Mapping[str, tuple[str, ...]]:
+        """The information sets (of ``actor``): set name -> its decision nodes, sets in the order of
+        first node in topological order, each set's nodes in the order the tree lists them. A node
+        without ``info`` is a set of its own, named by its id."""
+        sets: dict[str, list[str]] = {}
+        for nid in self.decision_nodes(actor):
+            node = self.nodes[nid]
+            assert isinstance(node, DecisionNode)
+            sets.setdefault(node.information_set, [])
+        listed = list(self.nodes)
+        for nid in listed:
+            node = self.nodes[nid]
+            if isinstance(node, DecisionNode) and node.information_set in sets:
+                sets[node.information_set].append(nid)
+        return {name: tuple(members) for name, members in sets.items()}
+
+    @property
+    def perfect_information(self) -> bool:
+        """Whether every information set holds one node."""
+        return all(len(m) == 1 for m in self.information_sets().values())
+
+    def perfect_recall(self) -> bool:
+        """Whether every actor remembers what it knew and did (Kuhn 1953): at all nodes of one set,
+        along every path from the root, the actor's own earlier sets and moves are the same sequence."""
+        History = tuple[tuple[str, str], ...]
+        own: dict[str, dict[str, set[History]]] = {self.root: {a: {()} for a in self.actors}}
+        for nid in self.order:
+            node = self.nodes[nid]
+            here = own.get(nid, {a: set() for a in self.actors})
+            for m, target in node.moves:
+                if target not in self.nodes:
+                    continue
+                there = own.setdefault(target, {a: set() for a in self.actors})
+                for a in self.actors:
+                    if isinstance(node, DecisionNode) and node.actor == a:
+                        there[a].update((*h, (node.information_set, m)) for h in here[a])
+                    else:
+                        there[a].update(here[a])
+        for members in self.information_sets().values():
+            actor = self.nodes[members[0]].actor  # type: ignore[union-attr]
+            if len({h for nid in members for h in own[nid][actor]}) > 1:
+                return False
+        return True
 
     def moves_at(self, node: str) -> tuple[tuple[str, str], ...]:
         """The moves (move, next) at ``node``."""
