@@ -1,7 +1,8 @@
 """The one place that branches on a game's kind: what "solve" means for each.
 
 A normal-form game is solved by every Nash equilibrium (:func:`~bargaining.analysis.nash.equilibria`),
-a tree by subgame-perfect play (:func:`~bargaining.analysis.subgame.subgame_perfect`), a package deal
+a tree by subgame-perfect play (:func:`~bargaining.analysis.subgame.subgame_perfect`; a tree with
+information sets by the Nash equilibria of its reduced normal form), a package deal
 by its bargaining solutions (:func:`~bargaining.analysis.deal.bargain`). The command line's
 ``solve`` and the record check both call :func:`solve`.
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from bargaining.analysis.deal import BargainResult, bargain
 from bargaining.analysis.nash import EquilibriumSet, equilibria
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
+from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ Solution = EquilibriumSet | SubgamePerfect | BargainResult
 def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> Solution:
     """The model's solution at ``values`` (its defaults if omitted), by the kind of its game."""
     scenario = Scenario.of(model)
-    if scenario.game.kind == "tree":
+    if isinstance(scenario.game, TreeGame) and scenario.game.perfect_information:
         return subgame_perfect(scenario, values)
     if scenario.game.kind == "bargain":
         return bargain(scenario, values)

@@ -32,6 +32,7 @@ import sympy
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.indifference import exact_mixture
 from bargaining.analysis.nash_n import solve as solve_n
+from bargaining.analysis.reduced_form import reduced_normal_form
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.budget import using_budget
 from bargaining.errors import ScenarioError
@@ -49,6 +50,7 @@ from bargaining.scenario import Scenario
 
 if TYPE_CHECKING:
     from bargaining.games.normal import NormalFormGame
+    from bargaining.games.tree import TreeGame
 
 __all__ = ["Equilibrium", "EquilibriumSet", "equilibria", "pure_equilibria"]
 
@@ -196,10 +198,31 @@ def _entry(game: NormalFormGame, actor: int, idx: tuple[int, int]) -> sympy.Expr
 
 
 def _resolve(
-    game: NormalFormGame | Scenario, values: Mapping[str, float] | None
+    game: NormalFormGame | TreeGame | Scenario, values: Mapping[str, float] | None
 ) -> tuple[NormalFormGame, dict[str, float]]:
     scenario = Scenario.of(game)
+    if scenario.game.kind == "tree":  # a tree: its reduced normal form (bargaining.analysis.reduced_form)
+        return reduced_normal_form(scenario), scenario.values(values)
     return scenario.normal_form, scenario.values(values)
+
+
+def _on_tree(game: NormalFormGame | TreeGame | Scenario, found: EquilibriumSet) -> EquilibriumSet:
+    """The result, said to be on the reduced normal form when ``game`` is a tree."""
+    tree = Scenario.of(game).game
+    if tree.kind != "tree":
+        return found
+    recall = getattr(tree, "perfect_recall", lambda: True)()
+    note = (
+        "A game tree: the Nash equilibria of its reduced normal form (a strategy is one move per information"
+        " set, strategies differing only where the actor's own moves never lead identified; payoffs expected"
+        " over chance moves)"
+        + (
+            "; with perfect recall they are the tree's equilibria in behaviour strategies (Kuhn 1953)."
+            if recall
+            else "; the tree has imperfect recall, so a mixed strategy may have no equivalent behaviour strategy."
+        )
+    )
+    return replace(found, method=f"{found.method} on the reduced normal form", notes=(note, *found.notes))
 
 
 def _pure(
@@ -398,7 +421,7 @@ def _tight(values: npt.NDArray[np.float64], tol: float) -> list[int]:
 
 
 def equilibria(
-    game: NormalFormGame | Scenario,
+    game: NormalFormGame | TreeGame | Scenario,
     values: Mapping[str, float] | None = None,
     *,
     exact: bool = True,
@@ -447,14 +470,14 @@ def equilibria(
     """
     if method not in METHODS:
         raise ScenarioError(" or ".join(repr(m) for m in METHODS), found=repr(method), field="method")
-    g, vals = _resolve(game, values)
     with using_budget(budget):
+        g, vals = _resolve(game, values)
         arr = g.payoff_array(vals)  # its size checked against the budget before it is allocated
         if g.n_actors >= 3:
-            return _n_actor(g, vals, exact, method)
+            return _on_tree(game, _n_actor(g, vals, exact, method))
         if g.n_actors == 2:
-            return _bimatrix(g, arr, vals, exact, method, budget)
-        return _pure(g, arr, vals, exact)
+            return _on_tree(game, _bimatrix(g, arr, vals, exact, method, budget))
+        return _on_tree(game, _pure(g, arr, vals, exact))
 
 
 def _n_actor(game: NormalFormGame, values: dict[str, float], exact: bool, method: Method) -> EquilibriumSet:
@@ -496,7 +519,7 @@ def _n_actor(game: NormalFormGame, values: dict[str, float], exact: bool, method
 
 
 def pure_equilibria(
-    game: NormalFormGame | Scenario,
+    game: NormalFormGame | TreeGame | Scenario,
     values: Mapping[str, float] | None = None,
     *,
     exact: bool = True,
@@ -513,6 +536,6 @@ def pure_equilibria(
     >>> [(e.strategy("P1"), e.strategy("P2")) for e in pure_equilibria(stag)]  # doctest: +NORMALIZE_WHITESPACE
     [({'s0': 1.0, 's1': 0.0}, {'s0': 1.0, 's1': 0.0}), ({'s0': 0.0, 's1': 1.0}, {'s0': 0.0, 's1': 1.0})]
     """
-    g, vals = _resolve(game, values)
     with using_budget(budget):
-        return _pure(g, g.payoff_array(vals), vals, exact, only_pure=True)
+        g, vals = _resolve(game, values)
+        return _on_tree(game, _pure(g, g.payoff_array(vals), vals, exact, only_pure=True))

@@ -740,6 +740,22 @@ MAX_EXACT_OFFERS = 4
 piecewise search multiplies with every offer nested below another (docs/format.md#budgets)."""
 
 
+def _perfect_information(model: Scenario, tree: TreeGame) -> None:
+    """Refuse a tree with an information set of more than one node: backward induction needs every
+    mover to know where it is."""
+    shared = next(((h, ns) for h, ns in tree.information_sets().items() if len(ns) > 1), None)
+    if shared is not None:
+        name, members = shared
+        raise ScenarioError(
+            "a tree of perfect information for subgame perfection by backward induction (every information"
+            " set one node); for a tree with information sets use reduced_normal_form or equilibria (its Nash"
+            " equilibria), or the perfect Bayesian equilibria of bargaining.analysis.pbe for signalling games",
+            found=f"information set {name!r} holding {', '.join(members)}",
+            file=model.path or None,
+            field=f"nodes.{members[0]}.info",
+        )
+
+
 def subgame_perfect(
     scenario: Scenario | TreeGame,
     values: Mapping[str, float] | None = None,
@@ -758,6 +774,7 @@ def subgame_perfect(
     tree = model.game
     if not isinstance(tree, TreeGame):
         raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
+    _perfect_information(model, tree)
     with using_budget(budget):
         if not exact:
             return _subgame_perfect(model, tree, values, exact=False)
@@ -1022,6 +1039,7 @@ def credibility(
     tree = model.game
     if not isinstance(tree, TreeGame):
         raise ScenarioError('a game tree (game = "tree")', found=f"a {model.kind} game", field="model")
+    _perfect_information(model, tree)
     vals = model.values(values)
     if offers is None or spe_plan is None:
         spe = subgame_perfect(model, vals, exact=False)
