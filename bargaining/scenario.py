@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from bargaining.games.bargain import BargainingProblem
     from bargaining.games.normal import NormalFormGame
     from bargaining.games.tree import TreeGame
+    from bargaining.games.two_level import TwoLevelGame
 
-    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem
+    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame
 
 __all__ = ["FORMAT", "Actor", "Claim", "Fact", "GameKind", "Observed", "Parameter", "Scenario", "check_identifier"]
 
