@@ -432,13 +432,22 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     values = _values(scenario, sets)
     record = history(scenario, values)
     if isinstance(scenario.game, TreeGame):
-        spe = subgame_perfect(scenario, values)
+        from bargaining.analysis.screening import screening_node, screening_threshold
+
+        screen = screening_threshold(scenario, values) if screening_node(scenario.game) is not None else None
+        spe = screen.subgame_perfect if screen is not None else subgame_perfect(scenario, values)
         if as_json:
             out = spe.to_dict()
             out["scenario"] = scenario.name
+            if screen is not None:
+                out["screening"] = screen.to_dict()
             if record.verdicts:
                 out["record"] = record.to_dict()
             return _json(out)
+        if screen is not None:
+            from bargaining.display.beliefs import screening_text
+
+            return tree_report(scenario, spe, record) + "\n\n" + screening_text(screen)
         return tree_report(scenario, spe, record)
     result = equilibria(scenario, values)
     lattice = cascade(scenario, values) if scenario.extra.get("lattice") else None  # declared signing games only

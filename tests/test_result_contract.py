@@ -19,6 +19,7 @@ import bargaining
 import bargaining.analysis
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.result import FrozenMap, Result
+from bargaining.analysis.screening import screening_threshold
 from bargaining.analysis.subgame import credibility, sequential_reading
 from bargaining.analysis.threshold_line import threshold_line
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
@@ -65,6 +66,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "ThresholdLine": lambda: threshold_line(_load("conditionality"), _threshold(), points=5),
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
     "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
+    "Screening": lambda: screening_threshold(_load("eu_russia_screening"), statics=False),
     "SequentialReading": lambda: sequential_reading(_load("eu_russia_2007")),
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),
     "Linkage": lambda: bargaining.bargain(_load("eu_russia_package")).linkage,
