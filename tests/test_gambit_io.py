@@ -274,17 +274,40 @@ def test_the_catalogs_normal_forms_solve_as_in_gambit(path: Path) -> None:
 
 @pytest.mark.skipif(not _catalog(".efg"), reason="this pygambit ships no catalog of games")
 @pytest.mark.parametrize("path", _catalog(".efg"), ids=lambda p: p.stem)
-def test_the_catalogs_trees_are_read_when_of_perfect_information_and_refused_otherwise(path: Path) -> None:
+def test_the_catalogs_trees_are_read_with_their_information_sets(path: Path) -> None:
+    """Every catalog tree is read, each information set of several nodes as one of ours (absent-minded
+    ones, a set holding a node and one below it, refused); a tree of perfect information has the subgame
+    perfect payoffs among Gambit's pure equilibria, a two-player tree with perfect recall the same Nash
+    equilibrium payoffs on its reduced normal form as Gambit's enummixed."""
     g = gbt.read_efg(str(path))
-    shared = any(len(g.get_members(gbt.H.path(*h.actions))) > 1 for p in g.players for h in g.get_infosets(p))
-    if shared:
-        with pytest.raises(ScenarioError, match="information sets with more than one node are not supported yet"):
-            load_gambit(path)
+    sizes = [len(g.get_members(gbt.H.path(*h.actions))) for p in g.players for h in g.get_infosets(p)]
+    recall = bool(getattr(g, "is_perfect_recall", True))
+    try:
+        scenario = load_gambit(path)
+    except ScenarioError as err:
+        assert not recall and "no two nodes of information set" in str(err), str(err)
         return
-    scenario = load_gambit(path)
-    ours = bargaining.subgame_perfect(scenario)
-    pure = {tuple(float(x) for x in dict(e.payoffs).values()) for e in gbt.nash.enumpure_solve(g).equilibria}
-    assert tuple(ours.payoff[a] for a in scenario.game.actors) in pure
+    tree = scenario.game
+    assert isinstance(tree, TreeGame)
+    assert sorted(len(ns) for ns in tree.information_sets().values() if len(ns) > 1) == sorted(
+        x for x in sizes if x > 1
+    )
+    assert tree.perfect_recall() == recall
+    if all(x == 1 for x in sizes):
+        ours = bargaining.subgame_perfect(scenario)
+        pure = {tuple(float(x) for x in dict(e.payoffs).values()) for e in gbt.nash.enumpure_solve(g).equilibria}
+        assert tuple(ours.payoff[a] for a in scenario.game.actors) in pure
+        return
+    if len(tree.actors) != 2 or not recall:
+        return
+    found = bargaining.equilibria(scenario, exact=False)
+    assert "reduced normal form" in found.method
+    mine = {tuple(round(u, 6) for u in e.payoffs) for e in found}
+    theirs = {
+        tuple(round(float(x), 6) for x in dict(e.payoffs).values())
+        for e in gbt.nash.enummixed_solve(g, rational=False).equilibria
+    }
+    assert mine == theirs
 
 
 # --------------------------------------------------------------------------- malformed and hostile files
@@ -298,7 +321,7 @@ HOSTILE = {
     "rational.nfg": 'NFG 1 R "t" { "A" } { 1 } 1/0',
     "unterminated.efg": 'EFG 2 R "t { "A" } "" t "" 0',
     "infoset.efg": 'EFG 2 R "t" { "A" "B" } "" p "" 1 1 "" { "l" "r" } 0 p "x" 2 1 "" { "a" } 0 t "" 0 '
-    'p "y" 2 1 "" { "a" } 0 t "" 0',
+    'p "y" 2 1 "" { "a" "b" } 0 t "" 0 t "" 0',
     "undefined.efg": 'EFG 2 R "t" { "A" } "" p "" 1 1 "" { "l" "r" } 0 t "" 1 t "" 0',
     "neither.nfg": "this is not a game",
 }
@@ -327,8 +350,8 @@ def test_hostile_files_name_the_place_and_what_was_expected() -> None:
         "control.nfg": "expected a label without control characters, found the character U+001B",
         "exponent.nfg": "expected a number within the float range",
         "rational.nfg": "expected a rational a/b with b not 0",
-        "infoset.efg": "(node 'y'): expected a game of perfect information: information sets with more than one node"
-        " are not supported yet, found player 2's information set 1 holding node 'y' and node 'x'",
+        "infoset.efg": "expected the same actions as the first node of player 2's information set 1 (a, at 'x'),"
+        " found a, b",
         "undefined.efg": "expected outcome 1 described",
     }
     for name, message in cases.items():

@@ -20,8 +20,8 @@ Numbers are read exactly: integers, decimals (``.80``, ``1.5e-3``) and rationals
 sympy rationals, by integer arithmetic (nothing in a file is ever evaluated), and must lie within
 the float range. Labels become identifiers (``"Player 1"`` -> ``Player_1``, ``"1"`` -> ``s1``,
 empty ones numbered), unique among their kind; an actor keeps its label as its name. Our trees
-have perfect information: an ``.efg`` in which an information set holds more than one node is
-refused (information sets with more than one node are not supported yet). The input budgets of
+may have information sets (docs/format.md#information-sets): the personal nodes of one player with
+one information set number form one set, named by the id of its first node in the file. The input budgets of
 the scenario files apply (docs/format.md#budgets): the file's size is checked before it is read,
 every list is counted while it is parsed, and a game of more than :func:`max_entries` profiles,
 nodes or outcomes is refused before it is built.
@@ -419,13 +419,15 @@ class _Frame:
 
 
 def read_efg(text: str, *, source: str) -> TreeGame:
-    """A game tree from the text of a Gambit ``.efg`` file (version 2) with perfect information.
+    """A game tree from the text of a Gambit ``.efg`` file (version 2), information sets included.
 
     Personal nodes become decision nodes, chance nodes chance nodes (their probabilities exact),
     terminal nodes outcomes whose payoffs add up the outcomes met on the way. A node's id is its
     label made an identifier (else ``n1``, ``n2``, ... in the file's order), an outcome's the
-    label of the outcome at its terminal node. Information sets with more than one node are not
-    supported yet: such a file is refused naming the node.
+    label of the outcome at its terminal node. A player's nodes with the same information set number
+    form one information set (``info`` the id of its first node; its actions may be omitted at the
+    later nodes, else they must be the same); the tree's checks then apply (no two nodes of a set on
+    one path).
 
     >>> t = read_efg('''EFG 2 R "Entry" { "Entrant" "Incumbent" } ""
     ... p "enter?" 1 1 "" { "in" "out" } 0
@@ -451,6 +453,7 @@ def _read_efg(lexer: _Lexer) -> tuple[TreeGame, str, list[str], str]:
     outcome_ids: dict[tuple[int, tuple[Fraction, ...]], str] = {}
     defined: dict[int, tuple[str, tuple[Fraction, ...]]] = {}
     infosets: dict[tuple[int, int], tuple[str, int, list[str]]] = {}
+    shared: dict[str, str] = {}  # node -> the first node of its information set, for sets of several nodes
     events: dict[int, tuple[list[str], list[Fraction]]] = {}
     stack: list[_Frame] = []
     zero = tuple(Fraction(0) for _ in range(n))
@@ -484,18 +487,22 @@ def _read_efg(lexer: _Lexer) -> tuple[TreeGame, str, list[str], str]:
                 infoset = lexer.integer("an information set number (a positive integer)", 1, 10**12)
                 moves = _actions(lexer, chance=False)[0] if lexer.peek().kind == "text" else None
                 key2 = (player, infoset)
-                if key2 in infosets:
-                    first, line_offset, _ = infosets[key2]
-                    raise ScenarioError(
-                        "a game of perfect information: information sets with more than one node are not supported yet",
-                        found=f"player {player}'s information set {infoset} holding node {nid!r} and node"
-                        f" {first!r} ({lexer.where(line_offset)})",
-                        file=lexer.source,
-                        field=f"{lexer.where(token.offset)} (node {nid!r})",
-                    )
-                if moves is None:
+                if key2 in infosets:  # another node of the player's information set: it joins the set
+                    first, _, first_moves = infosets[key2]
+                    if moves is not None and moves != first_moves:
+                        raise lexer.error(
+                            token,
+                            f"the same actions as the first node of player {player}'s information set {infoset}"
+                            f" ({', '.join(first_moves)}, at {first!r})",
+                            found=", ".join(moves),
+                        )
+                    moves = first_moves
+                    shared[first] = first
+                    shared[nid] = first
+                elif moves is None:
                     raise lexer.error(lexer.peek(), "the information set's name and its actions at its first node")
-                infosets[key2] = (nid, token.offset, moves)
+                else:
+                    infosets[key2] = (nid, token.offset, moves)
                 spec: dict[str, Any] = {"actor": actors[player - 1]}
             else:
                 event = lexer.integer("an event (chance information set) number", 1, 10**12)
@@ -535,6 +542,8 @@ def _read_efg(lexer: _Lexer) -> tuple[TreeGame, str, list[str], str]:
             break
     lexer.end()
     _check_count(lexer, _Token("end", "", len(lexer.text)), len(outcome_specs), "outcomes")
+    for nid, first in shared.items():
+        nodes[nid]["info"] = first
     try:
         tree = TreeGame.build(actors, root, nodes, outcome_specs, parameters=[])
     except ScenarioError as err:
@@ -763,6 +772,7 @@ class _EfgWriter:
     grid: OfferGrid | None
     lines: list[str] = field(default_factory=list)
     infosets: dict[str, int] = field(default_factory=dict)
+    numbers: dict[tuple[str, str, tuple[tuple[str, str], ...]], int] = field(default_factory=dict)
     events: int = 0
     outcomes: dict[tuple[str, tuple[sympy.Expr, ...]], int] = field(default_factory=dict)
     labels: _Names = field(default_factory=_Names)
@@ -809,9 +819,14 @@ class _EfgWriter:
             children: list[tuple[str, dict[sympy.Basic, sympy.Basic]]]
             if isinstance(node, DecisionNode):
                 player = actors.index(node.actor) + 1
-                self.infosets[node.actor] = self.infosets.get(node.actor, 0) + 1
+                # one number per information set (and values chosen at offer nodes above: a responder sees the offer)
+                where = (node.actor, node.information_set, tuple(sorted((str(k), str(v)) for k, v in subs.items())))
+                if where not in self.numbers:
+                    self.infosets[node.actor] = self.infosets.get(node.actor, 0) + 1
+                    self.numbers[where] = self.infosets[node.actor]
                 moves = " ".join(_quote(m) for m, _ in node.moves)
-                self.emit(f'p {name} {player} {self.infosets[node.actor]} "" {{ {moves} }} 0')
+                label = _quote(node.info) if node.info is not None else '""'
+                self.emit(f"p {name} {player} {self.numbers[where]} {label} {{ {moves} }} 0")
                 children = [(t, subs) for _, t in node.moves]
             elif isinstance(node, ChanceNode):
                 self.events += 1
@@ -904,11 +919,13 @@ def write_efg(
 ) -> str:
     """A Gambit ``.efg`` file (version 2) of a game tree at parameter ``values`` (else the defaults).
 
-    Each decision node is a personal node with an information set of its own (perfect
-    information), each chance node a chance node with its probabilities, each end of play a
+    Each decision node is a personal node, numbered by its information set (nodes of one set
+    share its number and carry its name), each chance node a chance node with its probabilities, each end of play a
     terminal node whose outcome (numbered once per outcome and its payoffs) carries the outcome's
     id as its label. A node reached along several paths is written once per path (the file is a
-    tree). An offer node is refused unless ``offer_grid`` gives the values to offer: a mapping
+    tree), the copies in one information set (the actor moves the same way wherever it is reached,
+    as in :func:`~bargaining.analysis.reduced_form.reduced_normal_form`; below an offer node, one
+    set per value offered). An offer node is refused unless ``offer_grid`` gives the values to offer: a mapping
     parameter -> values, or a number ``k`` of evenly spaced values from the low bound to the high
     one; the actor then chooses among them (moves labelled ``v=1/2``), and each value is put in
     for the parameter below the node.
