@@ -417,6 +417,16 @@ def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: s
     return bargain_text(scenario, result, record)
 
 
+def _signalling(scenario: Scenario, sets: Sequence[str], as_json: bool) -> str:
+    from bargaining.analysis.pbe import perfect_bayesian
+    from bargaining.display.signalling import pbe_text
+
+    result = perfect_bayesian(scenario, _values(scenario, sets))
+    if as_json:
+        return _json({**result.to_dict(), "scenario": scenario.name})
+    return pbe_text(scenario, result)
+
+
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     from bargaining.analysis.cascade import cascade
     from bargaining.analysis.nash import equilibria
@@ -429,6 +439,8 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     scenario = _load(scenario_name)
     if isinstance(scenario.game, BargainingProblem):
         return _bargain(scenario, sets, as_json)
+    if scenario.kind == "signalling":
+        return _signalling(scenario, sets, as_json)
     values = _values(scenario, sets)
     record = history(scenario, values)
     if isinstance(scenario.game, TreeGame):

@@ -31,10 +31,11 @@ from bargaining.parameters import FORMAT, GameKind, Parameter, ParameterSpace, c
 if TYPE_CHECKING:
     from bargaining.games.bargain import BargainingProblem
     from bargaining.games.normal import NormalFormGame
+    from bargaining.games.signalling import SignallingGame
     from bargaining.games.tree import TreeGame
     from bargaining.games.two_level import TwoLevelGame
 
-    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame
+    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame | SignallingGame
 
 __all__ = ["FORMAT", "Actor", "Claim", "Fact", "GameKind", "Observed", "Parameter", "Scenario", "check_identifier"]
 

@@ -18,6 +18,7 @@ import pytest
 import bargaining
 import bargaining.analysis
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
+from bargaining.analysis.pbe import perfect_bayesian
 from bargaining.analysis.result import FrozenMap, Result
 from bargaining.analysis.screening import screening_threshold
 from bargaining.analysis.subgame import credibility, sequential_reading
@@ -67,6 +68,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
     "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
     "Screening": lambda: screening_threshold(_load("eu_russia_screening"), statics=False),
+    "PBEResult": lambda: perfect_bayesian(_load("conditionality_signalling")),
     "SequentialReading": lambda: sequential_reading(_load("eu_russia_2007")),
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),
     "Linkage": lambda: bargaining.bargain(_load("eu_russia_package")).linkage,

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from bargaining.analysis.deal import BargainResult, bargain
 from bargaining.analysis.nash import EquilibriumSet, equilibria
+from bargaining.analysis.pbe import PBEResult, perfect_bayesian
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Solution", "solve"]
 
-Solution = EquilibriumSet | SubgamePerfect | BargainResult
+Solution = EquilibriumSet | SubgamePerfect | BargainResult | PBEResult
 
 
 def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> Solution:
@@ -37,4 +39,6 @@ def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> 
         return subgame_perfect(scenario, values)
     if scenario.game.kind == "bargain":
         return bargain(scenario, values)
+    if isinstance(scenario.game, SignallingGame):  # every pure perfect Bayesian equilibrium
+        return perfect_bayesian(scenario, values)
     return equilibria(scenario, values)

@@ -66,6 +66,7 @@ from bargaining.budget import check_count, using_budget
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.kernels.axiomatic import nash_solution, pareto_frontier
 from bargaining.scenario import Claim, Observed, Scenario
@@ -306,6 +307,8 @@ METHODS = {
     "tree": "an entry agrees when the subgame-perfect path has every observed actor make the observed move",
     "bargain": "an entry agrees when the observed package has the most weight in the symmetric Nash bargaining "
     "solution's lottery",
+    "signalling": "a signalling game has no [[observed]] entries or [[claims]] (its file refuses them): "
+    "nothing to judge",
 }
 
 
@@ -336,6 +339,8 @@ def _check(scenario: Scenario) -> None:
                     raise ScenarioError("an actor among " + ", ".join(game.actors), found=repr(actor), field=where)
                 if isinstance(game, NormalFormGame):
                     known = game.strategies[game.actors.index(actor)]
+                elif isinstance(game, SignallingGame):
+                    known = game.messages if actor == game.sender else game.actions
                 else:
                     known = [m for nid in game.decision_nodes(actor) for m, _ in game.nodes[nid].moves]
             if s not in known:

@@ -41,9 +41,11 @@ from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioE
 from bargaining.expressions import FLOAT_MAX, as_expression, check_finite_real, evaluate_real
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import ChanceNode, TreeGame
 from bargaining.io.builtins import builtin_names, builtin_path
 from bargaining.io.gambit import GAMBIT_SUFFIXES, load_gambit
+from bargaining.io.signalling_file import SIGNALLING_KEYS, parse_signalling
 from bargaining.io.limits import (  # the budgets, shared with the other readers (bargaining.io.gambit)
     MAX_FILE_ENV,
     MAX_FILE_MB,
@@ -68,6 +70,7 @@ TOP_KEYS = {
     "normal": COMMON_KEYS | {"payoffs", "payoff_formulas", "sequential", "lattice"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
+    "signalling": COMMON_KEYS | SIGNALLING_KEYS,
 }
 
 
@@ -608,17 +611,22 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         raise r.error("format", f'the string "{FORMAT}"', repr(doc["format"]))
     game = r.string(doc.get("game"), "game")
     if game not in TOP_KEYS:
-        raise r.error("game", '"normal", "tree" or "bargain"', repr(game))
+        raise r.error("game", '"normal", "tree", "bargain" or "signalling"', repr(game))
     r.table(doc, "", TOP_KEYS[game])
     title = r.string(doc.get("title"), "title")
     summary = r.string(doc.get("summary"), "summary", required=False)
     parameters = _parameters(r, doc.get("parameters"))
-    actors, strategies = _actors(r, doc.get("actors"), game)
+    if game == "signalling":  # its actors are [sender] and [receiver] (docs/format.md#signalling-games)
+        signalling, actors, strategies = parse_signalling(r, doc, parameters)
+    else:
+        actors, strategies = _actors(r, doc.get("actors"), game)
     names = [p.name for p in parameters]
     defaults = {p.name: p.value for p in parameters}
-    built: NormalFormGame | TreeGame | BargainingProblem
+    built: NormalFormGame | TreeGame | BargainingProblem | SignallingGame
     extra: dict[str, Any] = {}
-    if game == "bargain":
+    if game == "signalling":
+        built = signalling
+    elif game == "bargain":
         problem = _bargain(r, doc, [a.id for a in actors], names, defaults)
         strategies = {i.id: list(i.options) for i in problem.issues}
         built = problem
