@@ -17,6 +17,7 @@ import pytest
 
 import bargaining
 import bargaining.analysis
+from bargaining.analysis.bayes_nash import bayes_nash
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.pbe import perfect_bayesian
 from bargaining.analysis.result import FrozenMap, Result
@@ -24,6 +25,7 @@ from bargaining.analysis.screening import screening_threshold
 from bargaining.analysis.subgame import credibility, sequential_reading
 from bargaining.analysis.threshold_line import threshold_line
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
+from tests.test_bayesian import pressing
 
 
 def _all_result_classes() -> list[type[Result]]:
@@ -68,6 +70,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "SubgamePerfect": lambda: bargaining.subgame_perfect(_load("eu_russia_offer")),
     "CredibilityCheck": lambda: credibility(_load("eu_russia_offer")),
     "Screening": lambda: screening_threshold(_load("eu_russia_screening"), statics=False),
+    "BayesNash": lambda: bayes_nash(pressing()),
     "PBEResult": lambda: perfect_bayesian(_load("conditionality_signalling")),
     "SequentialReading": lambda: sequential_reading(_load("eu_russia_2007")),
     "BargainResult": lambda: bargaining.bargain(_load("eu_russia_package")),

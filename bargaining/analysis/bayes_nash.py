@@ -1,0 +1,213 @@
+r"""Bayes–Nash equilibria of a Bayesian normal-form game (Harsanyi 1967–68), through the agent form.
+
+In the **agent normal form** every (actor, type) pair is an agent that maximises its *interim*
+expected payoff: with independent priors, agent :math:`(i, t_i)` playing :math:`a` against the
+others' type strategies :math:`s_{-i}` expects
+
+.. math:: U_{i,t_i}(a, s_{-i}) = \sum_{t_{-i}} \Big(\prod_{j\ne i}\pi_j(t_j)\Big)\,
+          u_i\big(t_i, t_{-i}, a, s_{-i}(t_{-i})\big).
+
+A profile of type strategies is a **pure Bayes–Nash equilibrium** when no agent gains by deviating.
+:func:`bayes_nash` checks every pure profile of the agent form with numpy (the payoffs evaluated once
+per type and action profile), within the budget's count. **Mixed** equilibria are those of the
+type-strategy (ex-ante) form (:meth:`~bargaining.games.bayesian.BayesianGame.exante`) when it has
+two actors, found by :func:`bargaining.analysis.nash.equilibria` (support enumeration with exact
+probabilities where possible) and read back as behaviour per type.
+
+>>> from bargaining.games.bayesian import BayesianGame
+>>> g = BayesianGame.from_formulas(
+...     {"RU": ["press", "wait"], "KZ": ["sign", "stay_out"]},
+...     {"KZ": ["low", "high"]},
+...     {"KZ": {"low": "mu", "high": "1 - mu"}},
+...     {"RU": "RU.press * (g * KZ.sign - c * KZ.stay_out)", "KZ": "KZ.sign * (D * RU.press - KZ.low - 3 * KZ.high)"},
+...     parameters={"mu": (0.3, 0.0, 1.0), "g": (1.0, 0.0, 5.0), "c": (1.0, 0.0, 5.0), "D": (1.5, 0.0, 5.0)})
+>>> [{a: dict(p) for a, p in eq.items()} for eq in bayes_nash(g).pure]
+[{'RU': {'only': 'wait'}, 'KZ': {'low': 'stay_out', 'high': 'stay_out'}}]
+>>> [eq["RU"]["only"] + ", KZ low " + eq["KZ"]["low"] for eq in bayes_nash(g, {"mu": 0.7}).pure]
+['press, KZ low sign', 'wait, KZ low stay_out']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+import numpy as np
+
+from bargaining.analysis.nash import EquilibriumSet, equilibria
+from bargaining.analysis.result import Result, clean_number
+from bargaining.budget import check_count
+from bargaining.errors import ScenarioError
+from bargaining.expressions import compile_numpy
+from bargaining.games.bayesian import BayesianGame
+from bargaining.scenario import Scenario
+
+__all__ = ["BayesNash", "bayes_nash", "interim_payoffs"]
+
+TIE = 1e-9
+MAX_PROFILES = 1_000_000
+"""Pure profiles of the agent form checked at the default budget."""
+
+Plan = Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True, eq=False)
+class BayesNash(Result):
+    """Every pure Bayes–Nash equilibrium (``pure``: actor -> type -> action, with each agent's interim
+    payoff in ``interim``), and for two actors the ex-ante form's equilibria (``exante``, mixed
+    included) read as behaviour per type (``behaviour``: actor -> type -> action -> probability)."""
+
+    game: BayesianGame
+    values: Mapping[str, float]
+    pure: tuple[Plan, ...]
+    interim: tuple[Mapping[str, Mapping[str, float]], ...]
+    behaviour: tuple[Mapping[str, Mapping[str, Mapping[str, float]]], ...] = ()
+    exante: EquilibriumSet | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    method: str = (
+        "agent normal form: every pure profile of (actor, type) agents checked for an interim profitable deviation"
+        " (numpy); mixed: Nash equilibria of the two-actor type-strategy form"
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """docs/format.md#json-output: ``{"game": "bayesian", "pure": [...], "mixed": [...]}``."""
+        return {
+            "game": "bayesian",
+            "pure": [{a: dict(p) for a, p in eq.items()} for eq in self.pure],
+            "interim": [{a: {t: clean_number(u) for t, u in p.items()} for a, p in eq.items()} for eq in self.interim],
+            "mixed": [
+                {a: {t: {x: clean_number(q) for x, q in d.items()} for t, d in p.items()} for a, p in b.items()}
+                for b in self.behaviour
+            ],
+            "parameters": {k: clean_number(v) for k, v in self.values.items()},
+            "notes": list(self.notes),
+        }
+
+
+def _arrays(game: BayesianGame, values: Mapping[str, float]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``u[i][type profile][action profile]`` and each actor's prior as numbers."""
+    names = sorted(values)
+    args = [values[n] for n in names]
+    symbols = [game.parameters[n].symbol for n in names]
+    types = list(game.type_profiles())
+    actions = list(product(*game.actions))
+    exprs = [game.payoff_expr(a, t, x) for a in game.actors for t in types for x in actions]
+    f = compile_numpy(symbols, exprs)
+    flat = np.broadcast_to(np.asarray(f(*args), dtype=float), (len(exprs),))
+    u = flat.reshape(len(game.actors), *(len(t) for t in game.types), *(len(x) for x in game.actions))
+    priors = [np.asarray(compile_numpy(symbols, list(row))(*args), dtype=float).reshape(len(row)) for row in game.prior]
+    return u, priors
+
+
+def interim_payoffs(
+    game: BayesianGame, values: Mapping[str, float], plan: Plan, actor: str, own_type: str
+) -> dict[str, float]:
+    """Agent (``actor``, ``own_type``)'s interim expected payoff of each of its actions when the
+    others follow ``plan`` (actor -> type -> action), with independent priors."""
+    u, priors = _arrays(game, values)
+    i = game.index(actor)
+    ti = game.types[i].index(own_type)
+    out: dict[str, float] = {}
+    for a in game.actions[i]:
+        total = 0.0
+        for t in product(*(range(len(ts)) for ts in game.types)):
+            if t[i] != ti:
+                continue
+            w = float(np.prod([priors[j][t[j]] for j in range(len(game.actors)) if j != i]))
+            acts = [
+                game.actions[j].index(a if j == i else plan[game.actors[j]][game.types[j][t[j]]])
+                for j in range(len(game.actors))
+            ]
+            total += w * float(u[(i, *t, *acts)])
+        out[a] = total
+    return out
+
+
+def bayes_nash(model: Scenario | BayesianGame, values: Mapping[str, float] | None = None) -> BayesNash:
+    """Every pure Bayes–Nash equilibrium of the agent form, and the two-actor ex-ante form's equilibria."""
+    scenario = Scenario.of(model)  # type: ignore[arg-type]
+    game = scenario.game
+    if not isinstance(game, BayesianGame):
+        raise ScenarioError('a Bayesian game (game = "bayesian")', found=f"a {scenario.kind} game", field="game")
+    vals = scenario.values(values)
+    game.check_prior(vals)
+    u, priors = _arrays(game, vals)
+    n = len(game.actors)
+    agents = [(i, k) for i in range(n) for k in range(len(game.types[i]))]
+    count = 1
+    for i, _ in agents:
+        count *= len(game.actions[i])
+    check_count(
+        "the agent form",
+        count,
+        MAX_PROFILES,
+        unit="pure profiles",
+        field="types",
+        instead="fewer types or actions",
+    )
+    type_grid = list(product(*(range(len(ts)) for ts in game.types)))
+    weights = {
+        (i, t): float(np.prod([priors[j][t[j]] for j in range(n) if j != i])) for i in range(n) for t in type_grid
+    }
+    pure: list[Plan] = []
+    interim: list[dict[str, dict[str, float]]] = []
+    for choice in product(*(range(len(game.actions[i])) for i, _ in agents)):
+        plan = {(i, k): c for (i, k), c in zip(agents, choice, strict=True)}
+        ok = True
+        values_here: dict[str, dict[str, float]] = {}
+        for i, k in agents:
+            best = -np.inf
+            mine = 0.0
+            for a in range(len(game.actions[i])):
+                total = 0.0
+                for t in type_grid:
+                    if t[i] != k:
+                        continue
+                    acts = tuple(a if j == i else plan[(j, t[j])] for j in range(n))
+                    total += weights[(i, t)] * float(u[(i, *t, *acts)])
+                best = max(best, total)
+                if a == plan[(i, k)]:
+                    mine = total
+            if mine < best - TIE * (1 + abs(best)):
+                ok = False
+                break
+            values_here.setdefault(game.actors[i], {})[game.types[i][k]] = mine
+        if ok:
+            pure.append(
+                {
+                    game.actors[i]: {game.types[i][k]: game.actions[i][plan[(i, k)]] for k in range(len(game.types[i]))}
+                    for i in range(n)
+                }
+            )
+            interim.append(values_here)
+    notes = ["The prior is independent across actors: each actor's types are drawn from its own prior."]
+    behaviour: list[dict[str, dict[str, dict[str, float]]]] = []
+    exante_set: EquilibriumSet | None = None
+    if n == 2:
+        exante = game.exante()
+        exante_set = equilibria(Scenario(scenario.title, exante, parameters=scenario.parameters), vals)
+        for eq in exante_set:
+            per: dict[str, dict[str, dict[str, float]]] = {}
+            for j, who in enumerate(game.actors):
+                plans = game.type_strategies(who)
+                per[who] = {
+                    t: {
+                        x: float(sum(p for p, s in zip(eq.probabilities[j], plans, strict=True) if s[k] == x))
+                        for x in game.actions[j]
+                    }
+                    for k, t in enumerate(game.types[j])
+                }
+            behaviour.append(per)
+    else:
+        notes.append("Mixed equilibria are computed for two actors only (the ex-ante form's two-actor solvers).")
+    return BayesNash(
+        game=game,
+        values=vals,
+        pure=tuple(pure),
+        interim=tuple(interim),
+        behaviour=tuple(behaviour),
+        exante=exante_set,
+        notes=tuple(notes),
+    )
