@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pygambit as gbt  # type: ignore[import-untyped]
 import pytest
 import sympy
@@ -264,3 +265,29 @@ def test_offer_nodes_are_refused_by_the_reduced_normal_form() -> None:
     )
     with pytest.raises(ScenarioError, match=r"nodes\.o: expected a tree without offer nodes"):
         reduced_normal_form(tree)
+
+
+def test_the_tree_picture_joins_each_information_set_with_one_dashed_line() -> None:
+    from bargaining.display.tree import tree_figure
+
+    for spec, sets in ((PENNIES, {"b": 2}), (SIGNALLING, {"after_beer": 2, "after_quiche": 2})):
+        tree = TreeGame.build(**spec)
+        lines = [
+            ln for ax in tree_figure(tree).axes for ln in ax.get_lines() if (ln.get_gid() or "").startswith("infoset:")
+        ]
+        assert sorted(str(ln.get_gid()) for ln in lines) == sorted(f"infoset:{name}" for name in sets)
+        for line in lines:
+            assert line.get_linestyle() == "--"
+            xs, ys = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+            assert len(xs) == sets[str(line.get_gid()).split(":", 1)[1]]
+            assert len(set(ys.tolist())) == 1  # the set's nodes are drawn at one depth here
+    # a tree of perfect information has no such line
+    plain = TreeGame.build(
+        **{
+            **PENNIES,
+            "nodes": {k: {kk: vv for kk, vv in v.items() if kk != "info"} for k, v in PENNIES["nodes"].items()},
+        }
+    )
+    assert not [
+        ln for ax in tree_figure(plain).axes for ln in ax.get_lines() if (ln.get_gid() or "").startswith("infoset:")
+    ]

@@ -294,6 +294,7 @@ def tree_figure(
     parent is centred over its children. Each edge is a line whose ``gid`` reads
     ``"{kind}:{node}:{move}"``, kind ``spe-path`` (the planned move of a decision node on the path),
     ``spe`` (planned, off the path), ``offer-path``/``offer`` (out of an offer node) or ``edge``.
+    An information set of several nodes is a dashed line through its nodes (``gid`` ``"infoset:NAME"``).
     Trees larger than ``max_nodes`` items or deeper than ``max_depth`` are drawn to their first levels.
     """
     from matplotlib.figure import Figure  # imported where used: the tree's text needs no matplotlib
@@ -431,6 +432,25 @@ def tree_figure(
                 va="top",
                 fontsize=7,
                 color="#666666",
+            )
+    # an information set of several nodes: its drawn nodes joined by a dashed line (gid "infoset:NAME")
+    for name, members in tree.information_sets().items():
+        if len(members) < 2:
+            continue
+        drawn = sorted(
+            (x[i], -float(item.depth))
+            for i, item in enumerate(items)
+            if item.kind not in ("outcome", "ref") and item.target in members
+        )
+        if len(drawn) >= 2:
+            ax.plot(
+                [p[0] for p in drawn],
+                [p[1] for p in drawn],
+                color="#444444",
+                lw=1.4,
+                ls=(0, (4, 3)),
+                zorder=2,
+                gid=f"infoset:{name}",
             )
     if solution is not None:
         handles = [Line2D([], [], color=HIGHLIGHT, lw=3.6, label="subgame-perfect path")]
