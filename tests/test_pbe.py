@@ -397,6 +397,10 @@ class TestConditionalitySignalling:
         v = self.exact(s=s, c_L=c_L)
         separating = ("separating", "reform/wait", "reward") in self.kinds(s=s, c_L=c_L)
         assert separating == (v["s"] * v["c_L"] <= v["r"] <= v["s"] * v["c_H"])
+        # the pooling PBE without the reward (mu = 0.3 < mu*) fails the intuitive criterion iff s c_L < r < s c_H
+        result = perfect_bayesian(self.scenario, self.scenario.values({"s": s, "c_L": c_L}))
+        (pool,) = [e for e in result if e.kind == "pooling" and set(e.receiver.values()) == {"withhold"}]
+        assert pool.intuitive == (not v["s"] * v["c_L"] < v["r"] < v["s"] * v["c_H"])
 
     def test_the_pbe_are_nash_of_the_ex_ante_game(self) -> None:
         game = self.scenario.game
@@ -493,6 +497,7 @@ def test_the_command_prints_and_serialises_the_pbe(tmp_path: Path) -> None:
     assert "mu* = r/B = 2/5" in done.stdout
     out = json.loads(run("solve", "conditionality_signalling", "--json", "--set", "mu=0.5").stdout)
     assert out["game"] == "signalling" and out["scenario"] == "conditionality_signalling"
+    assert out["parameters"]["mu"] == 0.5
     assert {(e["kind"], e["receiver"]["wait"]) for e in out["equilibria"]} == {
         ("separating", "withhold"),
         ("pooling", "reward"),

@@ -223,7 +223,7 @@ class PBEResult(Result):
             "equilibria": [e.to_dict(g.types) for e in self.equilibria],
             "thresholds": [t.to_dict() for t in self.thresholds],
             "exact": self.exact,
-            "values": dict(self.values),
+            "parameters": {k: clean_number(v) for k, v in self.values.items()},
             "method": self.method,
             "notes": list(self.notes),
         }
