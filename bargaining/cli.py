@@ -417,6 +417,16 @@ def _bargain(scenario: Scenario, sets: Sequence[str], as_json: bool, proposer: s
     return bargain_text(scenario, result, record)
 
 
+def _two_level(scenario: Scenario, sets: Sequence[str], as_json: bool) -> str:
+    from bargaining.analysis.two_level import ratify
+    from bargaining.display.two_level import ratification_text
+
+    result = ratify(scenario, _values(scenario, sets))
+    if as_json:
+        return _json({**result.to_dict(), "scenario": scenario.name})
+    return ratification_text(result, scenario.title)
+
+
 def _signalling(scenario: Scenario, sets: Sequence[str], as_json: bool) -> str:
     from bargaining.analysis.pbe import perfect_bayesian
     from bargaining.display.signalling import pbe_text
@@ -441,6 +451,8 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
         return _bargain(scenario, sets, as_json)
     if scenario.kind == "signalling":
         return _signalling(scenario, sets, as_json)
+    if scenario.kind == "two_level":
+        return _two_level(scenario, sets, as_json)
     values = _values(scenario, sets)
     record = history(scenario, values)
     if isinstance(scenario.game, TreeGame):

@@ -20,10 +20,12 @@ import bargaining.analysis
 from bargaining.analysis.bayes_nash import bayes_nash
 from bargaining.analysis.incentives import best_reply, best_reward, compliance_curve, win_set
 from bargaining.analysis.pbe import perfect_bayesian
+from bargaining.analysis.repeated import grim_trigger
 from bargaining.analysis.result import FrozenMap, Result
 from bargaining.analysis.screening import screening_threshold
 from bargaining.analysis.subgame import credibility, sequential_reading
 from bargaining.analysis.threshold_line import threshold_line
+from bargaining.analysis.two_level import ratification_threshold, ratify
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
 from tests.test_bayesian import pressing
 
@@ -88,6 +90,11 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "BestReward": lambda: best_reward(ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Normal(3, 1)),
     "QuantalResponse": lambda: bargaining.quantal_response(_load("eu_russia_2007")),
     "LearningPath": lambda: bargaining.fictitious_play(_load("eu_russia_2007"), iterations=200),
+    "Ratification": lambda: ratify(_load("eu_russia_ratification")),
+    "RatificationThreshold": lambda: ratification_threshold(_load("eu_russia_ratification"), "T", {"cap_c": 0.45}),
+    "RepeatedResult": lambda: grim_trigger(
+        _load("eu_russia_compliance"), {"EU": "trust", "RU": "readmit"}, punishment_values={"V": 0}
+    ),
     "ComplianceCurve": lambda: compliance_curve(
         ExternalIncentives(c=1.3, p=0.8, B=0.9, k=0.15, r_cap=5), Uniform(0, 6), np.linspace(0, 10, 5)
     ),

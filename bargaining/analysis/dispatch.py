@@ -3,7 +3,8 @@
 A normal-form game is solved by every Nash equilibrium (:func:`~bargaining.analysis.nash.equilibria`),
 a tree by subgame-perfect play (:func:`~bargaining.analysis.subgame.subgame_perfect`; a tree with
 information sets by the Nash equilibria of its reduced normal form), a package deal
-by its bargaining solutions (:func:`~bargaining.analysis.deal.bargain`). The command line's
+by its bargaining solutions (:func:`~bargaining.analysis.deal.bargain`), a two-level game by its win
+sets and negotiated outcome (:func:`~bargaining.analysis.two_level.ratify`). The command line's
 ``solve`` and the record check both call :func:`solve`.
 
 >>> from bargaining.io.scenario_file import load
@@ -20,6 +21,7 @@ from bargaining.analysis.deal import BargainResult, bargain
 from bargaining.analysis.nash import EquilibriumSet, equilibria
 from bargaining.analysis.pbe import PBEResult, perfect_bayesian
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
+from bargaining.analysis.two_level import Ratification, ratify
 from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Solution", "solve"]
 
-Solution = EquilibriumSet | SubgamePerfect | BargainResult | PBEResult
+Solution = EquilibriumSet | SubgamePerfect | BargainResult | PBEResult | Ratification
 
 
 def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> Solution:
@@ -41,4 +43,6 @@ def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> 
         return bargain(scenario, values)
     if isinstance(scenario.game, SignallingGame):  # every pure perfect Bayesian equilibrium
         return perfect_bayesian(scenario, values)
+    if scenario.game.kind == "two_level":
+        return ratify(scenario, values)
     return equilibria(scenario, values)

@@ -309,6 +309,7 @@ METHODS = {
     "solution's lottery",
     "signalling": "a signalling game has no [[observed]] entries or [[claims]] (its file refuses them): "
     "nothing to judge",
+    "two_level": "a two-level game has no [[observed]] entries or [[claims]] (its file refuses them): nothing to judge",
 }
 
 
@@ -341,8 +342,10 @@ def _check(scenario: Scenario) -> None:
                     known = game.strategies[game.actors.index(actor)]
                 elif isinstance(game, SignallingGame):
                     known = game.messages if actor == game.sender else game.actions
-                else:
+                elif isinstance(game, TreeGame):
                     known = [m for nid in game.decision_nodes(actor) for m, _ in game.nodes[nid].moves]
+                else:  # a two-level game has no strategies to observe
+                    known = ()
             if s not in known:
                 raise ScenarioError(f"a strategy of {actor} ({', '.join(known)})", found=repr(s), field=where)
 

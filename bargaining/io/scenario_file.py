@@ -43,6 +43,7 @@ from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import ChanceNode, TreeGame
+from bargaining.games.two_level import TwoLevelGame
 from bargaining.io.builtins import builtin_names, builtin_path
 from bargaining.io.gambit import GAMBIT_SUFFIXES, load_gambit
 from bargaining.io.signalling_file import SIGNALLING_KEYS, parse_signalling
@@ -56,6 +57,7 @@ from bargaining.io.limits import (  # the budgets, shared with the other readers
     max_file_bytes,
 )
 from bargaining.io.limits import megabytes as _megabytes
+from bargaining.io.two_level_file import TWO_LEVEL_KEYS, parse_two_level
 from bargaining.io.limits import read_limited as _read
 from bargaining.parameters import PARAMETER_KINDS, ParameterKind
 from bargaining.scenario import FORMAT, Actor, Claim, Fact, Observed, Parameter, Scenario, check_identifier
@@ -70,6 +72,7 @@ TOP_KEYS = {
     "normal": COMMON_KEYS | {"payoffs", "payoff_formulas", "sequential", "lattice"},
     "tree": COMMON_KEYS | {"root", "nodes", "outcomes"},
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
+    "two_level": COMMON_KEYS | TWO_LEVEL_KEYS,
     "signalling": COMMON_KEYS | SIGNALLING_KEYS,
 }
 
@@ -611,7 +614,7 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         raise r.error("format", f'the string "{FORMAT}"', repr(doc["format"]))
     game = r.string(doc.get("game"), "game")
     if game not in TOP_KEYS:
-        raise r.error("game", '"normal", "tree", "bargain" or "signalling"', repr(game))
+        raise r.error("game", '"normal", "tree", "bargain", "signalling" or "two_level"', repr(game))
     r.table(doc, "", TOP_KEYS[game])
     title = r.string(doc.get("title"), "title")
     summary = r.string(doc.get("summary"), "summary", required=False)
@@ -622,7 +625,7 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         actors, strategies = _actors(r, doc.get("actors"), game)
     names = [p.name for p in parameters]
     defaults = {p.name: p.value for p in parameters}
-    built: NormalFormGame | TreeGame | BargainingProblem | SignallingGame
+    built: NormalFormGame | TreeGame | BargainingProblem | SignallingGame | TwoLevelGame
     extra: dict[str, Any] = {}
     if game == "signalling":
         built = signalling
@@ -632,6 +635,8 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         built = problem
         if "outside" in doc:
             extra["outside"] = _outside(r, doc["outside"], problem.actors, names, defaults)
+    elif game == "two_level":
+        built = parse_two_level(doc, [a.id for a in actors], names, defaults, file=r.file)
     elif game == "tree":
         tree = _tree(r, doc, [a.id for a in actors], parameters)
         _check_probabilities_on_box(r, tree, parameters)

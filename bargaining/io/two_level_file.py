@@ -43,6 +43,13 @@ def parse_two_level(
 ) -> TwoLevelGame:
     """The two-level game of a parsed scenario file ``doc`` (its errors located in ``file``)."""
     try:
+        for key in ("observed", "claims"):
+            if key in doc:
+                raise ScenarioError(
+                    "no [[observed]] or [[claims]] in a two-level game (its record is not judged)",
+                    found=f"[[{key}]]",
+                    field=key,
+                )
         if "payoffs" not in doc:
             raise ScenarioError(
                 "a [payoffs] table, actor -> level-I payoff in the offer", found="none", field="payoffs"
