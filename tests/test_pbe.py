@@ -520,3 +520,21 @@ def test_the_budget_refuses_large_games() -> None:
     with pytest.raises(ScenarioError, match="at most 200,000 pure strategy profiles"):
         perfect_bayesian(game)
     assert np.isclose(game.profile_count(), 6**6 * 6**6)
+
+
+@pytest.mark.parametrize("make", [beer_quiche, lambda: load("conditionality_signalling").game])
+def test_the_tree_with_information_sets_is_the_same_game(make) -> None:
+    game = make()
+    tree = game.tree()
+    assert not tree.perfect_information and tree.perfect_recall()
+    sets = tree.information_sets(game.receiver)
+    assert set(sets) == {f"after_{m}" for m in game.messages}
+    assert all(len(nodes) == len(game.types) for nodes in sets.values())  # the receiver sees the message only
+    assert all(len(nodes) == 1 for nodes in tree.information_sets(game.sender).values())  # the sender knows its type
+    values = game.parameters.values()
+
+    def payoffs(result: object) -> list[tuple[float, ...]]:
+        return sorted(tuple(round(float(x), 9) for x in e.payoffs) for e in result)  # type: ignore[attr-defined]
+
+    # the tree's reduced normal form (bargaining.analysis.reduced_form) has the ex-ante game's pure equilibria
+    assert payoffs(pure_equilibria(tree, values)) == payoffs(pure_equilibria(game.normal_form(), values))

@@ -37,6 +37,7 @@ from bargaining.budget import check_count
 from bargaining.errors import GameError, ScenarioError
 from bargaining.expressions import allowed_parameters, as_expression, check_finite_real
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import TreeGame
 from bargaining.parameters import (
     GameKind,
     Parameterised,
@@ -298,4 +299,39 @@ class SignallingGame(Parameterised):
             },
             table,
             parameters=list(self.parameters.names),
+        ).with_parameters(self.parameters)
+
+    def tree(self) -> TreeGame:
+        """The same game as a tree with information sets: a chance node ``nature`` draws the type
+        with the prior; the sender moves at ``type_T`` (one node per type, each its own set); the
+        receiver moves at ``after_T_M``, the nodes after message ``M`` forming the information set
+        ``after_M`` (it sees the message, not the type); outcome ``z_T_M_A`` pays both.
+
+        >>> g = SignallingGame.build("S", ["a", "b"], ["x", "y"], "R", ["u", "v"], {"a": "p", "b": "1 - p"},
+        ...     {(t, m, a): (1, 0) for t in "ab" for m in "xy" for a in "uv"}, parameters={"p": (0.5, 0, 1)})
+        >>> g.tree().information_sets("R")["after_x"]
+        ('after_a_x', 'after_b_x')
+        """
+        nodes: dict[str, dict[str, object]] = {
+            "nature": {
+                "moves": {t: f"type_{t}" for t in self.types},
+                "probabilities": dict(zip(self.types, self.prior, strict=True)),
+            }
+        }
+        outcomes: dict[str, dict[str, sympy.Expr]] = {}
+        for i, t in enumerate(self.types):
+            nodes[f"type_{t}"] = {"actor": self.sender, "moves": {m: f"after_{t}_{m}" for m in self.messages}}
+            for j, m in enumerate(self.messages):
+                nodes[f"after_{t}_{m}"] = {
+                    "actor": self.receiver,
+                    "moves": {a: f"z_{t}_{m}_{a}" for a in self.actions},
+                    "info": f"after_{m}",
+                }
+                for k, a in enumerate(self.actions):
+                    outcomes[f"z_{t}_{m}_{a}"] = {
+                        self.sender: self.sender_payoffs[i][j][k],
+                        self.receiver: self.receiver_payoffs[i][j][k],
+                    }
+        return TreeGame.build(
+            list(self.actors), "nature", nodes, outcomes, parameters=list(self.parameters.names)
         ).with_parameters(self.parameters)
