@@ -538,3 +538,20 @@ def test_the_tree_with_information_sets_is_the_same_game(make) -> None:
 
     # the tree's reduced normal form (bargaining.analysis.reduced_form) has the ex-ante game's pure equilibria
     assert payoffs(pure_equilibria(tree, values)) == payoffs(pure_equilibria(game.normal_form(), values))
+
+
+def test_export_efg_writes_the_tree_that_gambit_solves_alike(tmp_path: Path) -> None:
+    from bargaining.display.export_text import export_text
+
+    scenario = load("conditionality_signalling")
+    path = tmp_path / "cs.efg"
+    path.write_text(export_text(scenario, "efg"), encoding="utf-8")
+    g = gbt.read_efg(str(path))
+    theirs = sorted(
+        tuple(Fraction(str(x)) for x in dict(e.payoffs).values()) for e in gbt.nash.enumpure_solve(g).equilibria
+    )
+    ex_ante = pure_equilibria(scenario.game.normal_form(), scenario.values())
+    ours = sorted(tuple(Fraction(x).limit_denominator(1000) for x in e.payoffs) for e in ex_ante)
+    assert theirs == ours
+    with pytest.raises(ScenarioError, match="signalling game is written as efg or tikz"):
+        export_text(scenario, "nfg")

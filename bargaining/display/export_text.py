@@ -27,6 +27,7 @@ from bargaining.analysis.nash import equilibria
 from bargaining.display.latex import latex_equilibria, latex_table, tikz_tree
 from bargaining.errors import ScenarioError
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import TreeGame
 from bargaining.io.gambit import write_efg, write_nfg
 from bargaining.io.scenario_file import load
@@ -36,7 +37,12 @@ __all__ = ["EXPORT_FORMATS", "ExportFormat", "export_text"]
 
 ExportFormat = Literal["nfg", "efg", "latex", "equilibria", "tikz"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
-_SUITS = {"normal": "nfg, latex or equilibria", "tree": "efg or tikz", "bargain": "none yet"}
+_SUITS = {
+    "normal": "nfg, latex or equilibria",
+    "tree": "efg or tikz",
+    "bargain": "none yet",
+    "signalling": "efg or tikz",
+}
 
 
 def export_text(
@@ -56,12 +62,14 @@ def export_text(
     model = load(scenario) if isinstance(scenario, str) else Scenario.of(scenario)
     if to not in EXPORT_FORMATS:
         raise ScenarioError("one of " + ", ".join(EXPORT_FORMATS), found=repr(to), field="to")
+    if isinstance(model.game, SignallingGame) and to in ("efg", "tikz"):  # as its tree with information sets
+        model = Scenario(model.title, model.game.tree(), summary=model.summary, path=model.path)
     kind = model.kind
     needs = "tree" if to in ("efg", "tikz") else "normal"
     if kind != needs:
         raise ScenarioError(
             f"a {'game tree' if needs == 'tree' else 'normal-form game'} for {to}"
-            f" (a {kind} game is written as {_SUITS[kind]})",
+            f" (a {kind} game is written as {_SUITS.get(kind, 'none yet')})",
             found=f"a {kind} game",
             field="to",
         )
