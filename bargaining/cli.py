@@ -455,7 +455,9 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
         return _two_level(scenario, sets, as_json)
     values = _values(scenario, sets)
     record = history(scenario, values)
-    if isinstance(scenario.game, TreeGame):
+    # a tree with an information set of several nodes has no backward induction: its Nash
+    # equilibria (on the reduced normal form) are reported like a normal-form game's
+    if isinstance(scenario.game, TreeGame) and scenario.game.perfect_information:
         from bargaining.analysis.screening import screening_node, screening_threshold
 
         screen = screening_threshold(scenario, values) if screening_node(scenario.game) is not None else None

@@ -291,3 +291,27 @@ def test_the_tree_picture_joins_each_information_set_with_one_dashed_line() -> N
     assert not [
         ln for ax in tree_figure(plain).axes for ln in ax.get_lines() if (ln.get_gid() or "").startswith("infoset:")
     ]
+
+
+def test_the_command_solves_a_tree_with_an_information_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``bargaining solve`` on a tree with an information set of several nodes reports the Nash
+    equilibria of its reduced normal form (no backward induction), in text and JSON."""
+    import json
+
+    from bargaining.cli import main
+
+    nodes = "".join(
+        f'\n[nodes.{n}]\nactor = "{spec["actor"]}"\n'
+        + (f'info = "{spec["info"]}"\n' if "info" in spec else "")
+        + "moves = { "
+        + ", ".join(f'{m} = "{ {"win": "w", "lose": "l"}.get(t, t) }"' for m, t in spec["moves"].items())
+        + " }\n"
+        for n, spec in PENNIES["nodes"].items()
+    )
+    path = tmp_path / "pennies.toml"
+    path.write_text(_toml(nodes), encoding="utf-8")
+    assert main(["solve", str(path), "--json"]) == 0
+    (eq,) = json.loads(capsys.readouterr().out)["equilibria"]
+    assert eq["strategy"] == {"A": {"H": 0.5, "T": 0.5}, "B": {"H": 0.5, "T": 0.5}}
+    assert main(["solve", str(path)]) == 0
+    assert "reduced normal form" in capsys.readouterr().out
