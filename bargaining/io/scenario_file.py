@@ -46,7 +46,6 @@ from bargaining.games.tree import ChanceNode, TreeGame
 from bargaining.games.two_level import TwoLevelGame
 from bargaining.io.builtins import builtin_names, builtin_path
 from bargaining.io.gambit import GAMBIT_SUFFIXES, load_gambit
-from bargaining.io.signalling_file import SIGNALLING_KEYS, parse_signalling
 from bargaining.io.limits import (  # the budgets, shared with the other readers (bargaining.io.gambit)
     MAX_FILE_ENV,
     MAX_FILE_MB,
@@ -57,8 +56,9 @@ from bargaining.io.limits import (  # the budgets, shared with the other readers
     max_file_bytes,
 )
 from bargaining.io.limits import megabytes as _megabytes
-from bargaining.io.two_level_file import TWO_LEVEL_KEYS, parse_two_level
 from bargaining.io.limits import read_limited as _read
+from bargaining.io.signalling_file import SIGNALLING_KEYS, parse_signalling
+from bargaining.io.two_level_file import TWO_LEVEL_KEYS, parse_two_level
 from bargaining.parameters import PARAMETER_KINDS, ParameterKind
 from bargaining.scenario import FORMAT, Actor, Claim, Fact, Observed, Parameter, Scenario, check_identifier
 
