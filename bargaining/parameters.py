@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 FORMAT = "bargaining/1"
-GameKind = Literal["normal", "tree", "bargain", "signalling", "two_level"]
+GameKind = Literal["normal", "tree", "bargain", "signalling", "two_level", "bayesian"]
 #: What a parameter is to the record check (docs/format.md#assumptions-data-and-switches).
 ParameterKind = Literal["assumption", "data", "switch"]
 PARAMETER_KINDS: tuple[ParameterKind, ...] = ("assumption", "data", "switch")

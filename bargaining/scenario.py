@@ -30,12 +30,13 @@ from bargaining.parameters import FORMAT, GameKind, Parameter, ParameterSpace, c
 
 if TYPE_CHECKING:
     from bargaining.games.bargain import BargainingProblem
+    from bargaining.games.bayesian import BayesianGame
     from bargaining.games.normal import NormalFormGame
     from bargaining.games.signalling import SignallingGame
     from bargaining.games.tree import TreeGame
     from bargaining.games.two_level import TwoLevelGame
 
-    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame | SignallingGame
+    Game: TypeAlias = NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame | SignallingGame | BayesianGame
 
 __all__ = ["FORMAT", "Actor", "Claim", "Fact", "GameKind", "Observed", "Parameter", "Scenario", "check_identifier"]
 

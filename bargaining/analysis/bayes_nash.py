@@ -127,7 +127,7 @@ def interim_payoffs(
 
 def bayes_nash(model: Scenario | BayesianGame, values: Mapping[str, float] | None = None) -> BayesNash:
     """Every pure Bayes–Nash equilibrium of the agent form, and the two-actor ex-ante form's equilibria."""
-    scenario = Scenario.of(model)  # type: ignore[arg-type]
+    scenario = Scenario.of(model)
     game = scenario.game
     if not isinstance(game, BayesianGame):
         raise ScenarioError('a Bayesian game (game = "bayesian")', found=f"a {scenario.kind} game", field="game")

@@ -75,7 +75,7 @@ class BayesianGame(Parameterised):
     prior: tuple[tuple[sympy.Expr, ...], ...]
     formulas: tuple[sympy.Expr, ...]
     parameters: ParameterSpace = field(default_factory=ParameterSpace)
-    kind: ClassVar[GameKind] = "bayesian"  # type: ignore[assignment]
+    kind: ClassVar[GameKind] = "bayesian"
 
     def __post_init__(self) -> None:
         n = len(self.actors)
