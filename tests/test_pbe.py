@@ -13,29 +13,44 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
 
 import numpy as np
-import pygambit as gbt
+import pygambit as gbt  # type: ignore[import-untyped]
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bargaining.analysis.nash import pure_equilibria
+from bargaining.analysis.nash import Equilibrium, pure_equilibria
 from bargaining.analysis.pbe import PBE, PBEResult, check_equilibrium, perfect_bayesian
 from bargaining.analysis.subgame import subgame_perfect
 from bargaining.errors import ScenarioError
 from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import TreeGame
 from bargaining.io.scenario_file import load, loads
+from bargaining.scenario import Scenario
 
 # ------------------------------------------------------------------------------------ helpers
 
+Payoffs = list[list[list[Fraction]]]  # [type][message][action]
 
-def numbers_of(game: SignallingGame, values: dict[str, float] | None = None) -> tuple[list[Fraction], list, list]:
+
+def signalling(scenario: Scenario) -> SignallingGame:
+    """The scenario's game, which these tests load as a signalling game."""
+    assert isinstance(scenario.game, SignallingGame)
+    return scenario.game
+
+
+def played(strategy: dict[str, float]) -> str:
+    """The strategy a pure equilibrium plays (the one with the largest probability)."""
+    return max(strategy, key=lambda k: strategy[k])
+
+
+def numbers_of(game: SignallingGame, values: dict[str, float] | None = None) -> tuple[list[Fraction], Payoffs, Payoffs]:
     """Prior and payoffs at the values, exactly, by substituting the values' decimals (independent of pbe.py)."""
     at = {p.name: (values or {}).get(p.name, p.value) for p in game.parameters}
     subs = {p.symbol: sympy.Rational(repr(float(at[p.name]))) for p in game.parameters}
@@ -50,11 +65,11 @@ def numbers_of(game: SignallingGame, values: dict[str, float] | None = None) -> 
     return prior, us, ur
 
 
-def expected(ur: list, m: int, belief: tuple[Fraction, ...], a: int) -> Fraction:
+def expected(ur: Payoffs, m: int, belief: tuple[Fraction, ...], a: int) -> Fraction:
     return sum((q * ur[t][m][a] for t, q in enumerate(belief)), Fraction(0))
 
 
-def is_best(ur: list, m: int, belief: tuple[Fraction, ...], a: int) -> bool:
+def is_best(ur: Payoffs, m: int, belief: tuple[Fraction, ...], a: int) -> bool:
     return all(expected(ur, m, belief, a) >= expected(ur, m, belief, b) for b in range(len(ur[0][0])))
 
 
@@ -81,6 +96,7 @@ def independent_check(game: SignallingGame, eq: PBE, values: dict[str, float] | 
                 assert all(x >= 0 for x in v) and sum(v) == 1
                 assert is_best(ur, m, tuple(v), rho[m])
             if len(T) == 2:
+                assert region.interval is not None
                 lo, hi = region.interval
                 for mu in (lo, (lo + hi) / 2, hi):
                     assert is_best(ur, m, (mu, 1 - mu), rho[m])
@@ -229,9 +245,9 @@ def test_with_one_type_the_pbe_is_the_subgame_perfect_plan_of_the_complete_infor
     # the receiver's beliefs are trivial: after either message it is sure of the one type
     for m in msgs:
         if m in eq.beliefs:
-            assert tuple(eq.beliefs[m]) == (1,)
+            assert tuple(eq.beliefs[m]) == (Fraction(1),)
         else:
-            assert eq.off_path[m].vertices == ((1,),)
+            assert eq.off_path[m].vertices == ((Fraction(1),),)
     independent_check(game, eq)
 
 
@@ -273,6 +289,7 @@ def test_every_pbe_is_sequentially_rational_and_bayes_consistent_and_none_is_mis
         mu = th.value
         assert expected(ur, m, (mu, 1 - mu), a) == expected(ur, m, (mu, 1 - mu), b)
         up = mu + 1
+        assert th.better_above is not None
         better = acts.index(th.better_above)
         other = b if better == a else a
         assert expected(ur, m, (up, 1 - up), better) > expected(ur, m, (up, 1 - up), other)
@@ -313,8 +330,10 @@ def test_three_types_every_reported_pbe_checks_and_covers_the_vertex_beliefs(num
 # ------------------------------------------------------------------------------------ Gambit
 
 
-@pytest.mark.parametrize("make", [beer_quiche, lambda: load("conditionality_signalling").game])
-def test_every_pbe_is_a_nash_equilibrium_of_the_gambit_tree_and_the_pure_nash_agree(make, tmp_path: Path) -> None:
+@pytest.mark.parametrize("make", [beer_quiche, lambda: signalling(load("conditionality_signalling"))])
+def test_every_pbe_is_a_nash_equilibrium_of_the_gambit_tree_and_the_pure_nash_agree(
+    make: Callable[[], SignallingGame], tmp_path: Path
+) -> None:
     game = make()
     g = gambit_game(game, tmp_path)
     result = perfect_bayesian(game)
@@ -333,8 +352,8 @@ def test_every_pbe_is_a_nash_equilibrium_of_the_gambit_tree_and_the_pure_nash_ag
     # our pure Nash equilibria of the ex-ante normal form are Gambit's
     ours = {
         (
-            max(e.strategy(game.sender), key=e.strategy(game.sender).get),
-            max(e.strategy(game.receiver), key=e.strategy(game.receiver).get),
+            played(e.strategy(game.sender)),
+            played(e.strategy(game.receiver)),
         )
         for e in pure_equilibria(game.normal_form())
     }
@@ -383,9 +402,12 @@ class TestConditionalitySignalling:
         v = self.exact()
         assert sep.sender_payoffs["low"] == v["r"] - v["s"] * v["c_L"]  # 2 - 0.75 = 5/4
         assert sep.receiver_payoff == v["mu"] * (v["B"] - v["r"])  # 0.3 * 3 = 9/10
-        assert pool.off_path["reform"].interval == (0, Fraction(2, 5))  # withholding after a step needs belief <= mu*
+        assert pool.off_path["reform"].interval == (
+            Fraction(0),
+            Fraction(2, 5),
+        )  # withholding after a step needs belief <= mu*
         for e in result:
-            independent_check(self.scenario.game, e)
+            independent_check(signalling(self.scenario), e)
 
     @pytest.mark.parametrize("mu", [0.1, 0.39, 0.4, 0.41, 0.9])
     def test_pooling_with_the_reward_exactly_when_mu_reaches_mu_star(self, mu: float) -> None:
@@ -403,12 +425,9 @@ class TestConditionalitySignalling:
         assert pool.intuitive == (not v["s"] * v["c_L"] < v["r"] < v["s"] * v["c_H"])
 
     def test_the_pbe_are_nash_of_the_ex_ante_game(self) -> None:
-        game = self.scenario.game
+        game = signalling(self.scenario)
         nash = pure_equilibria(game.normal_form(), self.scenario.values())
-        labels = {
-            (max(e.strategy("TS"), key=e.strategy("TS").get), max(e.strategy("EU"), key=e.strategy("EU").get))
-            for e in nash
-        }
+        labels = {(played(e.strategy("TS")), played(e.strategy("EU"))) for e in nash}
         for e in perfect_bayesian(self.scenario):
             key = (
                 SignallingGame.strategy_label([e.sender[t] for t in game.types]),
@@ -453,8 +472,8 @@ def test_a_user_file_solves() -> None:
     assert scenario.kind == "signalling" and [a.id for a in scenario.actors] == ["S", "R"]
     result = perfect_bayesian(scenario)
     for e in result:
-        independent_check(scenario.game, e)
-    assert reported(result) == brute_force(scenario.game)
+        independent_check(signalling(scenario), e)
+    assert reported(result) == brute_force(signalling(scenario))
 
 
 @pytest.mark.parametrize(
@@ -522,8 +541,8 @@ def test_the_budget_refuses_large_games() -> None:
     assert np.isclose(game.profile_count(), 6**6 * 6**6)
 
 
-@pytest.mark.parametrize("make", [beer_quiche, lambda: load("conditionality_signalling").game])
-def test_the_tree_with_information_sets_is_the_same_game(make) -> None:
+@pytest.mark.parametrize("make", [beer_quiche, lambda: signalling(load("conditionality_signalling"))])
+def test_the_tree_with_information_sets_is_the_same_game(make: Callable[[], SignallingGame]) -> None:
     game = make()
     tree = game.tree()
     assert not tree.perfect_information and tree.perfect_recall()
@@ -533,8 +552,8 @@ def test_the_tree_with_information_sets_is_the_same_game(make) -> None:
     assert all(len(nodes) == 1 for nodes in tree.information_sets(game.sender).values())  # the sender knows its type
     values = game.parameters.values()
 
-    def payoffs(result: object) -> list[tuple[float, ...]]:
-        return sorted(tuple(round(float(x), 9) for x in e.payoffs) for e in result)  # type: ignore[attr-defined]
+    def payoffs(result: Iterable[Equilibrium]) -> list[tuple[float, ...]]:
+        return sorted(tuple(round(float(x), 9) for x in e.payoffs) for e in result)
 
     # the tree's reduced normal form (bargaining.analysis.reduced_form) has the ex-ante game's pure equilibria
     assert payoffs(pure_equilibria(tree, values)) == payoffs(pure_equilibria(game.normal_form(), values))
@@ -550,7 +569,7 @@ def test_export_efg_writes_the_tree_that_gambit_solves_alike(tmp_path: Path) -> 
     theirs = sorted(
         tuple(Fraction(str(x)) for x in dict(e.payoffs).values()) for e in gbt.nash.enumpure_solve(g).equilibria
     )
-    ex_ante = pure_equilibria(scenario.game.normal_form(), scenario.values())
+    ex_ante = pure_equilibria(signalling(scenario).normal_form(), scenario.values())
     ours = sorted(tuple(Fraction(x).limit_denominator(1000) for x in e.payoffs) for e in ex_ante)
     assert theirs == ours
     with pytest.raises(ScenarioError, match="signalling game is written as efg or tikz"):
