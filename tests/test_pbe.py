@@ -402,10 +402,8 @@ class TestConditionalitySignalling:
         v = self.exact()
         assert sep.sender_payoffs["low"] == v["r"] - v["s"] * v["c_L"]  # 2 - 0.75 = 5/4
         assert sep.receiver_payoff == v["mu"] * (v["B"] - v["r"])  # 0.3 * 3 = 9/10
-        assert pool.off_path["reform"].interval == (
-            Fraction(0),
-            Fraction(2, 5),
-        )  # withholding after a step needs belief <= mu*
+        # withholding after a step needs belief <= mu*
+        assert pool.off_path["reform"].interval == (Fraction(0), Fraction(2, 5))
         for e in result:
             independent_check(signalling(self.scenario), e)
 
