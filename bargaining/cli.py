@@ -437,6 +437,16 @@ def _signalling(scenario: Scenario, sets: Sequence[str], as_json: bool) -> str:
     return pbe_text(scenario, result)
 
 
+def _bayesian(scenario: Scenario, sets: Sequence[str], as_json: bool) -> str:
+    from bargaining.analysis.bayes_nash import bayes_nash
+    from bargaining.display.bayesian import bayes_nash_text
+
+    result = bayes_nash(scenario, _values(scenario, sets), thresholds=True)
+    if as_json:
+        return _json({**result.to_dict(), "scenario": scenario.name})
+    return bayes_nash_text(scenario, result)
+
+
 def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     from bargaining.analysis.cascade import cascade
     from bargaining.analysis.nash import equilibria
@@ -453,6 +463,8 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
         return _signalling(scenario, sets, as_json)
     if scenario.kind == "two_level":
         return _two_level(scenario, sets, as_json)
+    if scenario.kind == "bayesian":
+        return _bayesian(scenario, sets, as_json)
     values = _values(scenario, sets)
     record = history(scenario, values)
     # a tree with an information set of several nodes has no backward induction: its Nash

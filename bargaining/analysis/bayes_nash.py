@@ -35,22 +35,59 @@ from itertools import product
 from typing import Any
 
 import numpy as np
+import sympy
 
 from bargaining.analysis.nash import EquilibriumSet, equilibria
 from bargaining.analysis.result import Result, clean_number
+from bargaining.analysis.threshold import Threshold, threshold
 from bargaining.budget import check_count
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bayesian import BayesianGame
 from bargaining.scenario import Scenario
 
-__all__ = ["BayesNash", "bayes_nash", "interim_payoffs"]
+__all__ = ["BayesNash", "BeliefThreshold", "bayes_nash", "belief_thresholds", "interim_payoffs"]
 
 TIE = 1e-9
 MAX_PROFILES = 1_000_000
 """Pure profiles of the agent form checked at the default budget."""
+MAX_THRESHOLD_PROFILES = 4096
+"""Pure profiles of the agent form searched for belief thresholds at the default budget."""
 
 Plan = Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class BeliefThreshold:
+    """Where agent (``actor``, ``type``) stops preferring ``action`` to ``over`` as a belief moves, in the
+    pure profile ``plan`` (actor -> type -> action): ``threshold`` is :func:`bargaining.threshold` on the
+    ex-ante form (its ``formula``, ``value`` and the side it ``favours``), ``equilibrium_here`` whether
+    ``plan`` is a Bayes–Nash equilibrium at the values."""
+
+    plan: Mapping[str, Mapping[str, str]]
+    actor: str
+    type: str
+    action: str
+    over: str
+    threshold: Threshold
+    equilibrium_here: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.threshold
+        return {
+            "plan": {a: dict(p) for a, p in self.plan.items()},
+            "actor": self.actor,
+            "type": self.type,
+            "action": self.action,
+            "over": self.over,
+            "parameter": t.parameter,
+            "formula": None if t.formula is None else str(t.formula),
+            "value": None if t.value is None else clean_number(t.value),
+            "favours": t.favours,
+            "exact": t.exact,
+            "comparative_statics": {q: r.sign for q, r in t.comparative_statics.items()},
+            "equilibrium_here": self.equilibrium_here,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +102,7 @@ class BayesNash(Result):
     interim: tuple[Mapping[str, Mapping[str, float]], ...]
     behaviour: tuple[Mapping[str, Mapping[str, Mapping[str, float]]], ...] = ()
     exante: EquilibriumSet | None = None
+    thresholds: tuple[BeliefThreshold, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     method: str = (
         "agent normal form: every pure profile of (actor, type) agents checked for an interim profitable deviation"
@@ -81,6 +119,7 @@ class BayesNash(Result):
                 {a: {t: {x: clean_number(q) for x, q in d.items()} for t, d in p.items()} for a, p in b.items()}
                 for b in self.behaviour
             ],
+            "thresholds": [t.to_dict() for t in self.thresholds],
             "parameters": {k: clean_number(v) for k, v in self.values.items()},
             "notes": list(self.notes),
         }
@@ -125,8 +164,11 @@ def interim_payoffs(
     return out
 
 
-def bayes_nash(model: Scenario | BayesianGame, values: Mapping[str, float] | None = None) -> BayesNash:
-    """Every pure Bayes–Nash equilibrium of the agent form, and the two-actor ex-ante form's equilibria."""
+def bayes_nash(
+    model: Scenario | BayesianGame, values: Mapping[str, float] | None = None, *, thresholds: bool = False
+) -> BayesNash:
+    """Every pure Bayes–Nash equilibrium of the agent form, and the two-actor ex-ante form's equilibria;
+    with ``thresholds``, the belief thresholds of :func:`belief_thresholds` too."""
     scenario = Scenario.of(model)
     game = scenario.game
     if not isinstance(game, BayesianGame):
@@ -209,5 +251,123 @@ def bayes_nash(model: Scenario | BayesianGame, values: Mapping[str, float] | Non
         interim=tuple(interim),
         behaviour=tuple(behaviour),
         exante=exante_set,
+        thresholds=belief_thresholds(scenario, vals) if thresholds else (),
         notes=tuple(notes),
     )
+
+
+def _belief_symbols(game: BayesianGame, i: int) -> set[sympy.Symbol]:
+    """The parameters of the other actors' priors that are not in actor ``i``'s own: ``i``'s beliefs."""
+
+    def of(j: int) -> set[sympy.Symbol]:
+        return {x for p in game.prior[j] for x in p.free_symbols if isinstance(x, sympy.Symbol)}
+
+    others: set[sympy.Symbol] = set()
+    for j in range(len(game.actors)):
+        if j != i:
+            others |= of(j)
+    return others - of(i)
+
+
+def _interim_difference(game: BayesianGame, plan: Plan, i: int, k: int, mine: str, other: str) -> sympy.Expr:
+    """Agent (i, type k)'s interim payoff of ``mine`` minus that of ``other``, others playing ``plan``
+    (exact, in the parameters and the prior)."""
+    total = sympy.Integer(0)
+    for t in game.type_profiles():
+        if t[i] != game.types[i][k]:
+            continue
+        w = sympy.Mul(*(game.prior[j][game.types[j].index(t[j])] for j in range(len(game.actors)) if j != i))
+        acts = [plan[a][t[j]] for j, a in enumerate(game.actors)]
+        for action, sign in ((mine, 1), (other, -1)):
+            acts[i] = action
+            total += sign * w * game.payoff_expr(game.actors[i], t, acts)
+    return sympy.expand(total)
+
+
+def belief_thresholds(
+    model: Scenario | BayesianGame, values: Mapping[str, float] | None = None
+) -> tuple[BeliefThreshold, ...]:
+    r"""The beliefs at which pure Bayes–Nash equilibria appear or vanish.
+
+    Actor :math:`i`'s **beliefs** are the parameters of the other actors' priors that are not in its
+    own. For every pure profile :math:`s` of the agent form in which every agent whose interim payoff
+    difference :math:`\Delta = U_{i,t_i}(s_i(t_i), s_{-i}) - U_{i,t_i}(a', s_{-i})` does not depend on
+    its beliefs already best-replies (at ``values``), each remaining condition :math:`\Delta \ge 0` is
+    solved for each belief :math:`\mu` by :func:`bargaining.threshold` on the ex-ante form
+    (``prefer`` the type strategy of :math:`s_i`, ``over`` the one deviating at :math:`t_i`, ``given`` the
+    others' type strategies): :math:`s` is a Bayes–Nash equilibrium exactly on the side of each
+    threshold that the threshold ``favours``.
+
+    >>> from bargaining.games.bayesian import BayesianGame
+    >>> g = BayesianGame.from_formulas(
+    ...     {"RU": ["press", "wait"], "KZ": ["sign", "stay_out"]}, {"KZ": ["low", "high"]},
+    ...     {"KZ": {"low": "mu", "high": "1 - mu"}},
+    ...     {"RU": "RU.press * (g * KZ.sign - c * KZ.stay_out)",
+    ...      "KZ": "KZ.sign * (D * RU.press - KZ.low - 3 * KZ.high)"},
+    ...     parameters={"mu": (0.3, 0.0, 1.0), "g": (1.0, 0.0, 5.0), "c": (1.0, 0.0, 5.0), "D": (1.5, 0.0, 5.0)})
+    >>> [(b.actor, b.action, b.over, str(b.threshold.formula), b.threshold.favours) for b in belief_thresholds(g)]
+    [('RU', 'press', 'wait', 'c/(c + g)', 'above')]
+    """
+    scenario = Scenario.of(model)
+    game = scenario.game
+    if not isinstance(game, BayesianGame):
+        raise ScenarioError('a Bayesian game (game = "bayesian")', found=f"a {scenario.kind} game", field="game")
+    vals = scenario.values(values)
+    n = len(game.actors)
+    beliefs = [_belief_symbols(game, i) for i in range(n)]
+    if not any(beliefs):
+        return ()
+    agents = [(i, k) for i in range(n) for k in range(len(game.types[i]))]
+    count = 1
+    for i, _ in agents:
+        count *= len(game.actions[i])
+    check_count(
+        "the belief thresholds",
+        count,
+        MAX_THRESHOLD_PROFILES,
+        unit="pure profiles",
+        field="types",
+        instead="fewer types or actions",
+    )
+    at = {game.parameters[name].symbol: sympy.Float(v) for name, v in vals.items()}
+    exante: Scenario | None = None
+    out: list[BeliefThreshold] = []
+    for choice in product(*(range(len(game.actions[i])) for i, _ in agents)):
+        pick = dict(zip(agents, choice, strict=True))
+        plan = {
+            a: {t: game.actions[i][pick[(i, k)]] for k, t in enumerate(game.types[i])}
+            for i, a in enumerate(game.actors)
+        }
+        open_conditions: list[tuple[int, int, str, sympy.Expr]] = []
+        candidate = True
+        for i, k in agents:
+            mine = plan[game.actors[i]][game.types[i][k]]
+            for other in game.actions[i]:
+                if other == mine:
+                    continue
+                d = _interim_difference(game, plan, i, k, mine, other)
+                if d.free_symbols & beliefs[i]:
+                    open_conditions.append((i, k, other, d))
+                elif float(d.xreplace(at)) < -TIE * (1 + abs(float(d.xreplace(at)))):
+                    candidate = False
+                    break
+            if not candidate:
+                break
+        if not candidate or not open_conditions:
+            continue
+        here = all(float(d.xreplace(at)) >= -TIE * (1 + abs(float(d.xreplace(at)))) for *_, d in open_conditions)
+        if exante is None:
+            exante = Scenario(scenario.title, game.exante(), parameters=scenario.parameters)
+        for i, k, other, d in open_conditions:
+            a = game.actors[i]
+            prefer = BayesianGame.strategy_name([plan[a][t] for t in game.types[i]])
+            over = BayesianGame.strategy_name([other if kk == k else plan[a][t] for kk, t in enumerate(game.types[i])])
+            given = {
+                b: BayesianGame.strategy_name([plan[b][t] for t in game.types[j]])
+                for j, b in enumerate(game.actors)
+                if j != i
+            }
+            for mu in sorted(d.free_symbols & beliefs[i], key=lambda x: x.name):
+                found = threshold(exante, a, prefer=prefer, over=over, solve_for=mu.name, given=given, values=vals)
+                out.append(BeliefThreshold(plan, a, game.types[i][k], plan[a][game.types[i][k]], other, found, here))
+    return tuple(out)

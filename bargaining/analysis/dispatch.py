@@ -4,7 +4,8 @@ A normal-form game is solved by every Nash equilibrium (:func:`~bargaining.analy
 a tree by subgame-perfect play (:func:`~bargaining.analysis.subgame.subgame_perfect`; a tree with
 information sets by the Nash equilibria of its reduced normal form), a package deal
 by its bargaining solutions (:func:`~bargaining.analysis.deal.bargain`), a two-level game by its win
-sets and negotiated outcome (:func:`~bargaining.analysis.two_level.ratify`). The command line's
+sets and negotiated outcome (:func:`~bargaining.analysis.two_level.ratify`), a Bayesian game by its
+Bayes–Nash equilibria (:func:`~bargaining.analysis.bayes_nash.bayes_nash`). The command line's
 ``solve`` and the record check both call :func:`solve`.
 
 >>> from bargaining.io.scenario_file import load
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from bargaining.analysis.bayes_nash import BayesNash, bayes_nash
 from bargaining.analysis.deal import BargainResult, bargain
 from bargaining.analysis.nash import EquilibriumSet, equilibria
 from bargaining.analysis.pbe import PBEResult, perfect_bayesian
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Solution", "solve"]
 
-Solution = EquilibriumSet | SubgamePerfect | BargainResult | PBEResult | Ratification
+Solution = EquilibriumSet | SubgamePerfect | BargainResult | PBEResult | Ratification | BayesNash
 
 
 def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> Solution:
@@ -45,4 +47,6 @@ def solve(model: Scenario | Game, values: Mapping[str, float] | None = None) -> 
         return perfect_bayesian(scenario, values)
     if scenario.game.kind == "two_level":
         return ratify(scenario, values)
+    if scenario.game.kind == "bayesian":  # every pure Bayes-Nash equilibrium of the agent form
+        return bayes_nash(scenario, values)
     return equilibria(scenario, values)

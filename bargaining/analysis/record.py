@@ -310,6 +310,7 @@ METHODS = {
     "signalling": "a signalling game has no [[observed]] entries or [[claims]] (its file refuses them): "
     "nothing to judge",
     "two_level": "a two-level game has no [[observed]] entries or [[claims]] (its file refuses them): nothing to judge",
+    "bayesian": "a Bayesian game has no [[observed]] entries or [[claims]] (its file refuses them): nothing to judge",
 }
 
 

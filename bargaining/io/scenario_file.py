@@ -40,10 +40,12 @@ from bargaining.analysis.signs import interval_on_box
 from bargaining.errors import ScenarioError, ScenarioFileError, UnknownScenarioError
 from bargaining.expressions import FLOAT_MAX, as_expression, check_finite_real, evaluate_real
 from bargaining.games.bargain import BargainingProblem
+from bargaining.games.bayesian import BayesianGame
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import ChanceNode, TreeGame
 from bargaining.games.two_level import TwoLevelGame
+from bargaining.io.bayesian_file import BAYESIAN_KEYS, parse_bayesian, prior_items
 from bargaining.io.builtins import builtin_names, builtin_path
 from bargaining.io.gambit import GAMBIT_SUFFIXES, load_gambit
 from bargaining.io.limits import (  # the budgets, shared with the other readers (bargaining.io.gambit)
@@ -74,6 +76,7 @@ TOP_KEYS = {
     "bargain": COMMON_KEYS | {"issues", "interactions", "disagreement", "discount", "power", "outside"},
     "two_level": COMMON_KEYS | TWO_LEVEL_KEYS,
     "signalling": COMMON_KEYS | SIGNALLING_KEYS,
+    "bayesian": COMMON_KEYS | BAYESIAN_KEYS,
 }
 
 
@@ -522,43 +525,50 @@ def _check_probabilities_on_box(r: _Reader, tree: TreeGame, parameters: tuple[Pa
     leaves [0, 1]. Otherwise it is checked at the box's corners and :data:`PROBABILITY_SAMPLES`
     random points. The error says which was done, and the point where the probability leaves [0, 1].
     """
+    items = [
+        (f"nodes.{node.id}.probabilities.{m}", p)
+        for node in tree.nodes.values()
+        if isinstance(node, ChanceNode)
+        for (m, _), p in zip(node.moves, node.probabilities, strict=True)
+    ]
+    _probabilities_on_box(r, items, parameters)
+
+
+def _probabilities_on_box(r: _Reader, items: list[tuple[str, sympy.Expr]], parameters: tuple[Parameter, ...]) -> None:
+    """Each probability of ``items`` (field, expression) in [0, 1] over the box, checked as above."""
     box = {p.name: (p.min, p.max) for p in parameters}
-    for node in tree.nodes.values():
-        if not isinstance(node, ChanceNode):
-            continue
-        for (m, _), p in zip(node.moves, node.probabilities, strict=True):
-            field = f"nodes.{node.id}.probabilities.{m}"
-            symbols = sorted(p.free_symbols, key=lambda s: s.name)
-            if not symbols:
-                continue  # a number, checked in [0, 1] when the tree was built
-            enclosure = interval_on_box(p, {s: box[s.name] for s in symbols if s.name in box})
-            exact = False
-            if enclosure is not None:
-                lo, hi = enclosure
-                if _decided(lo >= 0) and _decided(hi <= 1):
-                    continue  # proven by interval arithmetic
-                exact = _single_use(p) and (_decided(lo < 0) or _decided(hi > 1))
-            points = _box_points(box, [s.name for s in symbols], PROBABILITY_SAMPLES)
-            values, _ = evaluate_real(p, points)
-            values = np.broadcast_to(values, points[symbols[0].name].shape)
-            bad = np.flatnonzero(~((values >= -1e-12) & (values <= 1 + 1e-12)))  # rounding is no excursion
-            if exact and enclosure is not None:
-                how = f"checked exactly: by interval arithmetic it ranges over [{_bound(lo)}, {_bound(hi)}] on the box"
-            else:
-                how = (
-                    f"interval arithmetic could not decide; checked by sampling {values.size:,} points"
-                    " of the box (its corners and random points)"
-                )
-            if bad.size:
-                k = int(bad[0])
-                at = ", ".join(f"{s.name} = {float(points[s.name][k]):g}" for s in symbols)
-                raise r.error(
-                    field,
-                    "a probability in [0, 1] for every parameter value in the box",
-                    f"{str(p)[:60]} = {float(values[k]):g} at {at} ({how})",
-                )
-            if exact:
-                raise r.error(field, "a probability in [0, 1] for every parameter value in the box", f"{p} ({how})")
+    for field, p in items:
+        symbols = sorted(p.free_symbols, key=lambda s: s.name)
+        if not symbols:
+            continue  # a number, checked in [0, 1] when the game was built
+        enclosure = interval_on_box(p, {s: box[s.name] for s in symbols if s.name in box})
+        exact = False
+        if enclosure is not None:
+            lo, hi = enclosure
+            if _decided(lo >= 0) and _decided(hi <= 1):
+                continue  # proven by interval arithmetic
+            exact = _single_use(p) and (_decided(lo < 0) or _decided(hi > 1))
+        points = _box_points(box, [s.name for s in symbols], PROBABILITY_SAMPLES)
+        values, _ = evaluate_real(p, points)
+        values = np.broadcast_to(values, points[symbols[0].name].shape)
+        bad = np.flatnonzero(~((values >= -1e-12) & (values <= 1 + 1e-12)))  # rounding is no excursion
+        if exact and enclosure is not None:
+            how = f"checked exactly: by interval arithmetic it ranges over [{_bound(lo)}, {_bound(hi)}] on the box"
+        else:
+            how = (
+                f"interval arithmetic could not decide; checked by sampling {values.size:,} points"
+                " of the box (its corners and random points)"
+            )
+        if bad.size:
+            k = int(bad[0])
+            at = ", ".join(f"{s.name} = {float(points[s.name][k]):g}" for s in symbols)
+            raise r.error(
+                field,
+                "a probability in [0, 1] for every parameter value in the box",
+                f"{str(p)[:60]} = {float(values[k]):g} at {at} ({how})",
+            )
+        if exact:
+            raise r.error(field, "a probability in [0, 1] for every parameter value in the box", f"{p} ({how})")
 
 
 def _bound(x: sympy.Expr) -> str:
@@ -614,21 +624,26 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
         raise r.error("format", f'the string "{FORMAT}"', repr(doc["format"]))
     game = r.string(doc.get("game"), "game")
     if game not in TOP_KEYS:
-        raise r.error("game", '"normal", "tree", "bargain", "signalling" or "two_level"', repr(game))
+        raise r.error("game", '"normal", "tree", "bargain", "signalling", "two_level" or "bayesian"', repr(game))
     r.table(doc, "", TOP_KEYS[game])
     title = r.string(doc.get("title"), "title")
     summary = r.string(doc.get("summary"), "summary", required=False)
     parameters = _parameters(r, doc.get("parameters"))
     if game == "signalling":  # its actors are [sender] and [receiver] (docs/format.md#signalling-games)
         signalling, actors, strategies = parse_signalling(r, doc, parameters)
+    elif game == "bayesian":  # actors with actions and types (docs/format.md#bayesian-games)
+        bayesian, actors, strategies = parse_bayesian(r, doc, parameters)
+        _probabilities_on_box(r, prior_items(bayesian), parameters)
     else:
         actors, strategies = _actors(r, doc.get("actors"), game)
     names = [p.name for p in parameters]
     defaults = {p.name: p.value for p in parameters}
-    built: NormalFormGame | TreeGame | BargainingProblem | SignallingGame | TwoLevelGame
+    built: NormalFormGame | TreeGame | BargainingProblem | SignallingGame | TwoLevelGame | BayesianGame
     extra: dict[str, Any] = {}
     if game == "signalling":
         built = signalling
+    elif game == "bayesian":
+        built = bayesian
     elif game == "bargain":
         problem = _bargain(r, doc, [a.id for a in actors], names, defaults)
         strategies = {i.id: list(i.options) for i in problem.issues}
