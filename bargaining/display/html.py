@@ -6,26 +6,46 @@ model and the results reach this layer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from fractions import Fraction
 from html import escape
 
 import numpy as np
 import sympy
 
 from bargaining._repr import html
+from bargaining.analysis.bayes_nash import BayesNash
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet
+from bargaining.analysis.pbe import PBEResult
+from bargaining.analysis.repeated import RepeatedResult
+from bargaining.analysis.screening import Screening
 from bargaining.analysis.selection import LearningPath, QuantalResponse
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.sweep import AnySweep, Sweep
 from bargaining.analysis.sweep_deal import DealSweep
 from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.analysis.threshold import Threshold
+from bargaining.analysis.two_level import Bound, Interval, Ratification, RatificationThreshold
 from bargaining.display.text import number, side_text, strategy_text
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
 
-__all__ = ["equilibria_html", "equilibrium_html", "game_html", "scenario_html", "sweep_html", "threshold_html"]
+__all__ = [
+    "bayes_nash_html",
+    "equilibria_html",
+    "equilibrium_html",
+    "game_html",
+    "pbe_html",
+    "ratification_html",
+    "ratification_threshold_html",
+    "repeated_html",
+    "scenario_html",
+    "screening_html",
+    "sweep_html",
+    "threshold_html",
+]
 
 _STYLE = "border-collapse:collapse;margin:0.4em 0"
 _CELL = "border:1px solid #bbb;padding:2px 8px;text-align:left"
@@ -356,3 +376,288 @@ def learning_html(result: LearningPath) -> str:
     )
     notes = "".join(f"<p><i>{escape(n)}</i></p>" for n in result.notes)
     return head + _table(["", *(escape(a) for a in result.actors)], rows) + notes
+
+
+# -- the kinds of issue 12: signalling, screening, two-level, repeated and Bayesian games ------------
+
+
+def _q(x: Fraction) -> str:
+    """An exact number as a fraction when short, else to 6 significant digits."""
+    return escape(str(x)) if x.denominator <= 1000 else number(float(x))
+
+
+def _latex(expr: sympy.Basic) -> str:
+    return escape(sympy.latex(expr))
+
+
+def _notes(notes: Sequence[str]) -> str:
+    return "".join(f"<p><i>{escape(n)}</i></p>" for n in notes)
+
+
+@html.register(PBEResult)
+def pbe_html(result: PBEResult) -> str:
+    """Every pure perfect Bayesian equilibrium, named pooling or separating: each type's message, the
+    receiver's action per message, the beliefs on the path, the off-path belief interval (two types)
+    or region, whether it survives the intuitive criterion; then the belief thresholds as formulas."""
+    g = result.game
+    first = escape(g.types[0])
+
+    def belief(post: Sequence[Fraction]) -> str:
+        return ", ".join(f"{escape(t)} {_q(v)}" for t, v in zip(g.types, post, strict=True))
+
+    rows = []
+    for k, eq in enumerate(result.equilibria):
+        off = []
+        for m, region in eq.off_path.items():
+            if region.interval is not None:
+                lo, hi = region.interval
+                off.append(f"after {escape(m)}: P({first}) in [{_q(lo)}, {_q(hi)}] ({escape(region.action)})")
+            else:
+                corners = "; ".join(f"({belief(v)})" for v in region.vertices)
+                off.append(f"after {escape(m)}: corners {corners} ({escape(region.action)})")
+        rows.append(
+            [
+                f"#{k + 1}",
+                f"<b>{escape(eq.kind)}</b>",
+                "<br>".join(f"{escape(t)} → {escape(m)}" for t, m in eq.sender.items()),
+                "<br>".join(f"{escape(m)} → {escape(a)}" for m, a in eq.receiver.items()),
+                "<br>".join(f"after {escape(m)}: {belief(p)}" for m, p in eq.beliefs.items()),
+                "<br>".join(off) or "—",
+                ", ".join(f"{escape(t)} {_q(v)}" for t, v in eq.sender_payoffs.items())
+                + f"; {escape(g.receiver)} {_q(eq.receiver_payoff)}",
+                f'<span title="{escape(eq.intuitive_reason)}">{"yes" if eq.intuitive else "no"}</span>',
+            ]
+        )
+    at = ", ".join(f"{escape(k)} = {number(v)}" for k, v in result.values.items())
+    prior = ", ".join(f"{escape(t)} {_q(p)}" for t, p in result.prior.items())
+    head = (
+        f"<p>Perfect Bayesian equilibria (pure) of {escape(g.sender)} signalling to {escape(g.receiver)}; "
+        f"prior {prior}{'; at ' + at if at else ''}:</p>"
+    )
+    table = (
+        _table(
+            [
+                "",
+                "kind",
+                f"{escape(g.sender)}: type → message",
+                f"{escape(g.receiver)}: message → action",
+                "beliefs on the path (Bayes)",
+                "beliefs off the path",
+                "payoffs",
+                "intuitive criterion",
+            ],
+            rows,
+        )
+        if rows
+        else "<p>No pure-strategy perfect Bayesian equilibrium.</p>"
+    )
+    thresholds = ""
+    if result.thresholds:
+        items = []
+        for th in result.thresholds:
+            value = "no value here" if th.value is None else _q(th.value)
+            above = f"; above it <b>{escape(th.better_above)}</b> is better" if th.better_above else ""
+            items.append(
+                f"<li>after {escape(th.message)}, {escape(th.actions[0])} vs {escape(th.actions[1])}: "
+                f"$$\\mu^* = {_latex(th.formula)}$$ = {value}{above}</li>"
+            )
+        thresholds = (
+            f"<p>Belief thresholds (the belief in {first} at which {escape(g.receiver)} is indifferent):</p>"
+            f"<ul>{''.join(items)}</ul>"
+        )
+    return head + table + thresholds + _notes(result.notes)
+
+
+@html.register(Screening)
+def screening_html(s: Screening) -> str:
+    """The proposer's best pooling and separating offers (value and formula, the types' replies, its
+    expected payoff), its choice, and the belief threshold mu* with its formula and value."""
+    rows = []
+    for kind in ("pooling", "separating"):
+        if kind not in s.offers:
+            continue
+        mark = " (chosen)" if kind == s.choice else ""
+        rows.append(
+            [
+                f"<b>{kind}</b>{mark}",
+                f"{escape(s.parameter)} = {number(s.offers[kind])}<br>$${_latex(s.offer_formulas[kind])}$$",
+                "<br>".join(f"{escape(t)}: {escape(r)}" for t, r in s.replies[kind].items()),
+                number(s.expected[kind]),
+            ]
+        )
+    head = (
+        f"<p>Screening at node {escape(s.node)}: {escape(s.actor)} chooses the <b>{escape(s.choice)}</b> offer "
+        f"{escape(s.parameter)} = {number(s.offers[s.choice])}.</p>"
+    )
+    table = _table(["offer", "value and formula", "replies", f"{escape(s.actor)}'s expected payoff"], rows)
+    if s.threshold is None:
+        thr = "<p>No belief threshold.</p>"
+    else:
+        t = s.threshold
+        value = number(t.value) if t.value is not None else "—"
+        formula = (
+            f"$${_latex(sympy.Symbol(s.belief))}^* = {_latex(t.formula)}$$ = {value}"
+            if t.formula is not None
+            else value
+        )
+        side = f"; {escape(s.actor)} separates {escape(t.favours)} it" if t.favours in ("above", "below") else ""
+        statics = ", ".join(f"∂/∂{escape(q)} {escape(r.sign)}" for q, r in s.statics_where_defined.items())
+        thr = f"<p>Belief threshold: {formula}{side}.</p>" + (
+            f"<p>Where it is a belief: {statics} (sampled).</p>" if statics else ""
+        )
+    return head + table + thr + _notes(s.notes)
+
+
+def _bound_html(b: Bound) -> str:
+    if b.by == ("offer space",):
+        return number(b.value)
+    return f"{number(b.value)} = ${_latex(b.formula)}$ ({escape(', '.join(b.by))})"
+
+
+def _intervals_html(intervals: Sequence[Interval]) -> str:
+    if not intervals:
+        return "empty"
+    return " ∪ ".join(f"[{_bound_html(i.low)}, {_bound_html(i.high)}]" for i in intervals)
+
+
+@html.register(Ratification)
+def ratification_html(r: Ratification) -> str:
+    """Each side's win set as intervals (each end the bound that sets it, with its formula), the zone
+    of agreement, and the Nash bargaining outcome with its formulas (or the status quo)."""
+    game = r.game
+    v = escape(game.offer)
+    rows = [
+        [
+            f"<b>{escape(w.actor)}</b>",
+            f"{escape(w.rule)}, {w.quota} of {len(game.ratifiers_of(w.actor))}",
+            _intervals_html(w.intervals),
+        ]
+        for w in r.win_sets
+    ]
+    a, b = (escape(x) for x in game.actors)
+    zone = f"<p>Zone of agreement W<sub>{a}</sub> ∩ W<sub>{b}</sub> = {_intervals_html(r.zone)}.</p>"
+    pays = ", ".join(f"U<sub>{escape(x)}</sub> = {number(u)}" for x, u in zip(game.actors, r.payoffs, strict=True))
+    if not r.agreement:
+        outcome = f"<p><b>No agreement</b>: the status quo ({pays}).</p>"
+    elif r.offer is not None:
+        formula = f" = ${_latex(r.offer_formula)}$" if r.offer_formula is not None else ""
+        outcome = f"<p><b>Agreement</b>; Nash bargaining outcome {v} = {number(r.offer)}{formula}, {pays}.</p>"
+    else:
+        lottery = ", ".join(f"{v} = {number(x)} with probability {number(w)}" for x, w in r.lottery)
+        outcome = f"<p><b>Agreement</b>; Nash bargaining outcome a lottery ({lottery}), {pays}.</p>"
+    if r.agreement and r.payoff_formulas is not None:
+        outcome += (
+            "<p>"
+            + "; ".join(
+                f"$$U_{{{_latex(sympy.Symbol(x))}}} = {_latex(e)}$$"
+                for x, e in zip(game.actors, r.payoff_formulas, strict=True)
+            )
+            + "</p>"
+        )
+    return (
+        f"<p>Two-level game: win sets (offers {v} each side ratifies):</p>"
+        + _table(["side", "rule", "win set"], rows)
+        + zone
+        + outcome
+        + _notes(r.notes)
+    )
+
+
+@html.register(RatificationThreshold)
+def ratification_threshold_html(t: RatificationThreshold) -> str:
+    """The parameter value at which the zone of agreement opens, as a formula with its value."""
+    rows = []
+    if t.statics is not None:
+        rows = [
+            [escape(q), escape(str(s.sign)), escape(str(t.statics.derivatives.get(q, "")))]
+            for q, s in t.statics.signs.items()
+        ]
+    return (
+        f"<p>$${_latex(sympy.Symbol(t.parameter))}^* = {_latex(t.formula)}$$ = {number(t.value)}: "
+        f"the win sets intersect for {escape(t.parameter)} <b>{escape(t.agreement_when)}</b> it (the zone's width "
+        f"${_latex(t.gap)}$; its ends set by {escape(', '.join(t.low_by))} and {escape(', '.join(t.high_by))}).</p>"
+        + (_table(["parameter", "sign of ∂/∂", "derivative"], rows) if rows else "")
+        + _notes(t.notes)
+    )
+
+
+@html.register(RepeatedResult)
+def repeated_html(r: RepeatedResult) -> str:
+    """Grim trigger: each actor's one-shot deviation (payoffs, its critical discount factor as a formula
+    and a value), the critical delta* and who binds, and the stage game's equilibria as the benchmark."""
+    game = r.stage
+    coop = ", ".join(f"{escape(a)} {escape(s)}" for a, s in zip(game.actors, r.cooperate, strict=True))
+    rows = []
+    for i in r.incentives:
+        crit = "never deterred" if i.critical is None else number(i.critical)
+        if i.critical_formula is not None:
+            crit = f"$$\\delta^*_{{{_latex(sympy.Symbol(i.actor))}}} = {_latex(i.critical_formula)}$$ = {crit}"
+        rows.append(
+            [
+                f"<b>{escape(i.actor)}</b>",
+                number(i.cooperative),
+                f"{number(i.deviation)} ({escape(i.deviation_strategy)})",
+                number(i.punishment),
+                crit,
+            ]
+        )
+    if r.critical is None:
+        verdict = "<p>Cooperation cannot be sustained by this punishment.</p>"
+    else:
+        formula = f"$$\\delta^* = {_latex(r.formula)}$$ = " if r.formula is not None else "δ* = "
+        verdict = (
+            f"<p>{formula}{number(r.critical)}: cooperation is sustained for δ ≥ δ* "
+            f"(binding: {escape(', '.join(r.binding))}).</p>"
+        )
+    if r.delta is not None:
+        verdict += f"<p>At δ = {number(r.delta)}: {'sustained' if r.sustained else 'not sustained'}.</p>"
+    return (
+        f"<p>Repeated game under grim trigger: cooperation {coop}; punishment {escape(r.punish)}.</p>"
+        + _table(["actor", "cooperating", "best one-shot deviation", "punished", "critical δ"], rows)
+        + verdict
+        + "<p>The stage game's equilibria (the benchmark):</p>"
+        + equilibria_html(r.stage_equilibria)
+        + _notes(r.notes)
+    )
+
+
+@html.register(BayesNash)
+def bayes_nash_html(r: BayesNash) -> str:
+    """Each pure Bayes–Nash equilibrium: every type's action and interim payoff; then the mixed
+    equilibria of the ex-ante form, as behaviour per type."""
+    g = r.game
+    rows = [
+        [
+            f"#{k + 1}",
+            *(
+                "<br>".join(
+                    f"{escape(t)}: <b>{escape(a)}</b> ({number(r.interim[k][actor][t])})"
+                    for t, a in plan[actor].items()
+                )
+                for actor in g.actors
+            ),
+        ]
+        for k, plan in enumerate(r.pure)
+    ]
+    out = "<p>Pure Bayes–Nash equilibria (each type's action, interim payoff in brackets):</p>" + (
+        _table(["", *(escape(a) for a in g.actors)], rows) if rows else "<p>None.</p>"
+    )
+    mixed = [b for b in r.behaviour if any(any(0 < q < 1 for q in d.values()) for p in b.values() for d in p.values())]
+    if mixed:
+        mrows = [
+            [
+                f"#{k + 1}",
+                *(
+                    "<br>".join(
+                        f"{escape(t)}: " + ", ".join(f"{escape(x)} {number(q)}" for x, q in d.items() if q > 5e-7)
+                        for t, d in b[actor].items()
+                    )
+                    for actor in g.actors
+                ),
+            ]
+            for k, b in enumerate(mixed)
+        ]
+        out += "<p>Mixed equilibria of the ex-ante form, as behaviour per type:</p>" + _table(
+            ["", *(escape(a) for a in g.actors)], mrows
+        )
+    return out + _notes(r.notes)

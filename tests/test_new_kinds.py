@@ -1,0 +1,146 @@
+"""Every analysis on the kinds of issue 12 (signalling, screening, two-level, repeated, Bayesian):
+notebook displays, thresholds, sweeps and the record check.
+
+The numbers each display must show are computed here by the library (or from the mathematics),
+never pasted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+from functools import cache
+
+import sympy
+
+import bargaining
+from bargaining._repr import repr_html
+from bargaining.analysis.bayes_nash import bayes_nash
+from bargaining.analysis.pbe import perfect_bayesian
+from bargaining.analysis.repeated import grim_trigger
+from bargaining.analysis.screening import screening_threshold
+from bargaining.analysis.two_level import ratification_threshold, ratify
+from bargaining.display.numbers import number
+from bargaining.scenario import Scenario
+from tests.test_bayesian import pressing
+
+
+@cache
+def _load(name: str) -> Scenario:
+    return bargaining.load(name)
+
+
+def _text(html: str) -> str:
+    """The HTML's visible text, tags dropped and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# -- notebook displays -------------------------------------------------------------------------------
+
+
+def test_pbe_display_names_every_equilibrium_and_the_thresholds() -> None:
+    result = perfect_bayesian(_load("conditionality_signalling"))
+    html = repr_html(result)
+    assert html == result._repr_html_()
+    text = _text(html)
+    assert len(result.equilibria) >= 2
+    for eq in result.equilibria:
+        assert eq.kind in text
+        for t, m in eq.sender.items():
+            assert f"{t} → {m}" in text
+        for m, a in eq.receiver.items():
+            assert f"{m} → {a}" in text
+        for m, region in eq.off_path.items():
+            assert region.interval is not None
+            lo, hi = region.interval
+            assert f"after {m}: P({result.game.types[0]}) in [{lo}, {hi}]" in text
+    intuitive = [("yes" if e.intuitive else "no") for e in result.equilibria]
+    assert re.findall(r"\b(yes|no)\b", text) == intuitive
+    for th in result.thresholds:
+        assert sympy.latex(th.formula) in html
+        assert th.value is not None and f"= {th.value}" in text
+    # the threshold is r/B: recomputed from the parameters
+    values = result.values
+    assert result.thresholds[0].value == Fraction(values["r"]) / Fraction(values["B"])
+
+
+def test_screening_display_shows_both_offers_the_choice_and_mu_star() -> None:
+    s = screening_threshold(_load("eu_russia_screening"), statics=False)
+    text = _text(repr_html(s))
+    assert f"chooses the {s.choice} offer" in text
+    for kind, v in s.offers.items():
+        assert f"{s.parameter} = {number(v)}" in text
+        assert sympy.latex(s.offer_formulas[kind]) in repr_html(s)
+    assert s.threshold is not None and s.threshold.value is not None and s.threshold.formula is not None
+    assert number(s.threshold.value) in text
+    assert sympy.latex(s.threshold.formula) in repr_html(s)
+    # the pooling offer is v_H = (c_N + delta^T C_H + d_R) / a, recomputed
+    p = s.values
+    v_high = (p["c_N"] + p["delta"] ** p["T"] * p["C_H"] + p["d_R"]) / p["a"]
+    assert number(v_high) in text
+
+
+def test_ratification_display_shows_win_sets_zone_and_outcome() -> None:
+    scenario = _load("eu_russia_ratification")
+    r = ratify(scenario)
+    html = repr_html(r)
+    text = _text(html)
+    values = scenario.values()
+    assert r.offer is not None
+    tightest = min(values["cap_a"], values["cap_b"], values["cap_c"])
+    assert f"[0, {number(tightest)} = " in text
+    assert "Agreement" in text and f"v = {number(r.offer)}" in text
+    for actor in scenario.game.actors:
+        assert number(r.payoff(actor)) in text
+    assert r.payoff_formulas is not None and sympy.latex(r.payoff_formulas[0]) in html
+    none = ratify(scenario, {"cap_c": 0.45})
+    assert "No agreement" in _text(repr_html(none)) and "empty" in _text(repr_html(none))
+
+
+def test_ratification_threshold_display() -> None:
+    t = ratification_threshold(_load("eu_russia_ratification"), "T", {"cap_c": 0.45})
+    html = repr_html(t)
+    assert sympy.latex(t.formula) in html and number(t.value) in _text(html)
+    assert f"T {t.agreement_when} it" in _text(html)
+
+
+def test_repeated_display_shows_each_critical_delta_and_the_stage_equilibrium() -> None:
+    r = grim_trigger(_load("eu_russia_compliance"), {"EU": "trust", "RU": "readmit"}, punishment_values={"V": 0})
+    html = repr_html(r)
+    text = _text(html)
+    assert r.critical is not None and r.formula is not None
+    values = r.values
+    assert abs(r.critical - values["e"] / (values["e"] + values["V"])) < 1e-12  # delta* = e / (e + V)
+    assert number(r.critical) in text and sympy.latex(r.formula) in html
+    for i in r.incentives:
+        assert i.actor in text
+        if i.critical is not None:
+            assert number(i.critical) in text
+    assert "Nash equilibria" in text  # the stage game's benchmark, through the equilibria display
+    eq = r.stage_equilibria[0]
+    assert all(number(u) in text for u in eq.payoffs)
+
+
+def test_bayes_nash_display_shows_every_types_action() -> None:
+    result = bayes_nash(pressing(), {"mu": 0.7})
+    text = _text(repr_html(result))
+    assert len(result.pure) == 2
+    for k, eq in enumerate(result.pure):
+        for actor, plan in eq.items():
+            for t, a in plan.items():
+                assert f"{t}: {a} ({number(result.interim[k][actor][t])})" in text
+
+
+def test_displays_are_not_the_json_fallback() -> None:
+    results = [
+        perfect_bayesian(_load("conditionality_signalling")),
+        screening_threshold(_load("eu_russia_screening"), statics=False),
+        ratify(_load("eu_russia_ratification")),
+        grim_trigger(_load("eu_russia_compliance"), {"EU": "trust", "RU": "readmit"}, punishment_values={"V": 0}),
+        bayes_nash(pressing()),
+    ]
+    for r in results:
+        html = repr_html(r)
+        assert not html.startswith("<pre>{"), type(r).__name__
+        json.dumps(r.to_dict())
