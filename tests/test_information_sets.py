@@ -267,20 +267,32 @@ def test_offer_nodes_are_refused_by_the_reduced_normal_form() -> None:
         reduced_normal_form(tree)
 
 
-def test_the_tree_picture_joins_each_information_set_with_one_dashed_line() -> None:
+def test_the_tree_picture_joins_each_information_set_with_one_dashed_arc() -> None:
+    """One dashed arc per information set, through exactly the set's nodes (the arc's ends and its
+    lowest points between nodes bend below the level), each set in its own colour."""
     from bargaining.display.tree import tree_figure
 
-    for spec, sets in ((PENNIES, {"b": 2}), (SIGNALLING, {"after_beer": 2, "after_quiche": 2})):
+    for spec, sets in (
+        (PENNIES, {"b": ("bh", "bt")}),
+        (SIGNALLING, {"after_beer": ("r1", "r3"), "after_quiche": ("r2", "r4")}),
+    ):
         tree = TreeGame.build(**spec)
-        lines = [
-            ln for ax in tree_figure(tree).axes for ln in ax.get_lines() if (ln.get_gid() or "").startswith("infoset:")
-        ]
-        assert sorted(str(ln.get_gid()) for ln in lines) == sorted(f"infoset:{name}" for name in sets)
-        for line in lines:
+        (ax,) = tree_figure(tree).axes
+        lines = {
+            str(ln.get_gid()).split(":", 1)[1]: ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("infoset:")
+        }
+        assert set(lines) == set(sets)
+        # where the picture puts each node: the box whose text is the node's actor, labelled by its id
+        ids = {t.get_text(): t.xy for t in ax.texts if hasattr(t, "xy") and t.get_text() in tree.nodes}
+        for name, line in lines.items():
             assert line.get_linestyle() == "--"
-            xs, ys = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
-            assert len(xs) == sets[str(line.get_gid()).split(":", 1)[1]]
-            assert len(set(ys.tolist())) == 1  # the set's nodes are drawn at one depth here
+            xs, ys = np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
+            points = {(round(float(a), 9), round(float(b), 9)) for a, b in zip(xs, ys, strict=True)}
+            for node in sets[name]:
+                nx, ny = ids[node]
+                assert (round(float(nx), 9), round(float(ny), 9)) in points, (name, node)
+            assert ys.min() < ys[0]  # bent below the nodes' level
+        assert len({ln.get_color() for ln in lines.values()}) == len(lines)
     # a tree of perfect information has no such line
     plain = TreeGame.build(
         **{
@@ -289,7 +301,7 @@ def test_the_tree_picture_joins_each_information_set_with_one_dashed_line() -> N
         }
     )
     assert not [
-        ln for ax in tree_figure(plain).axes for ln in ax.get_lines() if (ln.get_gid() or "").startswith("infoset:")
+        ln for ax in tree_figure(plain).axes for ln in ax.get_lines() if str(ln.get_gid()).startswith("infoset:")
     ]
 
 

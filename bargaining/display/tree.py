@@ -28,6 +28,7 @@ eu (EU)
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -283,6 +284,10 @@ def _path_items(tree: TreeGame, solution: SubgamePerfect | None, shape: _Shape) 
     return on
 
 
+INFOSET_COLOURS = ("#444444", "#8e44ad", "#16a085", "#c0392b", "#2c3e50")
+"""The dashed arcs' colours, one per information set in turn."""
+
+
 def tree_figure(
     tree: TreeGame, solution: SubgamePerfect | None = None, *, max_nodes: int = 120, max_depth: int = 12
 ) -> Figure:
@@ -294,7 +299,8 @@ def tree_figure(
     parent is centred over its children. Each edge is a line whose ``gid`` reads
     ``"{kind}:{node}:{move}"``, kind ``spe-path`` (the planned move of a decision node on the path),
     ``spe`` (planned, off the path), ``offer-path``/``offer`` (out of an offer node) or ``edge``.
-    An information set of several nodes is a dashed line through its nodes (``gid`` ``"infoset:NAME"``).
+    An information set of several nodes is a dashed arc through its nodes, bent below their level and
+    one colour per set, named in the legend (``gid`` ``"infoset:NAME"``).
     Trees larger than ``max_nodes`` items or deeper than ``max_depth`` are drawn to their first levels.
     """
     from matplotlib.figure import Figure  # imported where used: the tree's text needs no matplotlib
@@ -433,32 +439,39 @@ def tree_figure(
                 fontsize=7,
                 color="#666666",
             )
-    # an information set of several nodes: its drawn nodes joined by a dashed line (gid "infoset:NAME")
-    for name, members in tree.information_sets().items():
-        if len(members) < 2:
-            continue
+    # an information set of several nodes: a dashed arc from node to node, bent below the level so
+    # that sets interleaved on one level stay apart, one colour per set (gid "infoset:NAME")
+    import numpy as np
+
+    sets = [(name, members) for name, members in tree.information_sets().items() if len(members) >= 2]
+    set_handles = []
+    for k, (name, members) in enumerate(sets):
         drawn = sorted(
             (x[i], -float(item.depth))
             for i, item in enumerate(items)
             if item.kind not in ("outcome", "ref") and item.target in members
         )
-        if len(drawn) >= 2:
-            ax.plot(
-                [p[0] for p in drawn],
-                [p[1] for p in drawn],
-                color="#444444",
-                lw=1.4,
-                ls=(0, (4, 3)),
-                zorder=2,
-                gid=f"infoset:{name}",
-            )
+        if len(drawn) < 2:
+            continue
+        ink = INFOSET_COLOURS[k % len(INFOSET_COLOURS)]
+        depth = 0.18 + 0.12 * (k % 3)  # a different bend for each set
+        xs: list[float] = [drawn[0][0]]
+        ys: list[float] = [drawn[0][1]]
+        for (x0, y0), (x1, y1) in itertools.pairwise(drawn):
+            t = np.linspace(0.0, 1.0, 25)[1:]
+            xs += (x0 + (x1 - x0) * t).tolist()
+            ys += (y0 + (y1 - y0) * t - depth * 4 * t * (1 - t)).tolist()
+        ax.plot(xs, ys, color=ink, lw=1.5, ls=(0, (4, 3)), zorder=2, gid=f"infoset:{name}")
+        set_handles.append(Line2D([], [], color=ink, lw=1.5, ls=(0, (4, 3)), label=f"information set {name}"))
+    if set_handles and solution is None:
+        ax.legend(handles=set_handles, loc="upper left", fontsize=8, frameon=False)
     if solution is not None:
         handles = [Line2D([], [], color=HIGHLIGHT, lw=3.6, label="subgame-perfect path")]
         if off_path_plan:
             handles.append(
                 Line2D([], [], color=HIGHLIGHT, lw=2.6, alpha=0.5, label="subgame-perfect move off the path")
             )
-        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+        ax.legend(handles=handles + set_handles, loc="upper left", fontsize=8, frameon=False)
     if shape.cut is not None:
         ax.text(
             0.0,
