@@ -140,9 +140,9 @@ def _parser() -> argparse.ArgumentParser:
 
     th = sub.add_parser("threshold", help="the value of a parameter at which an actor's best reply switches")
     th.add_argument("scenario", metavar="SCENARIO")
-    th.add_argument("--actor", required=True)
-    th.add_argument("--prefer", required=True, metavar="X", help="the strategy that becomes the better reply")
-    th.add_argument("--over", required=True, metavar="Y", help="the strategy it is compared with")
+    th.add_argument("--actor", help="the actor whose best reply switches (not for two-level games)")
+    th.add_argument("--prefer", metavar="X", help="the strategy that becomes the better reply")
+    th.add_argument("--over", metavar="Y", help="the strategy it is compared with")
     th.add_argument("--solve-for", required=True, metavar="P", help="the parameter to solve for")
     th.add_argument("--given", action="append", default=[], metavar="ACTOR=STRATEGY", help="what another actor plays")
     th.add_argument("--at", metavar="NODE", help="a decision node (game trees)")

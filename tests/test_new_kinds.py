@@ -8,10 +8,12 @@ never pasted.
 from __future__ import annotations
 
 import json
+import math
 import re
 from fractions import Fraction
 from functools import cache
 
+import pytest
 import sympy
 
 import bargaining
@@ -20,8 +22,11 @@ from bargaining.analysis.bayes_nash import bayes_nash
 from bargaining.analysis.pbe import perfect_bayesian
 from bargaining.analysis.repeated import grim_trigger
 from bargaining.analysis.screening import screening_threshold
+from bargaining.analysis.threshold import Threshold
 from bargaining.analysis.two_level import ratification_threshold, ratify
+from bargaining.cli import main
 from bargaining.display.numbers import number
+from bargaining.errors import ScenarioError
 from bargaining.scenario import Scenario
 from tests.test_bayesian import pressing
 
@@ -144,3 +149,77 @@ def test_displays_are_not_the_json_fallback() -> None:
         html = repr_html(r)
         assert not html.startswith("<pre>{"), type(r).__name__
         json.dumps(r.to_dict())
+
+
+# -- thresholds ----------------------------------------------------------------------------------------
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_two_level_threshold_is_where_the_zone_opens() -> None:
+    scenario = _load("eu_russia_ratification")
+    t = bargaining.threshold(scenario, solve_for="T", values={"cap_c": 0.45})
+    assert isinstance(t, Threshold) and t.value is not None and t.formula is not None
+    v = scenario.values({"cap_c": 0.45})
+    # the zone closes where the Duma's least offer (c_N + delta^T C_TCN + d_R_II)/a meets the cap
+    closed_form = math.log((v["a"] * v["cap_c"] - v["c_N"] - v["d_R_II"]) / v["C_TCN"]) / math.log(v["delta"])
+    assert t.value == pytest.approx(closed_form, rel=1e-12)
+    assert t.value == pytest.approx(ratification_threshold(scenario, "T", {"cap_c": 0.45}).value, rel=1e-12)
+    assert t.favours == "above" and (t.prefer, t.over) == ("agreement", "no agreement")
+    assert ratify(scenario, {"cap_c": 0.45, "T": t.value + 1e-3}).agreement
+    assert not ratify(scenario, {"cap_c": 0.45, "T": t.value - 1e-3}).agreement
+    assert t.comparative_statics["cap_c"].sign == "-"  # a looser cap needs a shorter transitory period
+
+
+def test_two_level_threshold_refuses_what_it_does_not_use() -> None:
+    scenario = _load("eu_russia_ratification")
+    for kwargs, field in (({"actor": "EU"}, "actor"), ({"prefer": "EU"}, "prefer"), ({"at": "x"}, "at")):
+        with pytest.raises(ScenarioError) as err:
+            bargaining.threshold(scenario, solve_for="T", **kwargs)  # type: ignore[arg-type]
+        assert err.value.field == field
+
+
+def test_signalling_threshold_through_the_exante_form_is_the_pbe_belief_threshold() -> None:
+    scenario = _load("conditionality_signalling")
+    t = bargaining.threshold(scenario, "EU", prefer="reward", over="withhold", solve_for="mu", given={"TS": "wait"})
+    pbe = perfect_bayesian(scenario)
+    after_wait = next(th for th in pbe.thresholds if th.message == "wait")
+    assert after_wait.value is not None and t.value is not None
+    assert t.value == pytest.approx(float(after_wait.value), abs=1e-12)
+    assert sympy.simplify(t.formula - after_wait.formula) == 0
+    assert t.favours == "above" and after_wait.better_above == "reward"
+    # the same through the strategies' own names
+    named = bargaining.threshold(
+        scenario, "EU", prefer="reward__reward", over="withhold__withhold", solve_for="mu", given={"TS": "wait__wait"}
+    )
+    assert named.value == t.value
+    with pytest.raises(ScenarioError) as err:
+        bargaining.threshold(scenario, "EU", prefer="reward", over="withhold", solve_for="belief", given={"TS": "wait"})
+    assert err.value.field == "solve_for" and "perfect_bayesian" in str(err.value)
+
+
+def test_bayesian_threshold_through_the_type_strategy_form() -> None:
+    game = pressing()
+    t = bargaining.threshold(game, "RU", prefer="press", over="wait", solve_for="mu", given={"KZ": "sign__stay_out"})
+    v = game.parameters.values()
+    assert t.value == pytest.approx(v["c"] / (v["c"] + v["g"]))  # mu g - (1 - mu) c = 0
+
+
+def test_threshold_command_on_the_new_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _cli(
+        capsys, "threshold", "eu_russia_ratification", "--solve-for", "T", "--set", "cap_c=0.45", "--json"
+    )
+    assert code == 0
+    expected = ratification_threshold(_load("eu_russia_ratification"), "T", {"cap_c": 0.45}).value
+    assert json.loads(out)["value"] == pytest.approx(expected)
+    code, out, _ = _cli(
+        capsys, "threshold", "conditionality_signalling", "--actor", "EU", "--prefer", "reward", "--over", "withhold",
+        "--solve-for", "mu", "--given", "TS=wait", "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["formula"] == "r/B"
+    code, _, err = _cli(capsys, "threshold", "conditionality", "--actor", "CA", "--solve-for", "r")
+    assert code == 2 and err.count("\n") == 1 and "--prefer" in err

@@ -414,8 +414,8 @@ def threshold(
     model: Scenario | Game,
     actor: str | None = None,
     *,
-    prefer: str | Mapping[str, str],
-    over: str,
+    prefer: str | Mapping[str, str] | None = None,
+    over: str | None = None,
     solve_for: str,
     given: Mapping[str, str] | None = None,
     at: str | None = None,
@@ -434,7 +434,22 @@ def threshold(
       being subgame perfect (:func:`threshold_at`);
     - a **package deal**: ``prefer`` is a package (issue -> option, or ``"issue=option, ..."``)
       and ``over`` is ``"disagreement"``: the concession at which ``actor`` accepts it
-      (:func:`concession`).
+      (:func:`concession`);
+    - a **two-level game**: the value of ``solve_for`` at which the zone of agreement
+      W_1 ∩ W_2 opens, the root of its width (the tighter upper end less the tighter
+      lower end, each the formula of the bound that binds at ``values``), from
+      :func:`~bargaining.analysis.two_level.ratification_threshold`; ``favours`` says on which side
+      there is an agreement. ``actor``, ``given`` and ``at`` are not used (omit them), nor are
+      ``prefer``/``over`` (omitted, or ``"agreement"`` and ``"no agreement"``);
+    - a **signalling game**: through its ex-ante normal form
+      (:meth:`~bargaining.games.signalling.SignallingGame.normal_form`): ``actor`` the receiver
+      (or the sender), ``prefer``/``over`` an action (the same action after every message) or a
+      strategy of the normal form (``reward__withhold``: an action per message), ``given``
+      ``{sender: message}`` (every type sends it: the pool, whose belief is the prior) or a
+      sender strategy (``reform__wait``: a message per type). The receiver's belief thresholds in
+      the belief itself are ``perfect_bayesian(...).thresholds``;
+    - a **Bayesian game**: through its type-strategy (ex-ante) form
+      (:meth:`~bargaining.games.bayesian.BayesianGame.exante`), strategies named by an action per type.
 
     >>> from bargaining.games.normal import NormalFormGame
     >>> game = NormalFormGame.from_table({"P": ["reward", "withhold"], "T": ["comply", "defy"]},
@@ -494,8 +509,8 @@ def _threshold(
     model: Scenario | Game,
     actor: str | None,
     *,
-    prefer: str | Mapping[str, str],
-    over: str,
+    prefer: str | Mapping[str, str] | None,
+    over: str | None,
     solve_for: str,
     given: Mapping[str, str] | None,
     at: str | None,
@@ -505,6 +520,14 @@ def _threshold(
 ) -> Threshold:
     scenario = Scenario.of(model)
     kind = scenario.game.kind
+    if kind == "two_level":
+        return _two_level_threshold(scenario, actor, prefer, over, solve_for, given, at, values, statics, exact)
+    if kind in ("signalling", "bayesian"):
+        scenario, prefer, over, given = _through_normal_form(scenario, actor, prefer, over, given, solve_for)
+    for name, v in (("prefer", prefer), ("over", over)):
+        if v is None:
+            raise ScenarioError("a strategy to compare", found="none", field=name)
+    assert prefer is not None and over is not None
     if kind == "tree":
         if at is None:
             tree = scenario.game
@@ -548,6 +571,101 @@ def _threshold(
         statics=statics,
         exact=exact,
     )
+
+
+AGREEMENT = ("agreement", "no agreement")
+"""``prefer`` and ``over`` of a two-level game's threshold (the only ones it accepts)."""
+
+
+def _two_level_threshold(
+    scenario: Scenario,
+    actor: str | None,
+    prefer: str | Mapping[str, str] | None,
+    over: str | None,
+    solve_for: str,
+    given: Mapping[str, str] | None,
+    at: str | None,
+    values: Mapping[str, float] | None,
+    statics: bool,
+    exact: bool,
+) -> Threshold:
+    """Where a two-level game's zone of agreement opens: ``ratification_threshold``'s width of the zone,
+    solved by :func:`threshold_of` (its conditions and sides), the two roots checked to agree."""
+    from bargaining.analysis.two_level import ratification_threshold
+
+    for name, v in (("actor", actor), ("given", given), ("at", at)):
+        if v:
+            raise ScenarioError(
+                "nothing: a two-level game's threshold is where its win sets start to intersect",
+                found=repr(v),
+                field=name,
+            )
+    for name, v, allowed in (("prefer", prefer, AGREEMENT[0]), ("over", over, AGREEMENT[1])):
+        if v is not None and v != allowed:
+            raise ScenarioError(f'"{allowed}" or nothing (a two-level game)', found=repr(v), field=name)
+    zone = ratification_threshold(scenario, solve_for, values, statics=False)
+    vals = scenario.values(values)
+    found = threshold_of(zone.gap, solve_for, scenario.parameters, vals, statics=statics, exact=exact)
+    notes = list(found.notes)
+    if found.value is not None and not math.isclose(found.value, zone.value, rel_tol=1e-9, abs_tol=1e-12):
+        notes.append(
+            f"The zone's width has another root in {solve_for}'s range: {found.value:.6g} "
+            f"(ratification_threshold gives {zone.value:.6g})."
+        )
+    lows, highs = ", ".join(zone.low_by), ", ".join(zone.high_by)
+    notes.append(f"Valid while the same bounds set the zone's ends: its lower end by {lows}, its upper end by {highs}.")
+    return replace(
+        found,
+        prefer=AGREEMENT[0],
+        over=AGREEMENT[1],
+        others=f"the zone's upper end set by {highs}, its lower end by {lows}",
+        notes=tuple(notes),
+        method="the root of the zone of agreement's width (ratification_threshold), by sympy.solve",
+    )
+
+
+def _through_normal_form(
+    scenario: Scenario,
+    actor: str | None,
+    prefer: str | Mapping[str, str] | None,
+    over: str | None,
+    given: Mapping[str, str] | None,
+    solve_for: str,
+) -> tuple[Scenario, str | Mapping[str, str] | None, str | None, Mapping[str, str] | None]:
+    """A signalling game's ex-ante normal form (actions and messages read as constant strategies) or a
+    Bayesian game's type-strategy form, as a scenario with the same parameters."""
+    from bargaining.games.bayesian import BayesianGame
+    from bargaining.games.signalling import SignallingGame
+
+    game = scenario.game
+    if isinstance(game, BayesianGame):
+        return replace(scenario, game=game.exante(), kind="normal"), prefer, over, given
+    assert isinstance(game, SignallingGame)
+    if solve_for not in game.parameters.names:
+        raise ScenarioError(
+            "a parameter of the game (the thresholds in the receiver's belief itself are "
+            "perfect_bayesian(...).thresholds)",
+            found=repr(solve_for),
+            field="solve_for",
+        )
+
+    def constant(choice: str | Mapping[str, str] | None, labels: Sequence[str], n: int) -> str | None:
+        if isinstance(choice, Mapping):
+            raise ScenarioError("a strategy or an action", found=repr(dict(choice)), field="prefer")
+        return game.strategy_label([choice] * n) if isinstance(choice, str) and choice in labels else choice
+
+    if actor == game.receiver:
+        prefer = constant(prefer, game.actions, len(game.messages))
+        over = constant(over, game.actions, len(game.messages))
+    elif actor == game.sender:
+        prefer = constant(prefer, game.messages, len(game.types))
+        over = constant(over, game.messages, len(game.types))
+    if given:
+        given = {
+            a: game.strategy_label([s] * len(game.types)) if a == game.sender and s in game.messages else s
+            for a, s in given.items()
+        }
+    return replace(scenario, game=game.normal_form(), kind="normal"), prefer, over, given
 
 
 def _strategy_threshold(

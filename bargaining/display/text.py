@@ -202,7 +202,8 @@ def _condition_text(c: object) -> str:
 def threshold_text(t: Threshold) -> str:
     """The report of ``bargaining threshold``: the formula, where it is valid, the comparative statics
     with their signs strict (``< 0``) or weak (``≤ 0, = 0 at tau = 0``)."""
-    lines = [f"Threshold for {t.parameter}: {t.actor} prefers {t.prefer} over {t.over} {side_text(t)}"]
+    who = f"{t.actor} prefers {t.prefer} over {t.over}" if t.actor else f"{t.prefer} rather than {t.over}"
+    lines = [f"Threshold for {t.parameter}: {who} {side_text(t)}"]
     if t.others:
         lines.append(f"  given: {t.others}")
     if t.formula is not None:
