@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy
 
@@ -22,11 +26,13 @@ from bargaining.analysis.bayes_nash import bayes_nash
 from bargaining.analysis.pbe import perfect_bayesian
 from bargaining.analysis.repeated import grim_trigger
 from bargaining.analysis.screening import screening_threshold
+from bargaining.analysis.sweep_points import PointSweep, screening_label, sweep_points
 from bargaining.analysis.threshold import Threshold
-from bargaining.analysis.two_level import ratification_threshold, ratify
+from bargaining.analysis.two_level import ratification_threshold, ratify, win_set
 from bargaining.cli import main
 from bargaining.display.numbers import number
 from bargaining.errors import ScenarioError
+from bargaining.io.builtins import builtin_names
 from bargaining.scenario import Scenario
 from tests.test_bayesian import pressing
 
@@ -223,3 +229,101 @@ def test_threshold_command_on_the_new_kinds(capsys: pytest.CaptureFixture[str]) 
     assert code == 0 and json.loads(out)["formula"] == "r/B"
     code, _, err = _cli(capsys, "threshold", "conditionality", "--actor", "CA", "--solve-for", "r")
     assert code == 2 and err.count("\n") == 1 and "--prefer" in err
+
+
+# -- sweeps --------------------------------------------------------------------------------------------
+
+
+def test_two_level_sweep_agrees_exactly_where_the_win_sets_intersect() -> None:
+    scenario = _load("eu_russia_ratification")
+    grid = {"cap_c": np.linspace(0.3, 0.9, 13), "T": np.linspace(0.0, 10.0, 11)}
+    result = bargaining.sweep(scenario, grid)
+    assert isinstance(result, PointSweep) and result.kind == "two_level" and result.shape == (13, 11)
+    agree = ~result.where("no agreement")
+    for i, cap in enumerate(grid["cap_c"]):
+        for j, t in enumerate(grid["T"]):
+            at = scenario.values({"cap_c": float(cap), "T": float(t)})
+            eu, ru = win_set(scenario, "EU", at), win_set(scenario, "RU", at)
+            meet = any(
+                max(a.low.value, b.low.value) <= min(a.high.value, b.high.value) + 1e-12
+                for a in eu.intervals
+                for b in ru.intervals
+            )
+            assert bool(agree[i, j]) == meet, (cap, t)
+            offer = result.numbers["offer"][i, j]
+            assert math.isnan(offer) != meet
+            if meet:  # the offer lies in both win sets
+                assert offer in eu and offer in ru
+    assert agree.any() and (~agree).any()
+
+
+def test_signalling_sweep_labels_are_the_pbe_at_each_point() -> None:
+    scenario = _load("conditionality_signalling")
+    mus = [0.1, 0.4, 0.8]
+    result = bargaining.sweep(scenario, {"mu": mus})
+    assert isinstance(result, PointSweep)
+    for k, mu in enumerate(mus):
+        pbe = perfect_bayesian(scenario, {"mu": mu})
+        label = result.labels[int(result.codes[k])]
+        assert label.count(" | ") + 1 == len(pbe.equilibria) == result.numbers["equilibria"][k]
+        for eq in pbe.equilibria:
+            assert eq.kind in label
+    # the pool after wait is rewarded exactly when the prior reaches mu* = r/B
+    v = scenario.values()
+    for k, mu in enumerate(mus):
+        assert ("wait reward)" in result.labels[int(result.codes[k])]) == (mu >= v["r"] / v["B"])
+
+
+def test_screening_sweep_by_the_proposers_choice() -> None:
+    scenario = _load("eu_russia_screening")
+    star = screening_threshold(scenario, statics=False).threshold
+    assert star is not None and star.value is not None
+    mus = [star.value - 0.05, star.value + 0.05]
+    result = sweep_points(scenario, {"mu": mus}, label=screening_label)
+    assert [result.labels[int(c)].split()[0] for c in result.codes] == ["pooling", "separating"]
+
+
+def test_point_sweeps_refuse_large_grids_and_other_kinds() -> None:
+    scenario = _load("eu_russia_ratification")
+    with pytest.raises(ScenarioError) as err:
+        bargaining.sweep(scenario, {"cap_c": np.linspace(0, 1, 200), "T": np.linspace(0, 10, 200)})
+    assert err.value.field == "grid" and "20,000" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        sweep_points(_load("eu_russia_offer"), {"T": [1.0]})
+    assert err.value.field == "label"
+
+
+def test_sweep_command_on_a_two_level_game(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_csv = tmp_path / "grid.csv"
+    picture = tmp_path / "grid.png"
+    code, out, _ = _cli(
+        capsys, "sweep", "eu_russia_ratification", "--grid", "cap_c=0.3:0.9:4", "--grid", "T=0:10:3",
+        "--json", "--out", str(out_csv), "--plot", str(picture),
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["game"] == "two_level" and data["points"] == 12 and data["scenario"] == "eu_russia_ratification"
+    direct = sweep_points(_load("eu_russia_ratification"), {"cap_c": np.linspace(0.3, 0.9, 4), "T": [0, 5, 10]})
+    assert data["labels"] == list(direct.labels) and data["codes"] == direct.codes.tolist()
+    rows = out_csv.read_text(encoding="utf-8").splitlines()
+    assert rows[0].split(",")[:4] == ["cap_c", "T", "outcome", "code"] and len(rows) == 13
+    assert picture.stat().st_size > 0
+    html = repr_html(direct)
+    assert "agreement" in html and "12 points" in html
+
+
+def test_history_of_every_builtin_answers_in_one_line() -> None:
+    for name in builtin_names():
+        done = subprocess.run(
+            [sys.executable, "-m", "bargaining", "history", name, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode in (0, 2), (name, done.stderr)
+        if done.returncode == 0:
+            assert isinstance(json.loads(done.stdout), dict), name
+        else:
+            assert done.stderr.count("\n") == 1 and "observed" in done.stderr, (name, done.stderr)
+            assert bargaining.load(name).observed == (), name

@@ -81,6 +81,7 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "Sweep": lambda: bargaining.sweep(_load("conditionality"), {"r": [0.0, 1.0, 2.0], "p": [0.5, 1.0]}),
     "TreeSweep": lambda: bargaining.sweep(_load("eu_russia_offer"), {"T": [0.0, 3.0]}),
     "DealSweep": lambda: bargaining.sweep(_load("eu_russia_package"), {"T": [0.0, 3.0]}),
+    "PointSweep": lambda: bargaining.sweep(_load("eu_russia_ratification"), {"cap_c": [0.3, 0.5], "T": [3.0, 6.0]}),
     "Verdict": lambda: bargaining.history(_load("central_asia_signing")).verdicts[0],
     "History": lambda: bargaining.history(_load("central_asia_signing")),
     "Group": lambda: bargaining.history(_load("central_asia_signing")).groups[0],

@@ -42,6 +42,7 @@ from bargaining.analysis.indifference import indifference
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.sweep_deal import DealSweep, sweep_deal
 from bargaining.analysis.sweep_grid import MAX_POINTS, GridAxes, grid_axes
+from bargaining.analysis.sweep_points import KINDS, PointSweep, sweep_points
 from bargaining.analysis.sweep_tree import TreeSweep, sweep_tree
 from bargaining.budget import (
     RAISE,
@@ -55,8 +56,11 @@ from bargaining.budget import (
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bargain import BargainingProblem
+from bargaining.games.bayesian import BayesianGame
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import TreeGame
+from bargaining.games.two_level import TwoLevelGame
 from bargaining.kernels.pure import pure_equilibrium_mask
 from bargaining.scenario import Scenario
 
@@ -542,7 +546,7 @@ def parse_grids(texts: Sequence[str], *, budget: float | None = None) -> dict[st
     return {name: np.linspace(lo, hi, n) for name, lo, hi, n in specs}
 
 
-AnySweep = Sweep | TreeSweep | DealSweep
+AnySweep = Sweep | TreeSweep | DealSweep | PointSweep
 
 
 @overload
@@ -580,6 +584,17 @@ def sweep(
 ) -> DealSweep: ...
 @overload
 def sweep(
+    model: TwoLevelGame | SignallingGame | BayesianGame,
+    grid: Mapping[str, npt.ArrayLike],
+    values: Mapping[str, float] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    thresholds: Sequence[Any] = (),
+    budget: float | None = None,
+) -> PointSweep: ...
+@overload
+def sweep(
     model: Scenario,
     grid: Mapping[str, npt.ArrayLike],
     values: Mapping[str, float] | None = None,
@@ -592,7 +607,7 @@ def sweep(
 
 
 def sweep(
-    model: Scenario | NormalFormGame | TreeGame | BargainingProblem,
+    model: Scenario | NormalFormGame | TreeGame | BargainingProblem | TwoLevelGame | SignallingGame | BayesianGame,
     grid: Mapping[str, npt.ArrayLike],
     values: Mapping[str, float] | None = None,
     *,
@@ -613,7 +628,10 @@ def sweep(
     - ``"tree"``: the subgame-perfect path, outcome, offers and payoffs at each point
       (:class:`~bargaining.analysis.sweep_tree.TreeSweep`);
     - ``"bargain"``: the bargaining solutions at each point
-      (:class:`~bargaining.analysis.sweep_deal.DealSweep`).
+      (:class:`~bargaining.analysis.sweep_deal.DealSweep`);
+    - ``"two_level"``, ``"signalling"``, ``"bayesian"``: the game solved at each point and summarised
+      by a label (agreement and where; the perfect Bayesian or Bayes-Nash equilibria)
+      (:class:`~bargaining.analysis.sweep_points.PointSweep`, :func:`~bargaining.analysis.sweep_points.sweep_points`).
 
     Budgets (docs/format.md#budgets; ``budget`` in MiB, scaling every limit): trees and package deals
     are solved point by point, and grids above :data:`MAX_POINTS` points are refused before any
@@ -633,6 +651,8 @@ def sweep(
             return sweep_tree(scenario, grid, values, progress=progress)
         if scenario.kind == "bargain":
             return sweep_deal(scenario, grid, values, progress=progress)
+        if scenario.kind in KINDS:
+            return sweep_points(scenario, grid, values, progress=progress)
         return _sweep_normal(scenario, grid, values, chunk=chunk, progress=progress, thresholds=thresholds)
 
 

@@ -24,6 +24,7 @@ from bargaining.analysis.selection import LearningPath, QuantalResponse
 from bargaining.analysis.subgame import SubgamePerfect
 from bargaining.analysis.sweep import AnySweep, Sweep
 from bargaining.analysis.sweep_deal import DealSweep
+from bargaining.analysis.sweep_points import PointSweep
 from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.analysis.threshold import Threshold
 from bargaining.analysis.two_level import Bound, Interval, Ratification, RatificationThreshold
@@ -195,6 +196,7 @@ def _ranges_html(ranges: dict[str, list[float]]) -> str:
 @html.register(Sweep)
 @html.register(TreeSweep)
 @html.register(DealSweep)
+@html.register(PointSweep)
 def sweep_html(result: AnySweep) -> str:
     """A sweep of any kind, compactly: the axes (from, to, points), the grid's shape, the values held
     fixed, and one row per distinct outcome (the set of equilibria, the subgame-perfect path, or the
@@ -205,7 +207,7 @@ def sweep_html(result: AnySweep) -> str:
         "normal": "Nash equilibria",
         "tree": "subgame-perfect play",
         "bargain": "the Nash bargaining solution's packages",
-    }[result.kind]
+    }.get(result.kind, result.what if isinstance(result, PointSweep) else "the outcome")
     axes = ", ".join(
         f"<b>{escape(a)}</b> from {number(float(v.min()))} to {number(float(v.max()))} ({len(v)} values)"
         for a, v in result.axes.items()

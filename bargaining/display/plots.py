@@ -165,7 +165,7 @@ def outcome_figure(result: AnySweep) -> Figure:
     ax.set_ylabel(_symbol(yn))
     handles = [Patch(color=colours[g], label=_short(lbl)) for g, lbl in enumerate(labels)]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, ncol=1)
-    ax.set_title(_SWEEP_TITLES[result.kind])
+    ax.set_title(_sweep_title(result))
     return fig
 
 
@@ -175,6 +175,12 @@ _SWEEP_TITLES = {
     "bargain": "The Nash bargaining solution's packages over the grid",
 }
 _STYLES = ["-", "--", ":", "-."]
+
+
+def _sweep_title(result: AnySweep) -> str:
+    """The title of a sweep's picture: by its kind, or what a point-by-point sweep's labels are."""
+    what = getattr(result, "what", "")
+    return _SWEEP_TITLES.get(result.kind, f"{what[:1].upper()}{what[1:]} over the grid" if what else "Over the grid")
 
 
 def _along(values: npt.ArrayLike, k: int, n_axes: int) -> FloatArray:
@@ -263,7 +269,7 @@ def _outcome_line(result: AnySweep, k: int) -> Figure:
             fontsize=7,
             ncol=1,
             frameon=False,
-            title=_SWEEP_TITLES[result.kind] + " (filled where each is one)",
+            title=_sweep_title(result) + " (filled where each is one)",
             title_fontsize=10,
         )
         bottom.set_ylabel("payoff in the equilibrium")
@@ -283,7 +289,7 @@ def _outcome_line(result: AnySweep, k: int) -> Figure:
             fontsize=7,
             ncol=1,
             frameon=False,
-            title=_SWEEP_TITLES[result.kind],
+            title=_sweep_title(result),
             title_fontsize=10,
         )
         if isinstance(result, TreeSweep):

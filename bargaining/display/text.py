@@ -248,7 +248,7 @@ def sweep_text(result: AnySweep) -> str:
         "normal": "Equilibria found, by share of the grid:",
         "tree": "Subgame-perfect play (path and outcome), by share of the grid:",
         "bargain": "The Nash solution's packages, by share of the grid:",
-    }[result.kind]
+    }.get(result.kind, "By share of the grid, " + getattr(result, "what", "the outcome") + ":")
     lines.append(heading)
     outcomes, _ = result.outcome_codes()
     for o in sorted(outcomes, key=lambda o: -o["points"]):

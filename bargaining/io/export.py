@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from bargaining.analysis.sweep import AnySweep, Sweep
 from bargaining.analysis.sweep_deal import DealSweep
+from bargaining.analysis.sweep_points import PointSweep
 from bargaining.analysis.sweep_tree import TreeSweep
 from bargaining.errors import ScenarioError
 from bargaining.io import atomic
@@ -83,6 +84,11 @@ def _columns(result: AnySweep) -> tuple[list[str], list[npt.NDArray[Any]]]:
             columns.append(v.reshape(-1))
         header.append("tie")
         columns.append(result.ties.reshape(-1))
+        return header, columns
+    if isinstance(result, PointSweep):
+        for name, v in result.numbers.items():
+            header.append(name)
+            columns.append(v.reshape(-1))
         return header, columns
     for s, by in result.payoffs.items():
         for a, v in by.items():
@@ -136,6 +142,9 @@ def _arrays(result: AnySweep) -> dict[str, npt.NDArray[Any]]:
         arrays |= {f"offer_{p}": v for p, v in result.offers.items()}
         arrays |= {f"payoff_{a}": v for a, v in result.payoffs.items()}
         arrays["ties"] = result.ties
+        return arrays
+    if isinstance(result, PointSweep):
+        arrays |= {f"number_{name}": v for name, v in result.numbers.items()}
         return arrays
     assert isinstance(result, DealSweep)
     arrays |= {f"payoff_{s}_{a}": v for s, by in result.payoffs.items() for a, v in by.items()}
