@@ -327,3 +327,26 @@ def test_history_of_every_builtin_answers_in_one_line() -> None:
         else:
             assert done.stderr.count("\n") == 1 and "observed" in done.stderr, (name, done.stderr)
             assert bargaining.load(name).observed == (), name
+
+
+def test_bayesian_sweep_switches_at_the_belief_threshold() -> None:
+    scenario = _load("central_asia_beliefs")
+    v = scenario.values()
+    star = v["c"] / (v["c"] + v["g"])  # Russia presses a KZ that signs only when low iff mu g >= (1 - mu) c
+    mus = [star - 0.1, star - 1e-3, star + 1e-3, star + 0.1]
+    result = bargaining.sweep(scenario, {"mu": mus})
+    assert isinstance(result, PointSweep) and result.kind == "bayesian"
+    for k, mu in enumerate(mus):
+        pure = bayes_nash(scenario, {"mu": mu}).pure
+        assert result.numbers["equilibria"][k] == len(pure)
+        pressed = any(eq["RU"][next(iter(eq["RU"]))] == "press" for eq in pure)
+        assert pressed == (mu > star)
+        assert ("RU press" in result.labels[int(result.codes[k])]) == pressed
+
+
+def test_history_in_python_on_the_new_kinds_has_nothing_to_judge() -> None:
+    for name in ("eu_russia_ratification", "conditionality_signalling", "central_asia_beliefs"):
+        scenario = _load(name)
+        assert scenario.observed == ()
+        found = bargaining.history(scenario)
+        assert found.verdicts == () and "nothing to judge" in found.method

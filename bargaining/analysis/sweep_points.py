@@ -106,7 +106,10 @@ def bayes_nash_label(scenario: Scenario, values: Mapping[str, float]) -> Summary
     """A Bayesian game at ``values``: its pure Bayes–Nash equilibria, each type's action."""
     result = bayes_nash(scenario, values)
     names = sorted(
-        "; ".join(f"{a} " + ", ".join(f"{t} {x}" for t, x in plan.items()) for a, plan in eq.items())
+        "; ".join(
+            f"{a} " + (next(iter(plan.values())) if len(plan) == 1 else ", ".join(f"{t} {x}" for t, x in plan.items()))
+            for a, plan in eq.items()
+        )
         for eq in result.pure
     )
     return (" | ".join(names) or "no pure Bayes-Nash equilibrium"), {"equilibria": float(len(result.pure))}
