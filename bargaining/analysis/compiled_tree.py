@@ -1,0 +1,855 @@
+r"""A game tree's subgame-perfect play solved once in the parameters, then evaluated on a whole grid
+in one vectorised pass.
+
+**What is compiled.** Backward induction (Kuhn 1953) with offer nodes, as in
+:func:`~bargaining.analysis.subgame.subgame_perfect`, but done once for every parameter value. Below
+an offer node (the mover picks :math:`w \in [\underline w, \bar w]`) play is piecewise constant in
+:math:`w`; it can switch only where some mover below is indifferent. So, for every node :math:`n`,
+
+* its *alternatives* :math:`A(n)`: every payoff vector play from :math:`n` can end in (an outcome's
+  payoffs; at a decision node the union over its moves; at a chance node the expectations over every
+  combination of its children's; at an offer node every alternative below with :math:`w` replaced by
+  each of the node's candidate numbers);
+* its *switch conditions* :math:`S(n)`: at a decision node, the mover's payoff in an alternative
+  of one move minus its payoff in an alternative of another; at an offer node, the mover's payoff
+  in one alternative minus another's and each candidate minus the bounds (and the conditions
+  below, with :math:`w` replaced by each candidate).
+
+The *candidates* of an offer node are its bounds, the roots in :math:`w` of every condition in
+:math:`S(\text{next})` (solved exactly by sympy: the responder's least acceptable offer
+:math:`v^* = (c_N + \delta^T C_{TCN} + d_R)/a` of docs/models.md#the-offer-game is one) and the
+roots of the derivative of the mover's payoff in every alternative (interior optima). This is a
+superset of the points the per-point solver compares, held as a finite list of formulas; each is
+compiled once with :func:`bargaining.expressions.compile_numpy`. No nested ``Piecewise`` is built.
+
+**Evaluation.** At a grid of parameter values, the tree is solved backwards with numpy arrays:
+at a decision node the mover's best move (the first listed among moves within
+:math:`10^{-9}(1 + |u|)` of the best, the project's tie rule); at a chance node the expectation;
+at an offer node the play below is evaluated at every candidate inside the bounds and the best
+for the mover is kept (among candidates within the tie tolerance of the best, the least number,
+as the per-point solver does). Loops run over nodes and candidates, never over points.
+
+**Numeric route.** Where sympy does not give every root in :math:`w` as a formula (a condition
+not polynomial in it), does not finish within the deadline
+(:func:`~bargaining.analysis.deadline.within_deadline`) or gives more than
+:data:`MAX_CANDIDATES` candidates at a node, the offer nodes are solved numerically per point,
+vectorised: the play below is evaluated at :data:`SAMPLES` + 1 equally spaced numbers and at the
+midpoints between them; between neighbours whose play differs, the switch point is found by
+bisection (:data:`BISECTIONS` halvings, the exact comparison deciding the side), and the
+candidates are the bounds and both sides of every switch. This assumes that play switches at
+most once between neighbouring samples and that the mover's payoff is monotone between switches
+(true when every responder's continuation difference is monotone in the number offered and the
+payoffs are affine in it, as in the built-ins); points where a sample or midpoint contradicts it
+(more than one switch seen in an interval, or a sample paying the mover more than the chosen
+number) are counted in the result's notes.
+
+>>> from bargaining.io.scenario_file import load
+>>> import numpy as np
+>>> compiled = compile_tree(load("eu_russia_offer"))
+>>> compiled.route
+'symbolic'
+>>> out = compiled.evaluate({"T": np.array([0.0, 3.0, 6.0])})
+>>> [out.labels[c] for c in out.codes.tolist()]
+['offer, reject (no_deal)', 'offer, accept (deal)', 'offer, accept (deal)']
+>>> [round(v, 5) for v in out.offers["v"][1:].tolist()]  # v* = (c_N + delta**T C_TCN + d_R)/a
+[0.49366, 0.38698]
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+
+from bargaining.analysis.deadline import DeadlineExceeded, within_deadline
+from bargaining.errors import ScenarioError
+from bargaining.expressions import compile_numpy
+from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
+from bargaining.scenario import Scenario
+
+__all__ = [
+    "BISECTIONS",
+    "CHUNK",
+    "MAX_ALTERNATIVES",
+    "MAX_CANDIDATES",
+    "MAX_SWITCHES",
+    "SAMPLES",
+    "CompiledTree",
+    "TreeEvaluation",
+    "compile_tree",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+TIE = 1e-9
+"""Relative tolerance of the tie rule (the same as the per-point solver's)."""
+MAX_CANDIDATES = 200
+"""Candidate numbers an offer node may have on the symbolic route."""
+MAX_ALTERNATIVES = 2_000
+"""Alternatives (payoff vectors) a node may have on the symbolic route."""
+SAMPLES = 8
+"""Equal intervals the numeric route splits an offer's range into before bisecting."""
+MAX_SWITCHES = 4
+"""Switches of play the numeric route looks for between two neighbouring samples."""
+BISECTIONS = 56
+"""Halvings of a sample interval on the numeric route (2**-56 of it: below a double's resolution)."""
+CHUNK = 1 << 15
+"""Points evaluated at once (arrays that fit in a core's cache)."""
+
+Route = Literal["symbolic", "numeric"]
+
+
+class _Incomplete(Exception):
+    """The symbolic route cannot give every candidate as a formula (or would give too many)."""
+
+
+# ------------------------------------------------------------------------------------ symbolic
+
+
+@dataclass(frozen=True)
+class _Symbolic:
+    """What the symbolic route found (picklable: it comes back from the deadline's worker).
+    ``roots[node]``: the roots of the switch conditions in the node's number; ``critical[node]``:
+    the interior stationary points of the mover's payoff."""
+
+    roots: Mapping[str, tuple[sympy.Expr, ...]]
+    critical: Mapping[str, tuple[sympy.Expr, ...]]
+
+
+def _offer_symbol(node: OfferNode) -> sympy.Symbol:
+    return sympy.Symbol(node.parameter, real=True)
+
+
+def _roots_in(expr: sympy.Expr, w: sympy.Symbol) -> list[sympy.Expr]:
+    """Every root of ``expr`` in ``w`` as a formula (poles included), or :class:`_Incomplete`."""
+    num, den = sympy.fraction(sympy.together(expr))
+    if not (num.is_polynomial(w) and den.is_polynomial(w)):
+        raise _Incomplete(f"a switch condition not polynomial in {w}: {expr}")
+    try:
+        roots = list(sympy.solve(num, w))
+        if w in den.free_symbols:
+            roots += list(sympy.solve(den, w))
+    except (NotImplementedError, ValueError, TypeError) as err:
+        raise _Incomplete(f"sympy could not solve {expr} = 0 for {w}: {err}") from None
+    if any(r.has(sympy.RootOf) for r in roots):
+        raise _Incomplete(f"roots of {expr} in {w} without a closed form")
+    return [sympy.expand(r) for r in roots]
+
+
+def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Symbolic:
+    """Alternatives, switch conditions and candidates of every node (see the module docstring)."""
+    actors = tree.actors
+    alts_memo: dict[str, list[tuple[sympy.Expr, ...]]] = {}
+    conds_memo: dict[str, list[sympy.Expr]] = {}
+    roots: dict[str, tuple[sympy.Expr, ...]] = {}
+    critical: dict[str, tuple[sympy.Expr, ...]] = {}
+
+    def unique(items: Sequence[Any]) -> list[Any]:
+        return list(dict.fromkeys(items))
+
+    def check(n: str, items: list[Any]) -> list[Any]:
+        if len(items) > max_alternatives:
+            raise _Incomplete(f"{len(items)} alternatives at {n} (more than {max_alternatives})")
+        return items
+
+    def candidates(nid: str) -> list[sympy.Expr]:
+        node = tree.nodes[nid]
+        assert isinstance(node, OfferNode)
+        if nid not in roots:
+            w = _offer_symbol(node)
+            found: list[sympy.Expr] = []
+            for e in conds(node.next):
+                if w in e.free_symbols:
+                    found += _roots_in(e, w)
+            i = actors.index(node.actor)
+            stationary: list[sympy.Expr] = []
+            for alt in alts(node.next):
+                slope = sympy.diff(alt[i], w)
+                if w in slope.free_symbols:
+                    stationary += _roots_in(slope, w)
+            bounds = {sympy.expand(node.low), sympy.expand(node.high)}
+            roots[nid] = tuple(r for r in unique(found) if r not in bounds)
+            critical[nid] = tuple(r for r in unique(stationary) if r not in bounds and r not in roots[nid])
+            total = 2 + len(roots[nid]) + len(critical[nid])
+            if total > max_candidates:
+                raise _Incomplete(f"{total} candidate numbers at {nid} (more than {max_candidates})")
+        return [node.low, node.high, *roots[nid], *critical[nid]]
+
+    def alts(n: str) -> list[tuple[sympy.Expr, ...]]:
+        if n in alts_memo:
+            return alts_memo[n]
+        if n in tree.outcomes:
+            out = [tuple(sympy.expand(tree.outcomes[n].payoffs[a]) for a in actors)]
+        else:
+            node = tree.nodes[n]
+            if isinstance(node, DecisionNode):
+                out = unique([x for _, t in node.moves for x in alts(t)])
+            elif isinstance(node, ChanceNode):
+                combos = math.prod(len(alts(t)) for _, t in node.moves)
+                if combos > max_alternatives:
+                    raise _Incomplete(f"{combos} alternatives at chance node {n}")
+                out = unique(
+                    [
+                        tuple(
+                            sympy.expand(
+                                sum((p * x[k] for p, x in zip(node.probabilities, xs, strict=True)), sympy.S(0))
+                            )
+                            for k in range(len(actors))
+                        )
+                        for xs in product(*(alts(t) for _, t in node.moves))
+                    ]
+                )
+            else:
+                w = _offer_symbol(node)
+                out = unique(
+                    [tuple(sympy.expand(e.xreplace({w: c})) for e in x) for c in candidates(n) for x in alts(node.next)]
+                )
+        alts_memo[n] = check(n, out)
+        return alts_memo[n]
+
+    def conds(n: str) -> list[sympy.Expr]:
+        if n in conds_memo:
+            return conds_memo[n]
+        out: list[sympy.Expr] = []
+        if n in tree.nodes:
+            node = tree.nodes[n]
+            if isinstance(node, DecisionNode):
+                i = actors.index(node.actor)
+                for j, (_, t1) in enumerate(node.moves):
+                    for _, t2 in node.moves[j + 1 :]:
+                        out += [sympy.expand(x[i] - y[i]) for x in alts(t1) for y in alts(t2)]
+                for _, t in node.moves:
+                    out += conds(t)
+            elif isinstance(node, ChanceNode):
+                for _, t in node.moves:
+                    out += conds(t)
+            else:
+                i = actors.index(node.actor)
+                w = _offer_symbol(node)
+                mine = alts(n)
+                out += [sympy.expand(x[i] - y[i]) for k, x in enumerate(mine) for y in mine[k + 1 :]]
+                cands = candidates(n)
+                for c in cands[2:]:
+                    out += [sympy.expand(c - node.low), sympy.expand(node.high - c)]
+                below = conds(node.next)
+                out += [sympy.expand(e.xreplace({w: c})) for c in cands for e in below]
+        conds_memo[n] = check(n, unique([e for e in out if e != 0]))
+        return conds_memo[n]
+
+    for nid in reversed(tree.order):
+        if isinstance(tree.nodes[nid], OfferNode):
+            candidates(nid)
+    return _Symbolic(roots=roots, critical=critical)
+
+
+# ------------------------------------------------------------------------------------ evaluation
+
+
+@dataclass
+class _Play:
+    """Play from one node at a chunk of points: each actor's payoff, the move index chosen at every
+    decision node below, the number chosen at every offer node below (with which candidate it was:
+    ``kind``) and whether some mover below was indifferent."""
+
+    value: list[FloatArray]
+    choice: dict[str, IntArray]
+    offer: dict[str, FloatArray]
+    kind: dict[str, IntArray]
+    tied: BoolArray
+
+
+def _pick(mask: BoolArray, new: npt.NDArray[Any], old: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    return np.where(mask, new, old)
+
+
+class _Evaluator:
+    """Backward induction over a chunk of points (see the module docstring); one per chunk."""
+
+    def __init__(self, compiled: CompiledTree, env: dict[str, npt.NDArray[Any]], size: int) -> None:
+        self.c = compiled
+        self.tree = compiled.tree
+        self.env = env
+        self.size = size
+        self.memo: dict[Any, npt.NDArray[Any]] = {}
+        self.warnings: dict[str, int] = {}
+
+    # values of compiled formulas; those free of offered numbers are computed once per chunk
+    def call(
+        self, key: Any, fn: Callable[..., Any], env: Mapping[str, npt.NDArray[Any]], static: bool, at: IntArray | None
+    ) -> Any:
+        """``fn`` at ``env``; when ``static`` (free of offered numbers) computed once on the whole chunk
+        and taken at the chunk's points ``at`` (None: all of them)."""
+        if not static:
+            return fn(*(env[s.name] for s in self.c._symbols))
+        out = self.memo.get(key)
+        if out is None:
+            out = self.memo[key] = fn(*(self.env[s.name] for s in self.c._symbols))
+        if at is None:
+            return out
+        if isinstance(out, list | tuple):
+            return type(out)(x[at] if np.ndim(x) else x for x in out)
+        return out[at] if np.ndim(out) else out
+
+    def full(self, x: Any, n: int) -> npt.NDArray[Any]:
+        arr = np.asarray(x, dtype=float)
+        return arr if arr.shape == (n,) else np.broadcast_to(arr, (n,)).copy()
+
+    def fresh(self, x: Any, n: int, dtype: Any = np.float64) -> npt.NDArray[Any]:
+        """A writable full-length copy of ``x``."""
+        return np.array(np.broadcast_to(np.asarray(x, dtype=dtype), (n,)))
+
+    def outcome(self, oid: str, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None) -> list[FloatArray]:
+        out: list[FloatArray] = []
+        for k, (const, coeffs, whole) in enumerate(self.c._payoffs[oid]):
+            if whole is not None:
+                val = self.call(("pay", oid, k), whole, env, False, at)
+            else:
+                assert const is not None
+                val = self.call(("c0", oid, k), const, env, True, at)
+                for w, f in coeffs:
+                    val = val + self.call(("cw", oid, k, w), f, env, True, at) * env[w]
+            out.append(np.asarray(val, dtype=float))
+        return out
+
+    def play(self, n: str, env: dict[str, npt.NDArray[Any]], size: int, tie: float, at: IntArray | None) -> _Play:
+        """Play from node ``n`` at ``env`` (``size`` points: the chunk's points ``at``, None for all)."""
+        tree = self.tree
+        if n in tree.outcomes:
+            return _Play(self.outcome(n, env, at), {}, {}, {}, np.zeros(size, dtype=bool))
+        node = tree.nodes[n]
+        if isinstance(node, DecisionNode):
+            plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
+            i = tree.actors.index(node.actor)
+            own = [p.value[i] for p in plays]
+            best = own[0]
+            for u in own[1:]:
+                best = np.maximum(best, u)
+            floor = best - tie * (1.0 + np.abs(best))
+            near = [u >= floor for u in own]
+            choice = np.full(size, len(plays) - 1, dtype=np.int64)
+            for j in range(len(plays) - 2, -1, -1):
+                choice = np.where(near[j], j, choice)
+            count = sum((m.astype(np.int64) for m in near), np.zeros(size, dtype=np.int64))
+            tied = count > 1
+            for p in plays:
+                tied = tied | p.tied
+            result = _Play(list(plays[-1].value), {}, {}, {}, tied)
+            for p in plays:
+                result.choice.update(p.choice)
+                result.offer.update(p.offer)
+                result.kind.update(p.kind)
+            for j in range(len(plays) - 2, -1, -1):
+                sel = choice == j
+                result.value = [_pick(sel, a, b) for a, b in zip(plays[j].value, result.value, strict=True)]
+            result.choice[n] = choice
+            return result
+        if isinstance(node, ChanceNode):
+            plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
+            probs = self.call(("prob", n), self.c._probabilities[n][0], env, self.c._probabilities[n][1], at)
+            value = [np.zeros(size) for _ in tree.actors]
+            for p, pl in zip(probs, plays, strict=True):
+                value = [v + np.asarray(p, dtype=float) * x for v, x in zip(value, pl.value, strict=True)]
+            tied = np.zeros(size, dtype=bool)
+            result = _Play(value, {}, {}, {}, tied)
+            for pl in plays:
+                result.tied = result.tied | pl.tied
+                result.choice.update(pl.choice)
+                result.offer.update(pl.offer)
+                result.kind.update(pl.kind)
+            return result
+        assert isinstance(node, OfferNode)
+        return self.offer(node, env, size, tie, at)
+
+    def bounds(
+        self, node: OfferNode, env: Mapping[str, npt.NDArray[Any]], size: int, at: IntArray | None
+    ) -> tuple[FloatArray, FloatArray]:
+        fn, static = self.c._bounds[node.id]
+        lo, hi = (self.full(x, size) for x in self.call(("bounds", node.id), fn, env, static, at))
+        bad = ~(np.isfinite(lo) & np.isfinite(hi) & (lo <= hi))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ScenarioError(
+                "finite bounds with low <= high", found=f"[{lo[k]:g}, {hi[k]:g}]", field=f"nodes.{node.id}.within"
+            )
+        return lo, hi
+
+    def offer(
+        self, node: OfferNode, env: dict[str, npt.NDArray[Any]], size: int, tie: float, at: IntArray | None
+    ) -> _Play:
+        lo, hi = self.bounds(node, env, size, at)
+        i = self.tree.actors.index(node.actor)
+        eps = 1e-12 * (1.0 + np.abs(lo) + np.abs(hi))
+        state: list[Any] = []  # the running best: (payoff, number, play)
+
+        def consider(v: FloatArray, kind: int, valid: BoolArray | None, sub_tie: float = tie) -> None:
+            """Play below at ``v`` (only where ``valid``), kept where it beats the best so far by the
+            per-point solver's rule: more by the tolerance, or as good and a smaller number."""
+            if valid is not None and not valid.any():
+                return
+            if valid is None or valid.all() or not state:
+                idx = None
+                v_at = v if valid is None else np.where(valid, v, lo)
+                sub_env = {**env, node.parameter: v_at}
+                p = self.play(node.next, sub_env, size, sub_tie, at)
+                u = p.value[i]
+                if valid is not None:
+                    u = np.where(valid, u, -np.inf)
+            else:
+                idx = np.flatnonzero(valid)
+                sub_env = {k: (x[idx] if np.ndim(x) else x) for k, x in env.items()}
+                sub_env[node.parameter] = v[idx]
+                v_at = v[idx]
+                p = self.play(node.next, sub_env, idx.size, sub_tie, idx if at is None else at[idx])
+                u = p.value[i]
+            p.offer[node.id] = np.asarray(v_at, dtype=float)
+            p.kind[node.id] = np.full(np.size(v_at), kind, dtype=np.int64)
+            if not state:
+                first = _Play(
+                    [self.fresh(x, size) for x in p.value],
+                    {k: self.fresh(x, size, np.int64) for k, x in p.choice.items()},
+                    {k: self.fresh(x, size) for k, x in p.offer.items()},
+                    {k: self.fresh(x, size, np.int64) for k, x in p.kind.items()},
+                    self.fresh(p.tied, size, np.bool_),
+                )
+                state.append([self.fresh(u, size), self.fresh(v_at, size), first])
+                return
+            best_u, best_v, best = state[0]
+            if idx is None:
+                bu, bv = best_u, best_v
+            else:
+                bu, bv = best_u[idx], best_v[idx]
+            tol = TIE * (1.0 + np.abs(bu))
+            better = (u > bu + tol) | ((np.abs(u - bu) <= TIE * (1.0 + np.abs(u))) & (v_at < bv))
+            if not better.any():
+                return
+            if idx is not None:
+                where = idx[better]
+                best_u[where] = u[better]
+                best_v[where] = v_at[better]
+                for k in range(len(best.value)):
+                    best.value[k][where] = p.value[k][better]
+                for key, arr in p.choice.items():
+                    best.choice[key][where] = arr[better]
+                for key, farr in p.offer.items():
+                    best.offer[key][where] = farr[better]
+                for key, karr in p.kind.items():
+                    best.kind[key][where] = karr[better]
+                best.tied[where] = p.tied[better]
+                return
+            state[0][0] = np.where(better, u, best_u)
+            state[0][1] = np.where(better, v_at, best_v)
+            best.value = [np.where(better, a, b) for a, b in zip(p.value, best.value, strict=True)]
+            for key in best.choice:
+                best.choice[key] = np.where(better, p.choice[key], best.choice[key])
+            for key in best.offer:
+                best.offer[key] = np.where(better, p.offer[key], best.offer[key])
+            for key in best.kind:
+                best.kind[key] = np.where(better, p.kind[key], best.kind[key])
+            best.tied = np.where(better, p.tied, best.tied)
+
+        consider(lo, 0, None)
+        consider(hi, 1, None)
+        if self.c.route == "symbolic":
+            for k, (fn, static) in enumerate(self.c._candidates[node.id]):
+                r = np.asarray(self.call(("cand", node.id, k), fn, env, static, at), dtype=float)
+                r = np.broadcast_to(r, (size,))
+                consider(np.array(r), 2 + k, (r > lo + eps) & (r < hi - eps))
+        else:
+            sampled = self.numeric(node, env, size, lo, hi, consider, at)
+            worse = sampled > state[0][0] + TIE * (1.0 + np.abs(state[0][0]))
+            if worse.any():
+                self.warnings["sample"] = self.warnings.get("sample", 0) + int(worse.sum())
+        best = state[0][2]
+        # make every array full-length and writable for the callers' selections
+        best.value = [self.full(x, size) for x in best.value]
+        best.choice = {k: np.broadcast_to(x, (size,)).copy() for k, x in best.choice.items()}
+        best.offer = {k: self.full(x, size) for k, x in best.offer.items()}
+        best.kind = {k: np.broadcast_to(x, (size,)).copy() for k, x in best.kind.items()}
+        best.tied = np.broadcast_to(best.tied, (size,)).copy()
+        return best  # type: ignore[no-any-return]
+
+    def signature(self, p: _Play, size: int) -> IntArray:
+        """A number for the play below (moves at every decision node, the kind of every offer)."""
+        sig = np.zeros(size, dtype=np.int64)
+        for key in sorted(p.choice):
+            sig = sig * 1_000_003 + np.asarray(p.choice[key], dtype=np.int64) + 1
+        for key in sorted(p.kind):
+            sig = sig * 1_000_003 + np.minimum(np.asarray(p.kind[key], dtype=np.int64), 2) + 7
+        return sig
+
+    def numeric(
+        self,
+        node: OfferNode,
+        env: dict[str, npt.NDArray[Any]],
+        size: int,
+        lo: FloatArray,
+        hi: FloatArray,
+        consider: Callable[..., None],
+        at: IntArray | None,
+    ) -> FloatArray:
+        """Switch points below ``node`` by sampling and bisection (module docstring), each side a
+        candidate; returns the mover's best payoff over the samples (for the check of the assumption)."""
+        i = self.tree.actors.index(node.actor)
+
+        def below(v: FloatArray, sub: dict[str, npt.NDArray[Any]], n: int, where: IntArray | None) -> _Play:
+            return self.play(node.next, {**sub, node.parameter: v}, n, 0.0, where)
+
+        grid = [lo + (hi - lo) * (j / SAMPLES) for j in range(SAMPLES + 1)]
+        plays = [below(v, env, size, at) for v in grid]
+        sigs = [self.signature(p, size) for p in plays]
+        sample_best = np.max(np.stack([p.value[i] for p in plays]), axis=0)
+        for j in range(SAMPLES):
+            mid = (grid[j] + grid[j + 1]) / 2
+            mid_sig = self.signature(below(mid, env, size, at), size)
+            back = (sigs[j] == sigs[j + 1]) & (mid_sig != sigs[j])  # play left and came back: missed switches
+            if back.any():
+                self.warnings["return"] = self.warnings.get("return", 0) + int(back.sum())
+            # switch after switch from the left end: each bisection finds where play first leaves the
+            # left end's, then the search goes on from there to the right end (at most MAX_SWITCHES)
+            start, left = grid[j].copy(), sigs[j].copy()
+            end_sig = sigs[j + 1]
+            idx = np.flatnonzero(left != end_sig)
+            for _ in range(MAX_SWITCHES):
+                if not idx.size:
+                    break
+                sub = {k: (x[idx] if np.ndim(x) else x) for k, x in env.items()}
+                where = idx if at is None else at[idx]
+                a, b, here = start[idx], grid[j + 1][idx].copy(), left[idx]
+                b_sig = end_sig[idx].copy()
+                for _ in range(BISECTIONS):
+                    m = (a + b) / 2
+                    m_sig = self.signature(below(m, sub, idx.size, where), idx.size)
+                    same = m_sig == here
+                    a = np.where(same, m, a)
+                    b = np.where(same, b, m)
+                    b_sig = np.where(same, b_sig, m_sig)
+                valid = np.zeros(size, dtype=bool)
+                valid[idx] = True
+                for kind, side in ((2, a), (3, b)):
+                    v = lo.copy()
+                    v[idx] = side
+                    consider(v, kind, valid)
+                start[idx], left[idx] = b, b_sig
+                idx = idx[b_sig != end_sig[idx]]
+            if idx.size:
+                self.warnings["switch"] = self.warnings.get("switch", 0) + int(idx.size)
+        return sample_best  # type: ignore[no-any-return]
+
+
+def _label(path: tuple[str, ...], outcome: str | None) -> str:
+    """The same text as :func:`bargaining.analysis.sweep_tree.path_label`."""
+    return f"{', '.join(path) or 'no move'} ({outcome if outcome is not None else 'then chance'})"
+
+
+def _paths(tree: TreeGame) -> list[tuple[tuple[str, ...], str | None, tuple[tuple[str, int], ...], tuple[str, ...]]]:
+    """Every path from the root as the per-point solver reports it: moves up to an outcome or the first
+    chance node, the outcome (None after a chance node), the (decision node, move index) pairs taken
+    and the offer nodes passed."""
+    out: list[tuple[tuple[str, ...], str | None, tuple[tuple[str, int], ...], tuple[str, ...]]] = []
+
+    def walk(at: str, moves: tuple[str, ...], taken: tuple[tuple[str, int], ...], offers: tuple[str, ...]) -> None:
+        if at in tree.outcomes:
+            out.append((moves, at, taken, offers))
+            return
+        node = tree.nodes[at]
+        if isinstance(node, ChanceNode):
+            out.append((moves, None, taken, offers))
+        elif isinstance(node, OfferNode):
+            walk(node.next, moves, taken, (*offers, at))
+        else:
+            for k, (m, t) in enumerate(node.moves):
+                walk(t, (*moves, m), (*taken, (at, k)), offers)
+
+    walk(tree.root, (), (), ())
+    return out
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TreeEvaluation:
+    """The subgame-perfect play at every point of a grid (arrays of the grid's shape).
+
+    ``codes`` indexes ``labels`` (every path the tree has, as ``offer, accept (deal)``; ``paths`` and
+    ``outcomes`` the same as tuples); ``offers`` maps each offer node's parameter to the number chosen
+    (NaN where the node is not on the path, or lies after a chance node); ``payoffs`` maps each actor
+    to its (expected) payoff; ``ties`` marks points where some mover was indifferent (the first listed
+    move was taken); ``route`` says how the offers were found.
+    """
+
+    labels: tuple[str, ...]
+    paths: tuple[tuple[str, ...], ...]
+    outcomes: tuple[str | None, ...]
+    codes: IntArray
+    offers: Mapping[str, FloatArray]
+    payoffs: Mapping[str, FloatArray]
+    ties: BoolArray
+    route: Route
+    notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<TreeEvaluation: {self.codes.size:,} points, {self.route} route>"
+
+
+_Formula = tuple[Callable[..., Any], bool]  # a compiled formula and whether it is free of offered numbers
+_Payoff = tuple[Callable[..., Any] | None, tuple[tuple[str, Callable[..., Any]], ...], Callable[..., Any] | None]
+"""One actor's payoff at an outcome: affine in the offered numbers as (constant, ((number, coefficient), ...),
+None), or (None, (), the whole formula)."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CompiledTree:
+    """A tree's subgame-perfect play compiled for evaluation on grids (:func:`compile_tree`).
+
+    ``route`` is ``"symbolic"`` (every candidate number a formula: ``candidates`` by offer node, the
+    bounds first) or ``"numeric"`` (offers found per point by sampling and bisection; ``why`` says
+    why); ``compile_seconds`` the time compiling took; ``defaults`` the parameter values used where a
+    parameter is neither swept nor fixed.
+    """
+
+    tree: TreeGame
+    defaults: Mapping[str, float]
+    route: Route
+    why: str
+    candidates: Mapping[str, tuple[sympy.Expr, ...]]
+    compile_seconds: float
+    labels: tuple[str, ...]
+    paths: tuple[tuple[str, ...], ...]
+    outcomes: tuple[str | None, ...]
+    _symbols: tuple[sympy.Symbol, ...] = field(repr=False)
+    _payoffs: Mapping[str, tuple[_Payoff, ...]] = field(repr=False)
+    _probabilities: Mapping[str, _Formula] = field(repr=False)
+    _bounds: Mapping[str, _Formula] = field(repr=False)
+    _candidates: Mapping[str, tuple[_Formula, ...]] = field(repr=False)
+    _routes: tuple[tuple[tuple[tuple[str, int], ...], tuple[str, ...]], ...] = field(repr=False)
+
+    def __repr__(self) -> str:
+        count = sum(len(c) for c in self.candidates.values())
+        return (
+            f"<CompiledTree: {len(self.tree.nodes)} nodes, {self.route} route"
+            + (f", {count} candidate formulas" if self.route == "symbolic" else f" ({self.why})")
+            + ">"
+        )
+
+    def evaluate(
+        self, grid: Mapping[str, npt.ArrayLike], fixed: Mapping[str, float] | None = None, *, chunk: int = CHUNK
+    ) -> TreeEvaluation:
+        """Path code, offers on the path, payoffs and ties at every point of ``grid``.
+
+        ``grid`` maps parameters to arrays (broadcast together: give a mesh, or 1-D arrays of one
+        length for scattered points); ``fixed`` sets other parameters; the rest keep ``defaults``.
+        Parameters chosen at offer nodes cannot be given (the mover sets them).
+        """
+        fixed = dict(fixed or {})
+        offered = {self.tree.nodes[n].parameter for n in self.tree.offer_nodes()}  # type: ignore[union-attr]
+        for name in [*grid, *fixed]:
+            if name in offered:
+                raise ScenarioError(
+                    "a parameter not chosen at an offer node (the mover sets it)",
+                    found=repr(name),
+                    field=f"grid.{name}",
+                )
+            if name not in self.defaults:
+                raise ScenarioError(
+                    f"a parameter of the tree ({', '.join(sorted(self.defaults))})",
+                    found=repr(name),
+                    field=f"grid.{name}",
+                )
+        arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in grid.values())) if grid else []
+        shape = arrays[0].shape if arrays else ()
+        flat = {name: np.ascontiguousarray(a).reshape(-1) for name, a in zip(grid, arrays, strict=True)}
+        total = max(1, math.prod(shape))
+        scalars = {k: np.float64(v) for k, v in {**self.defaults, **fixed}.items() if k not in flat}
+        actors = self.tree.actors
+        codes = np.zeros(total, dtype=np.int64)
+        params = list(dict.fromkeys(self.tree.nodes[n].parameter for n in self.tree.offer_nodes()))  # type: ignore[union-attr]
+        offers = {p: np.full(total, np.nan) for p in params}
+        payoffs = {a: np.empty(total) for a in actors}
+        ties = np.zeros(total, dtype=bool)
+        warnings: dict[str, int] = {}
+        with np.errstate(all="ignore"):
+            for start in range(0, total, chunk):
+                stop = min(total, start + chunk)
+                n = stop - start
+                env: dict[str, npt.NDArray[Any]] = {k: np.asarray(v) for k, v in scalars.items()}
+                for name, arr in flat.items():
+                    env[name] = arr[start:stop]
+                ev = _Evaluator(self, env, n)
+                play = ev.play(self.tree.root, env, n, TIE, None)
+                for key, val in ev.warnings.items():
+                    warnings[key] = warnings.get(key, 0) + val
+                code = np.full(n, -1, dtype=np.int64)
+                for k, (taken, passed) in enumerate(self._routes):
+                    mask = np.ones(n, dtype=bool)
+                    for nid, j in taken:
+                        mask &= play.choice[nid] == j
+                    code = np.where(mask, k, code)
+                    for m in passed:
+                        node = self.tree.nodes[m]
+                        assert isinstance(node, OfferNode)
+                        seg = offers[node.parameter][start:stop]
+                        seg[mask] = np.broadcast_to(play.offer[m], (n,))[mask]
+                codes[start:stop] = code
+                for actor, pay in zip(actors, play.value, strict=True):
+                    payoffs[actor][start:stop] = pay
+                ties[start:stop] = play.tied
+        notes: list[str] = []
+        if self.route == "numeric":
+            notes.append(f"Offers found numerically per point (sampling and bisection): {self.why}.")
+            if warnings.get("return"):
+                notes.append(
+                    f"At {warnings['return']} (point, interval) pairs play below an offer node left a play and came"
+                    " back to it between neighbouring samples: switches there may be missed (the numeric route's"
+                    " assumption fails)."
+                )
+            if warnings.get("switch"):
+                notes.append(
+                    f"At {warnings['switch']} (point, interval) pairs play below an offer node switched more than"
+                    f" {MAX_SWITCHES} times between neighbouring samples: later switches are not candidates."
+                )
+            if warnings.get("sample"):
+                notes.append(
+                    f"At {warnings['sample']} (point, offer node) pairs a sampled number paid the mover more than the"
+                    " number chosen: its payoff is not monotone between switches there, and the offer may be off."
+                )
+        if ties.any():
+            notes.append(
+                f"At {int(ties.sum())} points some mover is indifferent between moves and the first listed move is"
+                " taken."
+            )
+        return TreeEvaluation(
+            labels=self.labels,
+            paths=self.paths,
+            outcomes=self.outcomes,
+            codes=codes.reshape(shape),
+            offers={p: v.reshape(shape) for p, v in offers.items()},
+            payoffs={a: v.reshape(shape) for a, v in payoffs.items()},
+            ties=ties.reshape(shape),
+            route=self.route,
+            notes=tuple(notes),
+        )
+
+
+def _compile_formula(symbols: Sequence[sympy.Symbol], expr: Any, offered: set[sympy.Symbol]) -> _Formula:
+    exprs = list(expr) if isinstance(expr, list | tuple) else [expr]
+    static = not any(e.free_symbols & offered for e in exprs if isinstance(e, sympy.Basic))
+    return compile_numpy(list(symbols), expr), static
+
+
+def compile_tree(
+    model: Scenario | TreeGame,
+    *,
+    route: Route | None = None,
+    deadline: float | None = None,
+    budget: float | None = None,
+    max_candidates: int = MAX_CANDIDATES,
+) -> CompiledTree:
+    """Compile a tree's backward induction once for evaluation on grids (module docstring).
+
+    ``route`` forces ``"symbolic"`` (a :class:`ScenarioError` if it cannot be had) or ``"numeric"``;
+    by default the symbolic route is tried within ``deadline`` seconds (the budget's deadline of
+    symbolic work if omitted, docs/format.md#budgets) and the numeric route taken otherwise.
+    """
+    scenario = Scenario.of(model)
+    tree = scenario.game
+    if not isinstance(tree, TreeGame):
+        raise ScenarioError('a game tree (game = "tree")', found=f"a {scenario.kind} game", field="model")
+    shared = next(((h, ns) for h, ns in tree.information_sets().items() if len(ns) > 1), None)
+    if shared is not None:
+        raise ScenarioError(
+            "a tree of perfect information (every information set one node)",
+            found=f"information set {shared[0]!r} holding {', '.join(shared[1])}",
+            field=f"nodes.{shared[1][0]}.info",
+        )
+    began = time.perf_counter()
+    symbols = tuple(sorted(tree.parameter_symbols(), key=lambda s: s.name))
+    offer_ids = tree.offer_nodes()
+    offered_syms = {_offer_symbol(tree.nodes[n]) for n in offer_ids}  # type: ignore[arg-type]
+    why = "the numeric route was asked for" if route == "numeric" else ""
+    found: _Symbolic | None = None
+    if route != "numeric":
+        if not offer_ids:
+            found = _Symbolic({}, {})
+        else:
+            try:
+                found = within_deadline(
+                    lambda: _symbolic(tree, max_candidates, MAX_ALTERNATIVES), deadline, budget=budget
+                )
+            except _Incomplete as err:
+                why = str(err)
+            except DeadlineExceeded as late:
+                why = str(late)
+        if found is None and route == "symbolic":
+            raise ScenarioError("a tree whose offers the symbolic route solves", found=why, field="route")
+    chosen: Route = "symbolic" if found is not None else "numeric"
+    payoffs: dict[str, tuple[_Payoff, ...]] = {}
+    ordered_offers = sorted(offered_syms, key=lambda s: s.name)
+    for oid, o in tree.outcomes.items():
+        parts: list[_Payoff] = []
+        for a in tree.actors:
+            e = sympy.expand(o.payoffs[a])
+            affine = None
+            if ordered_offers and e.free_symbols & offered_syms:
+                try:
+                    poly = sympy.Poly(e, *ordered_offers)
+                    if poly.total_degree() <= 1:
+                        affine = poly
+                except sympy.PolynomialError:
+                    affine = None
+            if not (e.free_symbols & offered_syms):
+                parts.append((compile_numpy(list(symbols), e), (), None))
+            elif affine is not None:
+                zero = {w: 0 for w in ordered_offers}
+                coeffs = tuple(
+                    (w.name, compile_numpy(list(symbols), sympy.diff(e, w)))
+                    for w in ordered_offers
+                    if w in e.free_symbols
+                )
+                parts.append((compile_numpy(list(symbols), e.xreplace(zero)), coeffs, None))
+            else:
+                parts.append((None, (), compile_numpy(list(symbols), e)))
+        payoffs[oid] = tuple(parts)
+    probabilities = {
+        nid: _compile_formula(symbols, list(n.probabilities), offered_syms)
+        for nid, n in tree.nodes.items()
+        if isinstance(n, ChanceNode)
+    }
+    bounds = {
+        nid: _compile_formula(symbols, [n.low, n.high], offered_syms)
+        for nid, n in tree.nodes.items()
+        if isinstance(n, OfferNode)
+    }
+    formulas: dict[str, tuple[sympy.Expr, ...]] = {}
+    candidates: dict[str, tuple[_Formula, ...]] = {}
+    if found is not None:
+        for nid in offer_ids:
+            node = tree.nodes[nid]
+            assert isinstance(node, OfferNode)
+            extra = (*found.roots.get(nid, ()), *found.critical.get(nid, ()))
+            formulas[nid] = (node.low, node.high, *extra)
+            candidates[nid] = tuple(_compile_formula(symbols, e, offered_syms) for e in extra)
+    routes = _paths(tree)
+    return CompiledTree(
+        tree=tree,
+        defaults=scenario.values(),
+        route=chosen,
+        why=why,
+        candidates=formulas,
+        compile_seconds=time.perf_counter() - began,
+        labels=tuple(_label(p, o) for p, o, _, _ in routes),
+        paths=tuple(p for p, _, _, _ in routes),
+        outcomes=tuple(o for _, o, _, _ in routes),
+        _symbols=symbols,
+        _payoffs=payoffs,
+        _probabilities=probabilities,
+        _bounds=bounds,
+        _candidates=candidates,
+        _routes=tuple((taken, passed) for _, _, taken, passed in routes),
+    )
