@@ -240,7 +240,7 @@ def sweep_html(result: AnySweep) -> str:
             escape(str(o["label"])),
             f"{int(o['points']):,}",
             f"{100 * float(o['share']):.1f}%",
-            _ranges_html(o.get("ranges", {})),
+            _ranges_html(o.get("ranges", {})) + (f"<br>{_ranges_html(o['numbers'])}" if o.get("numbers") else ""),
         ]
         for k, o in enumerate(outcomes[:SWEEP_ROWS])
     ]
