@@ -21,21 +21,29 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names for type checkers; at run time they load on first use (__getattr__)
+    from bargaining.analysis.bayes_nash import bayes_nash
     from bargaining.analysis.cascade import Cascade, cascade
     from bargaining.analysis.deal import BargainResult, bargain
     from bargaining.analysis.dispatch import solve
     from bargaining.analysis.nash import Equilibrium, EquilibriumSet, equilibria, pure_equilibria
+    from bargaining.analysis.pbe import perfect_bayesian
     from bargaining.analysis.record import consistent_region, history
+    from bargaining.analysis.repeated import grim_trigger
+    from bargaining.analysis.screening import screening_threshold
     from bargaining.analysis.selection import fictitious_play, quantal_response, replicator_dynamics
     from bargaining.analysis.statics import ComparativeStatics, comparative_statics
     from bargaining.analysis.subgame import SubgamePerfect, reduced_normal_form, subgame_perfect
     from bargaining.analysis.sweep import sweep
     from bargaining.analysis.threshold import Threshold, best_reply_map, concession, threshold
+    from bargaining.analysis.two_level import ratify
     from bargaining.errors import ExpressionError, GameError, ScenarioError, ScenarioFileError, UnknownScenarioError
     from bargaining.expressions import parameter_symbol, parse_expression
     from bargaining.games.bargain import BargainingProblem
+    from bargaining.games.bayesian import BayesianGame
     from bargaining.games.normal import NormalFormGame
+    from bargaining.games.signalling import SignallingGame
     from bargaining.games.tree import TreeGame
+    from bargaining.games.two_level import TwoLevelGame
     from bargaining.io.scenario_file import load, loads
     from bargaining.kernels import best_responses, iterated_elimination, strategy_payoffs
     from bargaining.parameters import Parameter, ParameterSpace
@@ -44,6 +52,14 @@ if TYPE_CHECKING:  # the names for type checkers; at run time they load on first
 __version__ = "0.2.0"
 
 _LAZY: dict[str, str] = {
+    "perfect_bayesian": "bargaining.analysis.pbe",
+    "bayes_nash": "bargaining.analysis.bayes_nash",
+    "ratify": "bargaining.analysis.two_level",
+    "grim_trigger": "bargaining.analysis.repeated",
+    "screening_threshold": "bargaining.analysis.screening",
+    "SignallingGame": "bargaining.games.signalling",
+    "BayesianGame": "bargaining.games.bayesian",
+    "TwoLevelGame": "bargaining.games.two_level",
     "Actor": "bargaining.scenario",
     "bargain": "bargaining.analysis.deal",
     "BargainingProblem": "bargaining.games.bargain",
@@ -120,6 +136,7 @@ __all__ = [
     "Actor",
     "BargainResult",
     "BargainingProblem",
+    "BayesianGame",
     "Cascade",
     "ComparativeStatics",
     "Equilibrium",
@@ -134,11 +151,14 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioFileError",
+    "SignallingGame",
     "SubgamePerfect",
     "Threshold",
     "TreeGame",
+    "TwoLevelGame",
     "UnknownScenarioError",
     "bargain",
+    "bayes_nash",
     "best_reply_map",
     "best_responses",
     "cascade",
@@ -147,16 +167,20 @@ __all__ = [
     "consistent_region",
     "equilibria",
     "fictitious_play",
+    "grim_trigger",
     "history",
     "iterated_elimination",
     "load",
     "loads",
     "parameter_symbol",
     "parse_expression",
+    "perfect_bayesian",
     "pure_equilibria",
     "quantal_response",
+    "ratify",
     "reduced_normal_form",
     "replicator_dynamics",
+    "screening_threshold",
     "solve",
     "strategy_payoffs",
     "subgame_perfect",
