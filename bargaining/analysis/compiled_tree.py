@@ -264,11 +264,17 @@ class _Play:
     choice: dict[str, IntArray]
     offer: dict[str, FloatArray]
     kind: dict[str, IntArray]
-    tied: BoolArray
+    tied: BoolArray | None
 
 
-def _pick(mask: BoolArray, new: npt.NDArray[Any], old: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    return np.where(mask, new, old)
+def _or(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
+    """``a | b`` where None stands for no tie anywhere."""
+    return b if a is None else a if b is None else a | b
+
+
+def _part(x: npt.NDArray[Any], n: int, mask: BoolArray) -> npt.NDArray[Any]:
+    """``x`` (full-length or 0-d, over ``n`` points) at the points of ``mask``."""
+    return np.broadcast_to(x, (n,))[mask]
 
 
 class _Evaluator:
@@ -279,25 +285,24 @@ class _Evaluator:
         self.tree = compiled.tree
         self.env = env
         self.size = size
-        self.memo: dict[Any, npt.NDArray[Any]] = {}
         self.warnings: dict[str, int] = {}
+        # every formula free of offered numbers, once per chunk (common subexpressions once)
+        steps, reduced = compiled._static
+        args: list[Any] = [env[s.name] for s in compiled._symbols]
+        for step in steps:
+            args.append(step(*args))
+        self.static: list[Any] = list(reduced(*args)) if reduced is not None else []
 
-    # values of compiled formulas; those free of offered numbers are computed once per chunk
-    def call(
-        self, key: Any, fn: Callable[..., Any], env: Mapping[str, npt.NDArray[Any]], static: bool, at: IntArray | None
-    ) -> Any:
-        """``fn`` at ``env``; when ``static`` (free of offered numbers) computed once on the whole chunk
-        and taken at the chunk's points ``at`` (None: all of them)."""
-        if not static:
+    def call(self, formula: _Formula, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None) -> Any:
+        """A compiled formula at ``env``; one free of offered numbers is taken from the chunk's values,
+        at the chunk's points ``at`` (None: all of them)."""
+        fn, where, many = formula
+        if fn is not None:
             return fn(*(env[s.name] for s in self.c._symbols))
-        out = self.memo.get(key)
-        if out is None:
-            out = self.memo[key] = fn(*(self.env[s.name] for s in self.c._symbols))
-        if at is None:
-            return out
-        if isinstance(out, list | tuple):
-            return type(out)(x[at] if np.ndim(x) else x for x in out)
-        return out[at] if np.ndim(out) else out
+        out = [self.static[k] for k in where]
+        if at is not None:
+            out = [x[at] if np.ndim(x) else x for x in out]
+        return out if many else out[0]
 
     def full(self, x: Any, n: int) -> npt.NDArray[Any]:
         arr = np.asarray(x, dtype=float)
@@ -309,71 +314,67 @@ class _Evaluator:
 
     def outcome(self, oid: str, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None) -> list[FloatArray]:
         out: list[FloatArray] = []
-        for k, (const, coeffs, whole) in enumerate(self.c._payoffs[oid]):
-            if whole is not None:
-                val = self.call(("pay", oid, k), whole, env, False, at)
-            else:
-                assert const is not None
-                val = self.call(("c0", oid, k), const, env, True, at)
-                for w, f in coeffs:
-                    val = val + self.call(("cw", oid, k, w), f, env, True, at) * env[w]
+        for const, coeffs in self.c._payoffs[oid]:
+            val = self.call(const, env, at)
+            for w, f in coeffs:
+                val = val + self.call(f, env, at) * env[w]
             out.append(np.asarray(val, dtype=float))
         return out
 
     def play(self, n: str, env: dict[str, npt.NDArray[Any]], size: int, tie: float, at: IntArray | None) -> _Play:
-        """Play from node ``n`` at ``env`` (``size`` points: the chunk's points ``at``, None for all)."""
+        """Play from node ``n`` at ``env`` (``size`` points: the chunk's points ``at``, None for all).
+        Arrays may be 0-d where play does not vary; ``tied`` is None where no mover is indifferent."""
         tree = self.tree
         if n in tree.outcomes:
-            return _Play(self.outcome(n, env, at), {}, {}, {}, np.zeros(size, dtype=bool))
+            return _Play(self.outcome(n, env, at), {}, {}, {}, None)
         node = tree.nodes[n]
-        if isinstance(node, DecisionNode):
-            plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
-            i = tree.actors.index(node.actor)
-            own = [p.value[i] for p in plays]
-            best = own[0]
-            for u in own[1:]:
-                best = np.maximum(best, u)
-            floor = best - tie * (1.0 + np.abs(best))
-            near = [u >= floor for u in own]
-            choice = np.full(size, len(plays) - 1, dtype=np.int64)
-            for j in range(len(plays) - 2, -1, -1):
-                choice = np.where(near[j], j, choice)
-            count = sum((m.astype(np.int64) for m in near), np.zeros(size, dtype=np.int64))
-            tied = count > 1
-            for p in plays:
-                tied = tied | p.tied
-            result = _Play(list(plays[-1].value), {}, {}, {}, tied)
-            for p in plays:
-                result.choice.update(p.choice)
-                result.offer.update(p.offer)
-                result.kind.update(p.kind)
-            for j in range(len(plays) - 2, -1, -1):
-                sel = choice == j
-                result.value = [_pick(sel, a, b) for a, b in zip(plays[j].value, result.value, strict=True)]
-            result.choice[n] = choice
-            return result
+        if isinstance(node, OfferNode):
+            return self.offer(node, env, size, tie, at)
+        plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
+        result = _Play([], {}, {}, {}, None)
+        for p in plays:
+            result.choice.update(p.choice)
+            result.offer.update(p.offer)
+            result.kind.update(p.kind)
+            result.tied = _or(result.tied, p.tied)
         if isinstance(node, ChanceNode):
-            plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
-            probs = self.call(("prob", n), self.c._probabilities[n][0], env, self.c._probabilities[n][1], at)
-            value = [np.zeros(size) for _ in tree.actors]
-            for p, pl in zip(probs, plays, strict=True):
-                value = [v + np.asarray(p, dtype=float) * x for v, x in zip(value, pl.value, strict=True)]
-            tied = np.zeros(size, dtype=bool)
-            result = _Play(value, {}, {}, {}, tied)
-            for pl in plays:
-                result.tied = result.tied | pl.tied
-                result.choice.update(pl.choice)
-                result.offer.update(pl.offer)
-                result.kind.update(pl.kind)
+            probs = self.call(self.c._probabilities[n], env, at)
+            value = [np.zeros(()) for _ in tree.actors]
+            for pr, pl in zip(probs, plays, strict=True):
+                value = [v + pr * x for v, x in zip(value, pl.value, strict=True)]
+            result.value = value
             return result
-        assert isinstance(node, OfferNode)
-        return self.offer(node, env, size, tie, at)
+        i = tree.actors.index(node.actor)
+        own = [p.value[i] for p in plays]
+        best = own[0]
+        for u in own[1:]:
+            best = np.maximum(best, u)
+        floor = best - tie * (1.0 + np.abs(best))
+        near = [u >= floor for u in own]
+        if len(plays) == 2:  # the common case, in fewer operations
+            result.tied = _or(result.tied, near[0] & near[1])
+            result.choice[n] = np.where(near[0], 0, 1)
+            result.value = [np.where(near[0], a, b) for a, b in zip(plays[0].value, plays[1].value, strict=True)]
+            return result
+        taken = np.zeros(np.shape(near[0]), dtype=bool)
+        count = np.zeros(np.shape(near[0]), dtype=np.int64)
+        choice = np.zeros(np.shape(near[0]), dtype=np.int64)
+        value = list(plays[-1].value)
+        for j, m in enumerate(near):
+            count = count + m
+            first = m & ~taken
+            choice = np.where(first, j, choice)
+            value = [np.where(first, a, b) for a, b in zip(plays[j].value, value, strict=True)]
+            taken = taken | m
+        result.choice[n] = choice
+        result.value = value
+        result.tied = _or(result.tied, count > 1)
+        return result
 
     def bounds(
         self, node: OfferNode, env: Mapping[str, npt.NDArray[Any]], size: int, at: IntArray | None
     ) -> tuple[FloatArray, FloatArray]:
-        fn, static = self.c._bounds[node.id]
-        lo, hi = (self.full(x, size) for x in self.call(("bounds", node.id), fn, env, static, at))
+        lo, hi = (self.full(x, size) for x in self.call(self.c._bounds[node.id], env, at))
         bad = ~(np.isfinite(lo) & np.isfinite(hi) & (lo <= hi))
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
@@ -388,65 +389,74 @@ class _Evaluator:
         lo, hi = self.bounds(node, env, size, at)
         i = self.tree.actors.index(node.actor)
         eps = 1e-12 * (1.0 + np.abs(lo) + np.abs(hi))
-        state: list[Any] = []  # the running best: (payoff, number, play)
+        state: list[Any] = []  # the running best: [payoff, number, play, whether its arrays are our own]
+
+        def own() -> _Play:
+            """The running best with full-length, writable arrays (for updates at some points)."""
+            best: _Play = state[0][2]
+            if not state[0][3]:
+                state[0][0] = self.fresh(state[0][0], size)
+                state[0][1] = self.fresh(state[0][1], size)
+                best.value = [self.fresh(x, size) for x in best.value]
+                best.choice = {k: self.fresh(x, size, np.int64) for k, x in best.choice.items()}
+                best.offer = {k: self.fresh(x, size) for k, x in best.offer.items()}
+                best.kind = {k: self.fresh(x, size, np.int64) for k, x in best.kind.items()}
+                best.tied = self.fresh(False if best.tied is None else best.tied, size, np.bool_)
+                state[0][3] = True
+            return best
 
         def consider(v: FloatArray, kind: int, valid: BoolArray | None, sub_tie: float = tie) -> None:
             """Play below at ``v`` (only where ``valid``), kept where it beats the best so far by the
             per-point solver's rule: more by the tolerance, or as good and a smaller number."""
-            if valid is not None and not valid.any():
+            count = size if valid is None else int(np.count_nonzero(valid))
+            if not count:
                 return
-            if valid is None or valid.all() or not state:
+            if not state or 4 * count >= size:  # the whole chunk, the invalid points masked
                 idx = None
                 v_at = v if valid is None else np.where(valid, v, lo)
-                sub_env = {**env, node.parameter: v_at}
-                p = self.play(node.next, sub_env, size, sub_tie, at)
+                p = self.play(node.next, {**env, node.parameter: v_at}, size, sub_tie, at)
                 u = p.value[i]
-                if valid is not None:
-                    u = np.where(valid, u, -np.inf)
-            else:
+            else:  # only the valid points
+                assert valid is not None
                 idx = np.flatnonzero(valid)
                 sub_env = {k: (x[idx] if np.ndim(x) else x) for k, x in env.items()}
-                sub_env[node.parameter] = v[idx]
                 v_at = v[idx]
+                sub_env[node.parameter] = v_at
                 p = self.play(node.next, sub_env, idx.size, sub_tie, idx if at is None else at[idx])
                 u = p.value[i]
-            p.offer[node.id] = np.asarray(v_at, dtype=float)
-            p.kind[node.id] = np.full(np.size(v_at), kind, dtype=np.int64)
+            p.offer[node.id] = v_at
+            p.kind[node.id] = np.asarray(kind, dtype=np.int64)
             if not state:
-                first = _Play(
-                    [self.fresh(x, size) for x in p.value],
-                    {k: self.fresh(x, size, np.int64) for k, x in p.choice.items()},
-                    {k: self.fresh(x, size) for k, x in p.offer.items()},
-                    {k: self.fresh(x, size, np.int64) for k, x in p.kind.items()},
-                    self.fresh(p.tied, size, np.bool_),
-                )
-                state.append([self.fresh(u, size), self.fresh(v_at, size), first])
+                state.append([u, v_at, p, False])
                 return
-            best_u, best_v, best = state[0]
-            if idx is None:
-                bu, bv = best_u, best_v
-            else:
-                bu, bv = best_u[idx], best_v[idx]
-            tol = TIE * (1.0 + np.abs(bu))
-            better = (u > bu + tol) | ((np.abs(u - bu) <= TIE * (1.0 + np.abs(u))) & (v_at < bv))
+            best_u, best_v = state[0][0], state[0][1]
+            bu, bv = (best_u, best_v) if idx is None else (best_u[idx], best_v[idx])
+            better = (u > bu + TIE * (1.0 + np.abs(bu))) | ((np.abs(u - bu) <= TIE * (1.0 + np.abs(u))) & (v_at < bv))
+            if valid is not None and idx is None:
+                better = better & valid
             if not better.any():
                 return
             if idx is not None:
+                best = own()
+                n = idx.size
                 where = idx[better]
-                best_u[where] = u[better]
-                best_v[where] = v_at[better]
+                state[0][0][where] = u[better]
+                state[0][1][where] = v_at[better]
                 for k in range(len(best.value)):
-                    best.value[k][where] = p.value[k][better]
+                    best.value[k][where] = _part(p.value[k], n, better)
                 for key, arr in p.choice.items():
-                    best.choice[key][where] = arr[better]
+                    best.choice[key][where] = _part(arr, n, better)
                 for key, farr in p.offer.items():
-                    best.offer[key][where] = farr[better]
+                    best.offer[key][where] = _part(farr, n, better)
                 for key, karr in p.kind.items():
-                    best.kind[key][where] = karr[better]
-                best.tied[where] = p.tied[better]
+                    best.kind[key][where] = _part(karr, n, better)
+                assert best.tied is not None
+                best.tied[where] = False if p.tied is None else _part(p.tied, n, better)
                 return
+            best = state[0][2]
             state[0][0] = np.where(better, u, best_u)
             state[0][1] = np.where(better, v_at, best_v)
+            state[0][3] = False
             best.value = [np.where(better, a, b) for a, b in zip(p.value, best.value, strict=True)]
             for key in best.choice:
                 best.choice[key] = np.where(better, p.choice[key], best.choice[key])
@@ -454,28 +464,23 @@ class _Evaluator:
                 best.offer[key] = np.where(better, p.offer[key], best.offer[key])
             for key in best.kind:
                 best.kind[key] = np.where(better, p.kind[key], best.kind[key])
-            best.tied = np.where(better, p.tied, best.tied)
+            if best.tied is not None or p.tied is not None:
+                best.tied = np.where(
+                    better, False if p.tied is None else p.tied, False if best.tied is None else best.tied
+                )
 
         consider(lo, 0, None)
         consider(hi, 1, None)
         if self.c.route == "symbolic":
-            for k, (fn, static) in enumerate(self.c._candidates[node.id]):
-                r = np.asarray(self.call(("cand", node.id, k), fn, env, static, at), dtype=float)
-                r = np.broadcast_to(r, (size,))
-                consider(np.array(r), 2 + k, (r > lo + eps) & (r < hi - eps))
+            for k, formula in enumerate(self.c._candidates[node.id]):
+                r = np.broadcast_to(np.asarray(self.call(formula, env, at), dtype=float), (size,))
+                consider(r, 2 + k, (r > lo + eps) & (r < hi - eps))
         else:
             sampled = self.numeric(node, env, size, lo, hi, consider, at)
             worse = sampled > state[0][0] + TIE * (1.0 + np.abs(state[0][0]))
             if worse.any():
                 self.warnings["sample"] = self.warnings.get("sample", 0) + int(worse.sum())
-        best = state[0][2]
-        # make every array full-length and writable for the callers' selections
-        best.value = [self.full(x, size) for x in best.value]
-        best.choice = {k: np.broadcast_to(x, (size,)).copy() for k, x in best.choice.items()}
-        best.offer = {k: self.full(x, size) for k, x in best.offer.items()}
-        best.kind = {k: np.broadcast_to(x, (size,)).copy() for k, x in best.kind.items()}
-        best.tied = np.broadcast_to(best.tied, (size,)).copy()
-        return best  # type: ignore[no-any-return]
+        return state[0][2]  # type: ignore[no-any-return]
 
     def signature(self, p: _Play, size: int) -> IntArray:
         """A number for the play below (moves at every decision node, the kind of every offer)."""
@@ -598,10 +603,15 @@ class TreeEvaluation:
         return f"<TreeEvaluation: {self.codes.size:,} points, {self.route} route>"
 
 
-_Formula = tuple[Callable[..., Any], bool]  # a compiled formula and whether it is free of offered numbers
-_Payoff = tuple[Callable[..., Any] | None, tuple[tuple[str, Callable[..., Any]], ...], Callable[..., Any] | None]
-"""One actor's payoff at an outcome: affine in the offered numbers as (constant, ((number, coefficient), ...),
-None), or (None, (), the whole formula)."""
+_Formula = tuple[Callable[..., Any] | None, tuple[int, ...], bool]
+"""A compiled formula (one or a list: the flag): its own function, or None and its place among the
+formulas free of offered numbers, which are computed together once per chunk."""
+_Payoff = tuple[_Formula, tuple[tuple[str, _Formula], ...]]
+"""One actor's payoff at an outcome: a constant term and (offered number, coefficient) pairs when it
+is affine in the offered numbers, else the whole formula and no pairs."""
+_Static = tuple[tuple[Callable[..., Any], ...], Callable[..., Any] | None]
+"""The formulas free of offered numbers: one function per common subexpression (each of the
+parameters and the subexpressions before it), then one for all the formulas."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -625,6 +635,7 @@ class CompiledTree:
     outcomes: tuple[str | None, ...]
     _symbols: tuple[sympy.Symbol, ...] = field(repr=False)
     _payoffs: Mapping[str, tuple[_Payoff, ...]] = field(repr=False)
+    _static: _Static = field(repr=False)
     _probabilities: Mapping[str, _Formula] = field(repr=False)
     _bounds: Mapping[str, _Formula] = field(repr=False)
     _candidates: Mapping[str, tuple[_Formula, ...]] = field(repr=False)
@@ -699,7 +710,7 @@ class CompiledTree:
                 codes[start:stop] = code
                 for actor, pay in zip(actors, play.value, strict=True):
                     payoffs[actor][start:stop] = pay
-                ties[start:stop] = play.tied
+                ties[start:stop] = False if play.tied is None else play.tied
         notes: list[str] = []
         if self.route == "numeric":
             notes.append(f"Offers found numerically per point (sampling and bisection): {self.why}.")
@@ -737,10 +748,35 @@ class CompiledTree:
         )
 
 
-def _compile_formula(symbols: Sequence[sympy.Symbol], expr: Any, offered: set[sympy.Symbol]) -> _Formula:
-    exprs = list(expr) if isinstance(expr, list | tuple) else [expr]
-    static = not any(e.free_symbols & offered for e in exprs if isinstance(e, sympy.Basic))
-    return compile_numpy(list(symbols), expr), static
+class _Formulas:
+    """Compiles formulas: those with an offered number on their own, the others gathered to be
+    computed together (:meth:`static`), their common subexpressions once (``sympy.cse``)."""
+
+    def __init__(self, symbols: Sequence[sympy.Symbol], offered: set[sympy.Symbol]) -> None:
+        self.symbols = list(symbols)
+        self.offered = offered
+        self.gathered: list[sympy.Expr] = []
+
+    def __call__(self, expr: sympy.Expr | Sequence[sympy.Expr]) -> _Formula:
+        many = isinstance(expr, list | tuple)
+        exprs = [sympy.sympify(e) for e in (expr if isinstance(expr, list | tuple) else [expr])]
+        if any(e.free_symbols & self.offered for e in exprs):
+            return compile_numpy(self.symbols, list(exprs) if many else exprs[0]), (), many
+        start = len(self.gathered)
+        self.gathered += exprs
+        return None, tuple(range(start, start + len(exprs))), many
+
+    def static(self) -> _Static:
+        if not self.gathered:
+            return (), None
+        names = sympy.numbered_symbols("_cse", real=True)
+        steps, reduced = sympy.cse(self.gathered, symbols=names, optimizations=None)
+        known = list(self.symbols)
+        compiled: list[Callable[..., Any]] = []
+        for sym, e in steps:
+            compiled.append(compile_numpy(list(known), e))
+            known.append(sym)
+        return tuple(compiled), compile_numpy(known, list(reduced))
 
 
 def compile_tree(
@@ -790,6 +826,7 @@ def compile_tree(
             raise ScenarioError("a tree whose offers the symbolic route solves", found=why, field="route")
     chosen: Route = "symbolic" if found is not None else "numeric"
     payoffs: dict[str, tuple[_Payoff, ...]] = {}
+    formula = _Formulas(symbols, offered_syms)
     ordered_offers = sorted(offered_syms, key=lambda s: s.name)
     for oid, o in tree.outcomes.items():
         parts: list[_Payoff] = []
@@ -803,29 +840,15 @@ def compile_tree(
                         affine = poly
                 except sympy.PolynomialError:
                     affine = None
-            if not (e.free_symbols & offered_syms):
-                parts.append((compile_numpy(list(symbols), e), (), None))
-            elif affine is not None:
+            if affine is not None:
                 zero = {w: 0 for w in ordered_offers}
-                coeffs = tuple(
-                    (w.name, compile_numpy(list(symbols), sympy.diff(e, w)))
-                    for w in ordered_offers
-                    if w in e.free_symbols
-                )
-                parts.append((compile_numpy(list(symbols), e.xreplace(zero)), coeffs, None))
+                coeffs = tuple((w.name, formula(sympy.diff(e, w))) for w in ordered_offers if w in e.free_symbols)
+                parts.append((formula(e.xreplace(zero)), coeffs))
             else:
-                parts.append((None, (), compile_numpy(list(symbols), e)))
+                parts.append((formula(e), ()))
         payoffs[oid] = tuple(parts)
-    probabilities = {
-        nid: _compile_formula(symbols, list(n.probabilities), offered_syms)
-        for nid, n in tree.nodes.items()
-        if isinstance(n, ChanceNode)
-    }
-    bounds = {
-        nid: _compile_formula(symbols, [n.low, n.high], offered_syms)
-        for nid, n in tree.nodes.items()
-        if isinstance(n, OfferNode)
-    }
+    probabilities = {nid: formula(list(n.probabilities)) for nid, n in tree.nodes.items() if isinstance(n, ChanceNode)}
+    bounds = {nid: formula([n.low, n.high]) for nid, n in tree.nodes.items() if isinstance(n, OfferNode)}
     formulas: dict[str, tuple[sympy.Expr, ...]] = {}
     candidates: dict[str, tuple[_Formula, ...]] = {}
     if found is not None:
@@ -834,7 +857,7 @@ def compile_tree(
             assert isinstance(node, OfferNode)
             extra = (*found.roots.get(nid, ()), *found.critical.get(nid, ()))
             formulas[nid] = (node.low, node.high, *extra)
-            candidates[nid] = tuple(_compile_formula(symbols, e, offered_syms) for e in extra)
+            candidates[nid] = tuple(formula(e) for e in extra)
     routes = _paths(tree)
     return CompiledTree(
         tree=tree,
@@ -847,6 +870,7 @@ def compile_tree(
         paths=tuple(p for p, _, _, _ in routes),
         outcomes=tuple(o for _, o, _, _ in routes),
         _symbols=symbols,
+        _static=formula.static(),
         _payoffs=payoffs,
         _probabilities=probabilities,
         _bounds=bounds,
