@@ -490,9 +490,18 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
     result = equilibria(scenario, values)
     lattice = cascade(scenario, values) if scenario.extra.get("lattice") else None  # declared signing games only
     reading = sequential_reading(scenario, values) if "sequential" in scenario.extra else None
+    pbe = None
+    if isinstance(scenario.game, TreeGame):  # a sender-receiver tree also gets its perfect Bayesian equilibria
+        from bargaining.analysis.pbe import perfect_bayesian
+        from bargaining.analysis.signalling_tree import signalling_game_of
+
+        if signalling_game_of(scenario.game) is not None:
+            pbe = perfect_bayesian(scenario, values)
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
+        if pbe is not None:
+            out["perfect_bayesian"] = pbe.to_dict()
         if lattice is not None:
             out["lattice"] = lattice.to_dict()
         if reading is not None:
@@ -500,7 +509,13 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
         if record.verdicts:
             out["record"] = record.to_dict()
         return _json(out)
-    return report(scenario, result, record, lattice, reading)
+    text = report(scenario, result, record, lattice, reading)
+    if pbe is not None:
+        from bargaining.analysis.signalling_tree import as_signalling_scenario
+        from bargaining.display.signalling import pbe_text
+
+        text += "\n\n" + pbe_text(as_signalling_scenario(scenario), pbe)
+    return text
 
 
 def _history(args: argparse.Namespace) -> str:

@@ -60,9 +60,11 @@ from typing import Any
 import sympy
 
 from bargaining.analysis.result import FrozenMap, Result, clean_number
+from bargaining.analysis.signalling_tree import as_signalling_scenario
 from bargaining.budget import check_count
 from bargaining.errors import ScenarioError
 from bargaining.games.signalling import MAX_PROFILES, SignallingGame
+from bargaining.games.tree import TreeGame
 from bargaining.scenario import Scenario
 
 __all__ = ["PBE", "BeliefRegion", "BeliefThreshold", "PBEResult", "check_equilibrium", "perfect_bayesian"]
@@ -327,9 +329,17 @@ def _kind(sigma: Sequence[int], n_types: int) -> str:
 
 
 def perfect_bayesian(
-    model: Scenario | SignallingGame, values: Mapping[str, float] | None = None, *, budget: float | None = None
+    model: Scenario | SignallingGame | TreeGame,
+    values: Mapping[str, float] | None = None,
+    *,
+    budget: float | None = None,
 ) -> PBEResult:
     """Every pure perfect Bayesian equilibrium of a signalling game at ``values`` (the defaults if omitted).
+
+    A game tree of the signalling shape (a chance root drawing the type, the sender's nodes, the
+    receiver's information sets by message, outcomes) is read as its signalling game first
+    (:func:`~bargaining.analysis.signalling_tree.signalling_game_of`); a tree of another shape is
+    refused with the first reason.
 
     The enumeration of :math:`|M|^{|T|}|A|^{|M|}` strategy profiles is refused above
     :data:`~bargaining.games.signalling.MAX_PROFILES` at the default budget (``budget`` in MiB,
@@ -337,9 +347,16 @@ def perfect_bayesian(
     (sequential rationality of both players, Bayes' rule on the path, the off-path beliefs).
     """
     scenario = Scenario.of(model)
+    tree = scenario.game if isinstance(scenario.game, TreeGame) else None
+    if tree is not None:
+        scenario = as_signalling_scenario(scenario)
     game = scenario.game
     if not isinstance(game, SignallingGame):
-        raise ScenarioError('a signalling game (game = "signalling")', found=f"a {scenario.kind} game", field="game")
+        raise ScenarioError(
+            'a signalling game (game = "signalling", or a signalling tree)',
+            found=f"a {scenario.kind} game",
+            field="game",
+        )
     at = scenario.values(values)
     check_count(
         "a signalling game",
@@ -379,6 +396,11 @@ def perfect_bayesian(
                 continue
             found.append(_equilibrium(game, nums, sigma, rho, posteriors, payoffs, region))
     notes = [PURE_ONLY]
+    if tree is not None:
+        notes.append(
+            f"the game tree read as a signalling game: types = the moves at {tree.root}, {game.sender} sends,"
+            f" {game.receiver} sees the message only"
+        )
     if not nums.exact:
         notes.append("some numbers are irrational at these values: they were compared as floating-point numbers")
     if n == 2:
