@@ -32,6 +32,15 @@ What is measured
    best by more than 1e-9 (the others are counted and reported), -1 as the choice elsewhere, and the
    project's solver reports no tie at those nodes.
 
+4. **Compiled game trees** (:func:`bargaining.analysis.compiled_tree.compile_tree`): the offer tree
+   ``eu_russia_offer`` over a grid of 10^6 points of (T, C_TCN) and the chain ``eurasia_chain`` over
+   10^5 points, evaluated in one vectorised pass, against calling
+   :func:`bargaining.analysis.subgame.subgame_perfect` (``exact=False``) point by point. The per-point
+   time is measured on a few hundred random points of the same box and extrapolated per point; the
+   compiled evaluation is the median of several calls over the whole grid (compiling, once per tree,
+   is timed and printed separately). Before timing, the compiled evaluation is checked against the
+   per-point solver at every one of those points (path, offers and payoffs within 1e-9).
+
 Every size uses several fixed-seed trees (built outside the timing). Each method is called several
 times per tree; the figure reported is the median over trees of the per-tree median
 (``time.perf_counter``, garbage collector off during a call). The ratio column is *baseline time / our
@@ -41,6 +50,8 @@ Goals
 -----
 * A random tree of 10^6 nodes solved in under 2 s.
 * A path 10^4 deep solved by the project's solver with no recursion-limit failure.
+* The offer tree over 10^6 points at least 10^4 times faster per point than ``subgame_perfect``
+  point by point, and the chain over 10^5 points at least 10^3 times faster.
 
 Each goal ends in one line ``goal ...: met (...)`` or ``goal ...: not met (...)``. Speed is reported,
 never enforced: the exit status is non-zero only if an agreement check fails.
@@ -50,7 +61,8 @@ How to run
 From the repository root::
 
     python benchmarks/trees.py           # full run, under a minute
-    python benchmarks/trees.py --quick   # smoke run: 10^4- and 10^5-node trees, fewer calls (under 20 s)
+    python benchmarks/trees.py --quick   # smoke run: 10^4- and 10^5-node trees, fewer calls, compiled trees
+                                         # on 10^5 / 10^4 points (under 20 s)
 """
 
 from __future__ import annotations
@@ -71,6 +83,9 @@ import numpy as np
 import numpy.typing as npt
 from common import fmt_range, fmt_ratio, fmt_s, median_seconds
 
+from bargaining.analysis.compiled_tree import compile_tree
+from bargaining.analysis.subgame import subgame_perfect
+from bargaining.io.scenario_file import load
 from bargaining.kernels.backward import TreeSolution, backward_induction
 
 T = TypeVar("T")
@@ -97,24 +112,46 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class GamePlan:
+    """A built-in tree over a ``shape`` grid of (T, C_TCN): ``calls`` compiled evaluations of the whole
+    grid, the per-point solver timed on ``baseline`` random points, ``goal`` the per-point ratio sought
+    (None: not a goal in this mode)."""
+
+    name: str
+    shape: tuple[int, int]
+    calls: int
+    baseline: int
+    goal: float | None
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything that differs between the full run and ``--quick``."""
 
     name: str
     random: dict[int, Plan]  # node count -> plan
     paths: dict[int, Plan]  # depth -> plan
+    games: tuple[GamePlan, ...] = ()
 
 
 FULL = Config(
     name="full",
     random={10**5: Plan(trees=5, ours=15, baseline=7), 10**6: Plan(trees=3, ours=7, baseline=3)},
     paths={10**3: Plan(trees=3, ours=9, baseline=9), 10**4: Plan(trees=3, ours=5, baseline=5)},
+    games=(
+        GamePlan("eu_russia_offer", (1000, 1000), calls=7, baseline=300, goal=1e4),
+        GamePlan("eurasia_chain", (400, 250), calls=7, baseline=300, goal=1e3),
+    ),
 )
 
 QUICK = Config(
     name="quick",
     random={10**4: Plan(trees=2, ours=5, baseline=3), 10**5: Plan(trees=2, ours=3, baseline=1)},
     paths={10**3: Plan(trees=2, ours=3, baseline=3), 10**4: Plan(trees=1, ours=2, baseline=1)},
+    games=(
+        GamePlan("eu_russia_offer", (400, 250), calls=3, baseline=60, goal=None),
+        GamePlan("eurasia_chain", (100, 100), calls=3, baseline=30, goal=None),
+    ),
 )
 
 GOAL_NODES = 10**6
@@ -427,6 +464,101 @@ def bench_path(depth: int, plan: Plan) -> PathRow:
     return row
 
 
+# --------------------------------------------------------------------------- compiled game trees
+
+
+@dataclass
+class GameRow:
+    """One built-in tree: grid size, compile time, compiled median over the grid, per-point baseline."""
+
+    plan: GamePlan
+    points: int
+    route: str
+    compile_s: float
+    compiled_s: float
+    baseline_per_point: float
+    checked: int
+
+    @property
+    def ratio(self) -> float:
+        return self.baseline_per_point / (self.compiled_s / self.points)
+
+
+def bench_game(plan: GamePlan) -> GameRow:
+    """Compile the tree, check it against the per-point solver at ``plan.baseline`` random points (which
+    also times the solver), then time the compiled evaluation of the whole grid."""
+    scenario = load(plan.name)
+    start = time.perf_counter()
+    compiled = compile_tree(scenario)
+    compile_s = time.perf_counter() - start
+    box = {p.name: (p.min, p.max) for p in scenario.parameters}
+    rng = np.random.default_rng(7)
+    pts = {a: rng.uniform(*box[a], plan.baseline) for a in ("T", "C_TCN")}
+    subgame_perfect(scenario, {"T": 1.0, "C_TCN": 1.0}, exact=False)  # warm-up: the solver's caches
+    answers = []
+    start = time.perf_counter()
+    for k in range(plan.baseline):
+        answers.append(subgame_perfect(scenario, {a: float(v[k]) for a, v in pts.items()}, exact=False))
+    per_point = (time.perf_counter() - start) / plan.baseline
+    out = compiled.evaluate(pts)
+    for k, spe in enumerate(answers):
+        code = int(out.codes[k])
+        assert (out.paths[code], out.outcomes[code]) == (spe.path, spe.outcome), f"{plan.name}: point {k} path"
+        for p, v in spe.offers.items():
+            assert abs(out.offers[p][k] - v) <= 1e-9 * (1 + abs(v)), f"{plan.name}: point {k} offer {p}"
+        for a, v in spe.payoff.items():
+            assert abs(out.payoffs[a][k] - v) <= 1e-9 * (1 + abs(v)), f"{plan.name}: point {k} payoff {a}"
+    axes = [np.linspace(*box[a], n) for a, n in zip(("T", "C_TCN"), plan.shape, strict=True)]
+    mesh = dict(zip(("T", "C_TCN"), np.meshgrid(*axes, indexing="ij"), strict=True))
+    compiled.evaluate({a: v[:2] for a, v in mesh.items()})  # warm-up
+    seconds = median_seconds(partial(compiled.evaluate, mesh), plan.calls)
+    row = GameRow(plan, math.prod(plan.shape), compiled.route, compile_s, seconds, per_point, plan.baseline)
+    print(f"  {plan.name} over {fmt_count(row.points)} points: done ({plan.baseline} points agree)")
+    return row
+
+
+def print_games(rows: Sequence[GameRow]) -> None:
+    header = (
+        f"{'tree':<16} {'points':>8} {'route':>9} {'compile':>9} {'compiled':>10} {'per point':>10}"
+        f" {'subgame_perfect/pt':>19} {'ratio/pt':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r.plan.name:<16} {fmt_count(r.points):>8} {r.route:>9} {fmt_s(r.compile_s):>9}"
+            f" {fmt_s(r.compiled_s):>10} {r.compiled_s / r.points * 1e9:>8.0f}ns"
+            f" {fmt_s(r.baseline_per_point):>19} {r.ratio:>8.0f}x"
+        )
+
+
+def game_goals(rows: Sequence[GameRow]) -> list[str]:
+    lines = []
+    for plan in FULL.games:
+        assert plan.goal is not None
+        text = (
+            (
+                f"{plan.name} over {fmt_count(math.prod(plan.shape))} points at least {plan.goal:.0e} times faster per"
+                " point than subgame_perfect"
+            )
+            .replace("1e+04", "10^4")
+            .replace("1e+03", "10^3")
+        )
+        row = next((r for r in rows if r.plan == plan), None)
+        if row is None:
+            lines.append(goal_line(text, None, ""))
+        else:
+            lines.append(
+                goal_line(
+                    text,
+                    row.ratio >= plan.goal,
+                    f"{row.ratio:.0f}x: {fmt_s(row.compiled_s)} for the grid against"
+                    f" {fmt_s(row.baseline_per_point)} a point",
+                )
+            )
+    return lines
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -504,6 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours(random_tree(100, actors=2, seed=99))  # warm-up, outside any timing
     random_rows = [bench_random(n, plan) for n, plan in config.random.items()]
     path_rows = [bench_path(d, plan) for d, plan in config.paths.items()]
+    game_rows = [bench_game(plan) for plan in config.games]
 
     print()
     print(
@@ -527,7 +660,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             " (a precaution against C-stack overflow)" + (f"; {r.note}" if r.note else "")
         )
     print()
-    for line in goals(random_rows, path_rows):
+    print(
+        "Compiled game trees: compile = compile_tree once (symbolic backward induction, formulas compiled);"
+        " compiled = median of the evaluation of the whole grid of (T, C_TCN); subgame_perfect/pt = the per-point"
+        " solver (exact=False, warm caches) timed on random points of the same box, which also checked the"
+        " compiled answers; ratio/pt = its time per point / the compiled time per point."
+    )
+    print()
+    print_games(game_rows)
+    print()
+    for line in [*goals(random_rows, path_rows), *game_goals(game_rows)]:
         print(line)
     print(f"total {time.perf_counter() - start:.1f} s")
     return 0
