@@ -231,7 +231,12 @@ def test_grids_above_the_budget_are_refused_before_any_work(monkeypatch: pytest.
     monkeypatch.setattr(sweep_tree_module, "subgame_perfect", fail)
     n = int(np.ceil(np.sqrt(MAX_POINTS))) + 1
     with pytest.raises(ScenarioError, match=rf"grid: expected a grid of at most {MAX_POINTS:,} points"):
-        sweep(load("eu_russia_offer"), {"T": np.linspace(0, 5, n), "C_TCN": np.linspace(3, 8, n)})
+        sweep_tree_module.sweep_tree(
+            load("eu_russia_offer"), {"T": np.linspace(0, 5, n), "C_TCN": np.linspace(3, 8, n)}, route="per-point"
+        )
+    # the compiled route is bounded by the memory budget instead (here 1 MiB: 10^5 points are too many)
+    with pytest.raises(ScenarioError, match=r"grid: expected a tree sweep's arrays within the memory budget of 1 MiB"):
+        sweep(load("eu_russia_offer"), {"T": np.linspace(0, 5, 400), "C_TCN": np.linspace(3, 8, 250)}, budget=1)
     with pytest.raises(ScenarioError, match=rf"at most {MAX_POINTS:,} points"):
         sweep(load("eu_russia_package"), {"T": np.linspace(0, 5, n), "C_TCN": np.linspace(3, 8, n)})
 
@@ -317,7 +322,7 @@ def test_cli_tree_plot_one_and_two_axes(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_cli_refuses_a_grid_above_the_budget_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(capsys, "sweep", "eu_russia_offer", "--grid", "T=0:5:200", "--grid", "C_TCN=3:8:200")
+    code, _, err = run_cli(capsys, "sweep", "eu_russia_package", "--grid", "T=0:5:200", "--grid", "C_TCN=3:8:200")
     assert code == 2 and "--grid" in err and f"{MAX_POINTS:,}" in err
 
 

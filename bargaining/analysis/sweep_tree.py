@@ -3,11 +3,19 @@ r"""Subgame-perfect play of a game tree at every point of a parameter grid.
 At every grid point :math:`\theta` the tree is solved by backward induction
 (:func:`~bargaining.analysis.subgame.subgame_perfect` with ``exact=False``: numbers only, the
 compiled payoffs and the symbolic switch points cached per tree), giving the path from the root,
-the outcome reached, the number chosen at each offer node on the path and the payoffs. The points
-are solved one by one, so a sweep takes at most :data:`~bargaining.analysis.sweep_grid.MAX_POINTS`
-points; the path changes only where some mover is indifferent, so the map of outcomes over the grid
-is a partition of the parameter box into the regions of docs/models.md#the-offer-game. (At T = 0
-no acceptable offer fits under the cap: the EU, indifferent, makes an offer that is refused.)
+the outcome reached, the number chosen at each offer node on the path and the payoffs. The path
+changes only where some mover is indifferent, so the map of outcomes over the grid is a partition
+of the parameter box into the regions of docs/models.md#the-offer-game. (At T = 0 no acceptable
+offer fits under the cap: the EU, indifferent, makes an offer that is refused.)
+
+**Routes.** By default the backward induction is compiled once per tree
+(:func:`~bargaining.analysis.compiled_tree.compile_tree`, cached per tree and budget) and
+evaluated on the whole grid in one vectorised pass; the grid is then limited only by the memory
+budget, as a normal-form sweep's is. Where compiling fails (a tree of imperfect information, an
+error), or with ``route="per-point"``, every point is solved on its own by ``subgame_perfect``
+and the grid takes at most :data:`~bargaining.analysis.sweep_grid.MAX_POINTS` points. Both give
+the same labels (in order of first appearance over the grid), codes, offers, payoffs and ties;
+``method`` says which route was taken.
 
 >>> from bargaining.io.scenario_file import load
 >>> s = sweep_tree(load("eu_russia_offer"), {"T": [0, 3, 6]})
@@ -15,28 +23,55 @@ no acceptable offer fits under the cap: the EU, indifferent, makes an offer that
 ['offer, reject (no_deal)', 'offer, accept (deal)', 'offer, accept (deal)']
 >>> [round(v, 5) for v in s.offers["v"][1:].tolist()]  # v* = (c_N + delta**T C_TCN + d_R)/a
 [0.49366, 0.38698]
+>>> s.method.startswith("compiled")
+True
+>>> p = sweep_tree(load("eu_russia_offer"), {"T": [0, 3, 6]}, route="per-point")
+>>> p.labels == s.labels and bool((p.codes == s.codes).all()) and p.method.startswith("backward")
+True
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from bargaining.analysis.compiled_tree import CompiledTree, compile_tree
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.subgame import subgame_perfect
 from bargaining.analysis.sweep_grid import GridAxes, check_budget, grid_axes, nested, outcome_table, point_values
+from bargaining.budget import budget_mb, check_bytes, describe_bytes
 from bargaining.errors import ScenarioError
 from bargaining.games.tree import OfferNode, TreeGame
 from bargaining.scenario import Scenario
 
-__all__ = ["TreeSweep", "path_label", "sweep_tree"]
+__all__ = ["SweepRoute", "TreeSweep", "path_label", "sweep_tree"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+SweepRoute = Literal["auto", "compiled", "per-point"]
+"""How :func:`sweep_tree` solves the grid: compiled when it can (``auto``), compiled or an error, or point by point."""
+
+_COMPILED: dict[tuple[int, float], tuple[TreeGame, CompiledTree]] = {}
+
+
+def _compiled(tree: TreeGame) -> CompiledTree:
+    """The tree's compiled backward induction, kept per tree (by identity: trees hold dicts, so do not
+    hash) and budget (the symbolic route's deadline scales with it)."""
+    key = (id(tree), budget_mb())
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    compiled = compile_tree(tree)
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[key] = (tree, compiled)
+    return compiled
 
 
 def path_label(path: tuple[str, ...], outcome: str | None) -> str:
@@ -124,12 +159,19 @@ def sweep_tree(
     values: Mapping[str, float] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    route: SweepRoute = "auto",
 ) -> TreeSweep:
     """Path, outcome, offers on the path and payoffs of the subgame-perfect play at every grid point.
 
-    Parameters chosen at offer nodes cannot be swept (the mover sets them). ``progress(done, total)``
-    is called every few points.
+    Parameters chosen at offer nodes cannot be swept (the mover sets them). ``route`` (module
+    docstring): ``"auto"`` compiles the tree and falls back to solving point by point when compiling
+    fails, ``"compiled"`` raises instead, ``"per-point"`` solves every point with ``subgame_perfect``.
+    The compiled route refuses grids whose arrays exceed the memory budget, the per-point route
+    grids above :data:`~bargaining.analysis.sweep_grid.MAX_POINTS` points (both scaled by the
+    budget). ``progress(done, total)`` is called every few points (at the end on the compiled route).
     """
+    if route not in ("auto", "compiled", "per-point"):
+        raise ScenarioError('"auto", "compiled" or "per-point"', found=repr(route), field="route")
     scenario = Scenario.of(model)
     tree = scenario.game
     if not isinstance(tree, TreeGame):
@@ -141,8 +183,97 @@ def sweep_tree(
             raise ScenarioError(
                 "a parameter not chosen at an offer node (the mover sets it)", found=repr(name), field=f"grid.{name}"
             )
-    total = check_budget(axes, "tree")
     fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
+    why = ""
+    if route != "per-point":
+        shape = tuple(len(v) for v in axes.values())
+        total = math.prod(shape)
+        # the grid's coordinates, then codes, ties, offers and payoffs twice (evaluated, then relabelled)
+        per_point = 8 * len(shape) + 2 * (8 + 1 + 8 * (len(chosen) + len(tree.actors)))
+        check_bytes(
+            "a tree sweep's arrays",
+            float(total) * per_point,
+            field="grid",
+            instead="a coarser grid or fewer axes",
+            found=f"{total:,} points of about {per_point:,} bytes, {describe_bytes(float(total) * per_point)}",
+        )
+        try:
+            compiled = _compiled(tree)
+            result = _sweep_compiled(compiled, tree, axes, fixed)
+        except Exception as err:  # any failure of compiling falls back to the per-point route
+            if route == "compiled":
+                raise
+            why = f"{type(err).__name__}: {err}"
+        else:
+            if progress is not None:
+                progress(total, total)
+            return result
+    return _sweep_per_point(scenario, tree, axes, fixed, chosen, progress, why)
+
+
+def _tie_note(count: int) -> str:
+    return (
+        f"At {count} grid points some mover is indifferent between moves and the first listed move"
+        " is taken (a responder offered exactly the least it accepts is indifferent by construction, and"
+        " accepts when accept is listed first)."
+    )
+
+
+def _sweep_compiled(
+    compiled: CompiledTree, tree: TreeGame, axes: Mapping[str, FloatArray], fixed: Mapping[str, float]
+) -> TreeSweep:
+    """The grid evaluated by the compiled tree, relabelled as the per-point route labels it: the paths
+    found, numbered in order of first appearance over the grid (C order)."""
+    shape = tuple(len(v) for v in axes.values())
+    mesh = {
+        name: arr.reshape(tuple(-1 if i == k else 1 for i in range(len(shape))))
+        for k, (name, arr) in enumerate(axes.items())
+    }
+    chosen = offer_parameters(tree)
+    given = {k: v for k, v in fixed.items() if k in compiled.defaults and k not in chosen}
+    out = compiled.evaluate(mesh, given)
+    flat = out.codes.reshape(-1)
+    if flat.size and int(flat.min()) < 0:
+        raise ScenarioError("a path from the root at every grid point", found="a point with none", field="grid")
+    seen, first = np.unique(flat, return_index=True)
+    order = seen[np.argsort(first)]
+    relabel = np.zeros(len(out.labels), dtype=np.int64)
+    relabel[order] = np.arange(order.size)
+    codes = relabel[flat].reshape(shape)
+    ties = np.asarray(out.ties, dtype=bool).reshape(shape)
+    notes = [_tie_note(int(ties.sum()))] if ties.any() else []
+    notes.extend(n for n in out.notes if not n.endswith("the first listed move is taken."))  # its own tie note
+    return TreeSweep(
+        tree=tree,
+        axes=axes,
+        labels=tuple(path_label(out.paths[k], out.outcomes[k]) for k in order.tolist()),
+        paths=tuple(out.paths[k] for k in order.tolist()),
+        outcomes=tuple(out.outcomes[k] for k in order.tolist()),
+        codes=codes,
+        offers={p: np.asarray(v, dtype=float).reshape(shape) for p, v in out.offers.items()},
+        payoffs={a: np.asarray(out.payoffs[a], dtype=float).reshape(shape) for a in tree.actors},
+        ties=ties,
+        method=(
+            f"compiled backward induction, solved once for the tree ({out.route} route: "
+            + ("every offer a formula" if out.route == "symbolic" else "offers by sampling and bisection")
+            + ") and evaluated on the whole grid (compile_tree)"
+        ),
+        values=dict(fixed),
+        notes=tuple(notes),
+    )
+
+
+def _sweep_per_point(
+    scenario: Scenario,
+    tree: TreeGame,
+    axes: Mapping[str, FloatArray],
+    fixed: Mapping[str, float],
+    chosen: tuple[str, ...],
+    progress: Callable[[int, int], None] | None,
+    why: str,
+) -> TreeSweep:
+    """Every grid point solved on its own by ``subgame_perfect`` (``why``: why the compiled route was not taken)."""
+    total = check_budget(axes, "tree")
     shape = tuple(len(v) for v in axes.values())
     keys: dict[tuple[tuple[str, ...], str | None], int] = {}
     codes = np.zeros(total, dtype=np.int64)
@@ -165,12 +296,10 @@ def sweep_tree(
     ordered = sorted(keys, key=lambda k: keys[k])
     notes = []
     if ties.any():
-        notes.append(
-            f"At {int(ties.sum())} grid points some mover is indifferent between moves and the first listed move"
-            " is taken (a responder offered exactly the least it accepts is indifferent by construction, and"
-            " accepts when accept is listed first)."
-        )
+        notes.append(_tie_note(int(ties.sum())))
     notes.extend(sorted(numeric))
+    if why:
+        notes.append(f"The tree could not be compiled for the whole grid ({why}); every point was solved on its own.")
     return TreeSweep(
         tree=tree,
         axes=axes,
