@@ -84,6 +84,7 @@ __all__ = [
     "CompiledTree",
     "TreeEvaluation",
     "compile_tree",
+    "path_label",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -550,8 +551,11 @@ class _Evaluator:
         return sample_best  # type: ignore[no-any-return]
 
 
-def _label(path: tuple[str, ...], outcome: str | None) -> str:
-    """The same text as :func:`bargaining.analysis.sweep_tree.path_label`."""
+def path_label(path: tuple[str, ...], outcome: str | None) -> str:
+    """``offer, accept (deal)``: the moves from the root and where play ends (``chance`` after a chance node).
+
+    The one label of a path, for compiled and per-point tree sweeps alike.
+    """
     return f"{', '.join(path) or 'no move'} ({outcome if outcome is not None else 'then chance'})"
 
 
@@ -866,7 +870,7 @@ def compile_tree(
         why=why,
         candidates=formulas,
         compile_seconds=time.perf_counter() - began,
-        labels=tuple(_label(p, o) for p, o, _, _ in routes),
+        labels=tuple(path_label(p, o) for p, o, _, _ in routes),
         paths=tuple(p for p, _, _, _ in routes),
         outcomes=tuple(o for _, o, _, _ in routes),
         _symbols=symbols,

@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from bargaining.analysis.compiled_tree import CompiledTree, compile_tree
+from bargaining.analysis.compiled_tree import CompiledTree, compile_tree, path_label
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.subgame import subgame_perfect
 from bargaining.analysis.sweep_grid import GridAxes, check_budget, grid_axes, nested, outcome_table, point_values
@@ -72,11 +72,6 @@ def _compiled(tree: TreeGame) -> CompiledTree:
         _COMPILED.clear()
     _COMPILED[key] = (tree, compiled)
     return compiled
-
-
-def path_label(path: tuple[str, ...], outcome: str | None) -> str:
-    """``offer, accept (deal)``: the moves from the root and where play ends (``chance`` after a chance node)."""
-    return f"{', '.join(path) or 'no move'} ({outcome if outcome is not None else 'then chance'})"
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
