@@ -29,6 +29,7 @@ probabilities where possible) and read back as behaviour per type.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import product
@@ -164,6 +165,16 @@ def interim_payoffs(
     return out
 
 
+def _agents(game: BayesianGame) -> list[tuple[int, int]]:
+    """The agents of the agent form: one per (actor, type), as index pairs."""
+    return [(i, k) for i in range(len(game.actors)) for k in range(len(game.types[i]))]
+
+
+def _profile_count(game: BayesianGame, agents: list[tuple[int, int]]) -> int:
+    """How many pure profiles the agent form has: the product of each agent's number of actions."""
+    return math.prod(len(game.actions[i]) for i, _ in agents)
+
+
 def bayes_nash(
     model: Scenario | BayesianGame, values: Mapping[str, float] | None = None, *, thresholds: bool = False
 ) -> BayesNash:
@@ -177,13 +188,10 @@ def bayes_nash(
     game.check_prior(vals)
     u, priors = _arrays(game, vals)
     n = len(game.actors)
-    agents = [(i, k) for i in range(n) for k in range(len(game.types[i]))]
-    count = 1
-    for i, _ in agents:
-        count *= len(game.actions[i])
+    agents = _agents(game)
     check_count(
         "the agent form",
-        count,
+        _profile_count(game, agents),
         MAX_PROFILES,
         unit="pure profiles",
         field="types",
@@ -317,13 +325,10 @@ def belief_thresholds(
     beliefs = [_belief_symbols(game, i) for i in range(n)]
     if not any(beliefs):
         return ()
-    agents = [(i, k) for i in range(n) for k in range(len(game.types[i]))]
-    count = 1
-    for i, _ in agents:
-        count *= len(game.actions[i])
+    agents = _agents(game)
     check_count(
         "the belief thresholds",
-        count,
+        _profile_count(game, agents),
         MAX_THRESHOLD_PROFILES,
         unit="pure profiles",
         field="types",
