@@ -21,7 +21,7 @@ weights (the asymmetric Nash solution) are expressions in the parameters.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -49,6 +49,26 @@ FloatArray = npt.NDArray[np.float64]
 
 MAX_PACKAGES = 1_000_000
 """Packages (one option per issue) a package deal may have at the default budget (docs/format.md#budgets)."""
+
+
+def actor_pair(
+    table: object,
+    names: Sequence[str],
+    where: str,
+    expr: Callable[[object, str], sympy.Expr],
+    what: str = "utility",
+) -> tuple[sympy.Expr, sympy.Expr]:
+    """A two-actor table ``{actor: expression}`` read as the pair of expressions in the order of ``names`` (two);
+    a table that is not one, names another actor or misses one is a :class:`GameError` at ``where``."""
+    if not isinstance(table, Mapping):
+        raise GameError(f"a table actor -> {what}", found=type(table).__name__, field=where)
+    extra = [a for a in table if a not in names]
+    if extra:
+        raise GameError(f"an actor among {', '.join(names)}", found=repr(extra[0]), field=f"{where}.{extra[0]}")
+    missing = [a for a in names if a not in table]
+    if missing:
+        raise GameError(f"a value for every actor ({', '.join(names)})", found=f"none for {missing[0]}", field=where)
+    return expr(table[names[0]], f"{where}.{names[0]}"), expr(table[names[1]], f"{where}.{names[1]}")
 
 
 @dataclass(frozen=True)
@@ -115,17 +135,7 @@ class BargainingProblem(Parameterised):
             return field_expression(value, where, params)
 
         def per_actor(table: object, where: str) -> tuple[sympy.Expr, sympy.Expr]:
-            if not isinstance(table, Mapping):
-                raise GameError("a table actor -> utility", found=type(table).__name__, field=where)
-            extra = [a for a in table if a not in names]
-            if extra:
-                raise GameError(f"an actor among {', '.join(names)}", found=repr(extra[0]), field=f"{where}.{extra[0]}")
-            missing = [a for a in names if a not in table]
-            if missing:
-                raise GameError(
-                    f"a value for every actor ({', '.join(names)})", found=f"none for {missing[0]}", field=where
-                )
-            return expr(table[names[0]], f"{where}.{names[0]}"), expr(table[names[1]], f"{where}.{names[1]}")
+            return actor_pair(table, names, where, expr)
 
         built: list[Issue] = []
         if not issues:

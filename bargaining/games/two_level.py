@@ -48,6 +48,7 @@ from bargaining.expressions import (
     field_expression,
     parameter_symbol,
 )
+from bargaining.games.bargain import actor_pair
 from bargaining.parameters import (
     DEFAULT_VALUE,
     GameKind,
@@ -217,19 +218,9 @@ class TwoLevelGame(Parameterised):
             return e
 
         def per_actor(table: object, where: str, *, offer_allowed: bool = False) -> tuple[sympy.Expr, sympy.Expr]:
-            if not isinstance(table, Mapping):
-                raise GameError("a table actor -> expression", found=type(table).__name__, field=where)
-            extra = [a for a in table if a not in names]
-            if extra:
-                raise GameError(f"an actor among {', '.join(names)}", found=repr(extra[0]), field=f"{where}.{extra[0]}")
-            missing = [a for a in names if a not in table]
-            if missing:
-                raise GameError(
-                    f"a value for every actor ({', '.join(names)})", found=f"none for {missing[0]}", field=where
-                )
-            first = expr(table[names[0]], f"{where}.{names[0]}", offer_allowed=offer_allowed)
-            second = expr(table[names[1]], f"{where}.{names[1]}", offer_allowed=offer_allowed)
-            return first, second
+            return actor_pair(
+                table, names, where, lambda value, at: expr(value, at, offer_allowed=offer_allowed), what="expression"
+            )
 
         pays = per_actor(payoffs, "payoffs", offer_allowed=True)
         for a, u in zip(names, pays, strict=True):
