@@ -48,55 +48,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import product
-from typing import Any, Protocol
+from typing import Any
 
 import sympy
 
 from bargaining.errors import ScenarioError
 from bargaining.expressions import as_expression, indicator_symbol
 from bargaining.games.bayesian import BayesianGame
-from bargaining.parameters import Parameter, check_identifier
+from bargaining.io.field_reader import Reader, identifier, read_names
+from bargaining.parameters import Parameter
 from bargaining.scenario import Actor
 
 __all__ = ["BAYESIAN_KEYS", "parse_bayesian", "prior_items"]
 
 #: The top-level keys of a Bayesian game besides the common ones ([[actors]] is common).
 BAYESIAN_KEYS = {"prior", "payoff_formulas", "payoffs"}
-
-
-class Reader(Protocol):
-    """The field reader of :mod:`bargaining.io.scenario_file` (its checks know the file's name)."""
-
-    file: str
-
-    def error(self, field: str, expected: str, found: str) -> ScenarioError: ...
-
-    def table(self, value: object, field: str, allowed: set[str] | None = None) -> dict[str, Any]: ...
-
-    def array(self, value: object, field: str) -> list[Any]: ...
-
-    def string(self, value: object, field: str, *, required: bool = True) -> str: ...
-
-
-def _identifier(r: Reader, name: str, field: str) -> str:
-    try:
-        check_identifier(name, field)
-    except ScenarioError as err:
-        raise err.located(file=r.file) from None
-    return name
-
-
-def _names(r: Reader, raw: object, field: str, what: str) -> list[str]:
-    items = r.array(raw, field)
-    if not items:
-        raise r.error(field, f"at least one {what}", "an empty list")
-    out: list[str] = []
-    for k, item in enumerate(items):
-        name = _identifier(r, r.string(item, f"{field}[{k}]"), f"{field}[{k}]")
-        if name in out:
-            raise r.error(f"{field}[{k}]", f"unique {what} names", f"{name!r} again")
-        out.append(name)
-    return out
 
 
 def _expression(r: Reader, value: object, field: str) -> str | float | int:
@@ -117,13 +83,13 @@ def _actors(r: Reader, raw: object) -> tuple[list[Actor], dict[str, list[str]], 
     for k, item in enumerate(items):
         where = f"actors[{k}]"
         t = r.table(item, where, {"id", "name", "actions", "types"})
-        actor_id = _identifier(r, r.string(t.get("id"), f"{where}.id"), f"{where}.id")
+        actor_id = identifier(r, r.string(t.get("id"), f"{where}.id"), f"{where}.id")
         if actor_id in actions:
             raise r.error(f"{where}.id", "a unique actor id", f"{actor_id!r} again")
         if "actions" not in t:
             raise r.error(f"{where}.actions", "a list of action names", "nothing")
-        actions[actor_id] = _names(r, t["actions"], f"{where}.actions", "action")
-        types[actor_id] = _names(r, t["types"], f"{where}.types", "type") if "types" in t else ["only"]
+        actions[actor_id] = read_names(r, t["actions"], f"{where}.actions", "action")
+        types[actor_id] = read_names(r, t["types"], f"{where}.types", "type") if "types" in t else ["only"]
         both = set(actions[actor_id]) & set(types[actor_id])
         if both:
             raise r.error(f"{where}.types", "type names other than the actor's actions", repr(sorted(both)[0]))

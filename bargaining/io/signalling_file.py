@@ -16,10 +16,11 @@ safe parser of :mod:`bargaining.expressions`; every error names the file and the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from bargaining.errors import ScenarioError
 from bargaining.games.signalling import SignallingGame, Triple
+from bargaining.io.field_reader import Reader, read_names
 from bargaining.parameters import Parameter, check_identifier
 from bargaining.scenario import Actor
 
@@ -27,37 +28,6 @@ __all__ = ["SIGNALLING_KEYS", "parse_signalling"]
 
 #: The top-level keys of a signalling file besides the common ones (it has no [[actors]]).
 SIGNALLING_KEYS = {"sender", "receiver", "prior", "payoffs"}
-
-
-class Reader(Protocol):
-    """The field reader of :mod:`bargaining.io.scenario_file` (its checks know the file's name)."""
-
-    file: str
-
-    def error(self, field: str, expected: str, found: str) -> ScenarioError: ...
-
-    def table(self, value: object, field: str, allowed: set[str] | None = None) -> dict[str, Any]: ...
-
-    def array(self, value: object, field: str) -> list[Any]: ...
-
-    def string(self, value: object, field: str, *, required: bool = True) -> str: ...
-
-
-def _names(r: Reader, raw: object, field: str, what: str) -> list[str]:
-    items = r.array(raw, field)
-    if not items:
-        raise r.error(field, f"at least one {what}", "an empty list")
-    out: list[str] = []
-    for k, item in enumerate(items):
-        name = r.string(item, f"{field}[{k}]")
-        try:
-            check_identifier(name, f"{field}[{k}]")
-        except ScenarioError as err:
-            raise err.located(file=r.file) from None
-        if name in out:
-            raise r.error(f"{field}[{k}]", f"unique {what} names", f"{name!r} again")
-        out.append(name)
-    return out
 
 
 def _actor(r: Reader, raw: object, field: str, lists: set[str]) -> tuple[str, str, dict[str, Any]]:
@@ -87,9 +57,9 @@ def parse_signalling(
     receiver, receiver_name, rt = _actor(r, doc.get("receiver"), "receiver", {"actions"})
     if receiver == sender:
         raise r.error("receiver.id", "an id other than the sender's", repr(receiver))
-    types = _names(r, s.get("types"), "sender.types", "type")
-    messages = _names(r, s.get("messages"), "sender.messages", "message")
-    actions = _names(r, rt.get("actions"), "receiver.actions", "action")
+    types = read_names(r, s.get("types"), "sender.types", "type")
+    messages = read_names(r, s.get("messages"), "sender.messages", "message")
+    actions = read_names(r, rt.get("actions"), "receiver.actions", "action")
     prior_table = r.table(doc.get("prior"), "prior")
     prior = {t: _expression(r, v, f"prior.{t}") for t, v in prior_table.items()}
     payoffs: dict[Triple, dict[str, str | float | int]] = {}
