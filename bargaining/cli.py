@@ -499,6 +499,7 @@ def _solve(scenario_name: str, sets: Sequence[str], as_json: bool) -> str:
             pbe = perfect_bayesian(scenario, values)
     if as_json:
         out = result.to_dict()
+        out["game"] = scenario.kind  # a tree with information sets stays "tree", its equilibria beside it
         out["scenario"] = scenario.name
         if pbe is not None:
             out["perfect_bayesian"] = pbe.to_dict()
@@ -623,6 +624,8 @@ def _check_out(path: str, force: bool) -> None:
 def _classroom(args: argparse.Namespace) -> str:
     from bargaining.app import serve
 
+    if args.lessons is not None and not Path(args.lessons).is_dir():
+        raise ScenarioError("a directory of notebooks", found=repr(args.lessons), field="--lessons")
     code = serve(args.lessons, port=args.port, open_browser=not args.no_browser)
     if code:
         raise SystemExit(code)  # serve has said why, in one line on stderr

@@ -109,3 +109,11 @@ def test_classroom_without_voila_is_one_line_and_exit_2(
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["bargaining classroom needs the classroom extra: pip install 'bargaining[classroom]'"]
+
+
+def test_classroom_refuses_a_lessons_folder_that_is_not_there(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["classroom", "--no-browser", "--lessons", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--lessons: expected a directory of notebooks" in err[0]

@@ -323,7 +323,9 @@ def test_the_command_solves_a_tree_with_an_information_set(tmp_path: Path, capsy
     path = tmp_path / "pennies.toml"
     path.write_text(_toml(nodes), encoding="utf-8")
     assert main(["solve", str(path), "--json"]) == 0
-    (eq,) = json.loads(capsys.readouterr().out)["equilibria"]
+    out = json.loads(capsys.readouterr().out)
+    assert out["game"] == "tree"  # the file's kind, its equilibria beside it
+    (eq,) = out["equilibria"]
     assert eq["strategy"] == {"A": {"H": 0.5, "T": 0.5}, "B": {"H": 0.5, "T": 0.5}}
     assert main(["solve", str(path)]) == 0
     assert "reduced normal form" in capsys.readouterr().out
