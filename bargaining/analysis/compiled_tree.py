@@ -602,6 +602,8 @@ class TreeEvaluation:
     ties: BoolArray
     route: Route
     notes: tuple[str, ...] = ()
+    warnings: Mapping[str, int] = field(default_factory=dict)
+    """Counts behind the numeric route's notes (:func:`numeric_notes`), to be summed over chunks."""
 
     def __repr__(self) -> str:
         return f"<TreeEvaluation: {self.codes.size:,} points, {self.route} route>"
@@ -715,25 +717,7 @@ class CompiledTree:
                 for actor, pay in zip(actors, play.value, strict=True):
                     payoffs[actor][start:stop] = pay
                 ties[start:stop] = False if play.tied is None else play.tied
-        notes: list[str] = []
-        if self.route == "numeric":
-            notes.append(f"Offers found numerically per point (sampling and bisection): {self.why}.")
-            if warnings.get("return"):
-                notes.append(
-                    f"At {warnings['return']} (point, interval) pairs play below an offer node left a play and came"
-                    " back to it between neighbouring samples: switches there may be missed (the numeric route's"
-                    " assumption fails)."
-                )
-            if warnings.get("switch"):
-                notes.append(
-                    f"At {warnings['switch']} (point, interval) pairs play below an offer node switched more than"
-                    f" {MAX_SWITCHES} times between neighbouring samples: later switches are not candidates."
-                )
-            if warnings.get("sample"):
-                notes.append(
-                    f"At {warnings['sample']} (point, offer node) pairs a sampled number paid the mover more than the"
-                    " number chosen: its payoff is not monotone between switches there, and the offer may be off."
-                )
+        notes = list(numeric_notes(self.why, warnings) if self.route == "numeric" else ())
         if ties.any():
             notes.append(
                 f"At {int(ties.sum())} points some mover is indifferent between moves and the first listed move is"
@@ -749,7 +733,31 @@ class CompiledTree:
             ties=ties.reshape(shape),
             route=self.route,
             notes=tuple(notes),
+            warnings=warnings,
         )
+
+
+def numeric_notes(why: str, warnings: Mapping[str, int]) -> tuple[str, ...]:
+    """The notes of the numeric route: why it was taken, and where its assumptions may fail
+    (``warnings`` counts ``"return"``, ``"switch"`` and ``"sample"`` events over the points)."""
+    notes = [f"Offers found numerically per point (sampling and bisection): {why}."]
+    if warnings.get("return"):
+        notes.append(
+            f"At {warnings['return']} (point, interval) pairs play below an offer node left a play and came"
+            " back to it between neighbouring samples: switches there may be missed (the numeric route's"
+            " assumption fails)."
+        )
+    if warnings.get("switch"):
+        notes.append(
+            f"At {warnings['switch']} (point, interval) pairs play below an offer node switched more than"
+            f" {MAX_SWITCHES} times between neighbouring samples: later switches are not candidates."
+        )
+    if warnings.get("sample"):
+        notes.append(
+            f"At {warnings['sample']} (point, offer node) pairs a sampled number paid the mover more than the"
+            " number chosen: its payoff is not monotone between switches there, and the offer may be off."
+        )
+    return tuple(notes)
 
 
 class _Formulas:

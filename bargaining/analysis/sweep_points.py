@@ -30,6 +30,7 @@ solving each point by hand; grids above :data:`~bargaining.analysis.sweep_grid.M
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bargaining.analysis.bayes_nash import bayes_nash
+from bargaining.analysis.engine import Scheduler, describe, map_chunks
 from bargaining.analysis.pbe import perfect_bayesian
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.screening import screening_threshold
@@ -67,6 +69,20 @@ IntArray = npt.NDArray[np.int64]
 Summary = tuple[str, Mapping[str, float]]
 Labeller = Callable[[Scenario, Mapping[str, float]], Summary]
 NO_AGREEMENT = "no agreement"
+POINTS_PER_CHUNK = 64
+"""Grid points one task solves (a chunk of the grid on a Dask cluster)."""
+
+
+def _label_chunk(
+    label: Labeller,
+    scenario: Scenario,
+    axes: Mapping[str, FloatArray],
+    fixed: Mapping[str, float],
+    start: int,
+    stop: int,
+) -> list[Summary]:
+    """The summaries of flat grid points ``start`` to ``stop`` (a pure function of its arguments)."""
+    return [label(scenario, point_values(axes, fixed, flat)) for flat in range(start, stop)]
 
 
 def ratification_label(scenario: Scenario, values: Mapping[str, float]) -> Summary:
@@ -213,6 +229,7 @@ def sweep_points(
     label: Labeller | None = None,
     progress: Callable[[int, int], None] | None = None,
     budget: float | None = None,
+    scheduler: Scheduler = None,
 ) -> PointSweep:
     """Solve ``model`` at every point of ``grid`` and summarise each point by ``label(scenario, values)``
     (a label and numbers; by default the kind's own, :data:`KINDS`).
@@ -220,7 +237,9 @@ def sweep_points(
     ``grid`` maps parameters to 1-D values within their bounds; the others keep ``values`` (or their
     defaults). More than :data:`~bargaining.analysis.sweep_grid.MAX_POINTS` points (scaled by
     ``budget``, in MiB) are refused before any work; ``progress(done, total)`` is called as points are
-    done.
+    done. The points are solved in chunks of at most :data:`POINTS_PER_CHUNK`, in this process or, with
+    ``scheduler`` (a ``dask.distributed`` Client or a scheduler's address), on a Dask cluster
+    (:func:`~bargaining.analysis.engine.map_chunks`); the result is the same.
     """
     scenario = Scenario.of(model)
     if label is None:
@@ -242,16 +261,16 @@ def sweep_points(
     keys: dict[str, int] = {}
     codes = np.zeros(total, dtype=np.int64)
     numbers: dict[str, FloatArray] = {}
-    step = max(1, total // 100)
-    for flat in range(total):
-        text, found = label(scenario, point_values(axes, fixed, flat))
-        codes[flat] = keys.setdefault(text, len(keys))
-        for name, x in found.items():
-            if name not in numbers:
-                numbers[name] = np.full(total, np.nan)
-            numbers[name][flat] = float(x)
-        if progress is not None and ((flat + 1) % step == 0 or flat + 1 == total):
-            progress(flat + 1, total)
+    work = functools.partial(_label_chunk, label, scenario, axes, fixed)
+    step = max(1, min(POINTS_PER_CHUNK, total // 100))
+    for start, _stop, found in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
+        for offset, (text, nums) in enumerate(found):
+            flat = start + offset
+            codes[flat] = keys.setdefault(text, len(keys))
+            for name, x in nums.items():
+                if name not in numbers:
+                    numbers[name] = np.full(total, np.nan)
+                numbers[name][flat] = float(x)
     return PointSweep(
         kind=scenario.kind,
         axes=axes,
@@ -259,6 +278,7 @@ def sweep_points(
         codes=codes.reshape(shape),
         numbers={k: v.reshape(shape) for k, v in numbers.items()},
         what=what,
-        method=f"solved at every grid point and summarised by {getattr(label, '__name__', 'a label function')}",
+        method=f"solved at every grid point and summarised by {getattr(label, '__name__', 'a label function')}"
+        + ("" if scheduler is None else f", on {describe(scheduler)}"),
         values=fixed,
     )

@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,9 +41,17 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from bargaining.analysis.compiled_tree import CompiledTree, compile_tree, path_label
+from bargaining.analysis.compiled_tree import (
+    CHUNK,
+    CompiledTree,
+    TreeEvaluation,
+    compile_tree,
+    numeric_notes,
+    path_label,
+)
+from bargaining.analysis.engine import Scheduler, describe, map_chunks
 from bargaining.analysis.result import Result, clean_number
-from bargaining.analysis.subgame import subgame_perfect
+from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
 from bargaining.analysis.sweep_grid import GridAxes, check_budget, grid_axes, nested, outcome_table, point_values
 from bargaining.budget import budget_mb, check_bytes, describe_bytes
 from bargaining.errors import ScenarioError
@@ -137,6 +146,10 @@ class TreeSweep(GridAxes, Result):
         }
 
 
+POINTS_PER_TASK = 16
+"""Grid points one task solves on the per-point route (a chunk of the grid on a Dask cluster)."""
+
+
 def offer_parameters(tree: TreeGame) -> tuple[str, ...]:
     """The parameters chosen at the tree's offer nodes, in the tree's order."""
     out: list[str] = []
@@ -155,6 +168,7 @@ def sweep_tree(
     *,
     progress: Callable[[int, int], None] | None = None,
     route: SweepRoute = "auto",
+    scheduler: Scheduler = None,
 ) -> TreeSweep:
     """Path, outcome, offers on the path and payoffs of the subgame-perfect play at every grid point.
 
@@ -163,7 +177,10 @@ def sweep_tree(
     fails, ``"compiled"`` raises instead, ``"per-point"`` solves every point with ``subgame_perfect``.
     The compiled route refuses grids whose arrays exceed the memory budget, the per-point route
     grids above :data:`~bargaining.analysis.sweep_grid.MAX_POINTS` points (both scaled by the
-    budget). ``progress(done, total)`` is called every few points (at the end on the compiled route).
+    budget). ``progress(done, total)`` is called as chunks of points are done. Both routes evaluate the
+    grid in chunks, in this process or, with ``scheduler`` (a ``dask.distributed`` Client or a
+    scheduler's address), on a Dask cluster (:func:`~bargaining.analysis.engine.map_chunks`), with
+    the same result.
     """
     if route not in ("auto", "compiled", "per-point"):
         raise ScenarioError('"auto", "compiled" or "per-point"', found=repr(route), field="route")
@@ -183,8 +200,8 @@ def sweep_tree(
     if route != "per-point":
         shape = tuple(len(v) for v in axes.values())
         total = math.prod(shape)
-        # the grid's coordinates, then codes, ties, offers and payoffs twice (evaluated, then relabelled)
-        per_point = 8 * len(shape) + 2 * (8 + 1 + 8 * (len(chosen) + len(tree.actors)))
+        # codes (twice: evaluated, then relabelled), ties, offers and payoffs; chunks are bounded apart
+        per_point = 2 * 8 + 1 + 8 * (len(chosen) + len(tree.actors))
         check_bytes(
             "a tree sweep's arrays",
             float(total) * per_point,
@@ -194,16 +211,13 @@ def sweep_tree(
         )
         try:
             compiled = _compiled(tree)
-            result = _sweep_compiled(compiled, tree, axes, fixed)
         except Exception as err:  # any failure of compiling falls back to the per-point route
             if route == "compiled":
                 raise
             why = f"{type(err).__name__}: {err}"
         else:
-            if progress is not None:
-                progress(total, total)
-            return result
-    return _sweep_per_point(scenario, tree, axes, fixed, chosen, progress, why)
+            return _sweep_compiled(compiled, tree, axes, fixed, scheduler, progress)
+    return _sweep_per_point(scenario, tree, axes, fixed, chosen, progress, why, scheduler)
 
 
 def _tie_note(count: int) -> str:
@@ -214,20 +228,51 @@ def _tie_note(count: int) -> str:
     )
 
 
-def _sweep_compiled(
-    compiled: CompiledTree, tree: TreeGame, axes: Mapping[str, FloatArray], fixed: Mapping[str, float]
-) -> TreeSweep:
-    """The grid evaluated by the compiled tree, relabelled as the per-point route labels it: the paths
-    found, numbered in order of first appearance over the grid (C order)."""
+def _compiled_chunk(
+    compiled: CompiledTree,
+    axes: Mapping[str, FloatArray],
+    given: Mapping[str, float],
+    start: int,
+    stop: int,
+) -> TreeEvaluation:
+    """The compiled tree evaluated at flat grid points ``start`` to ``stop`` (a pure function)."""
     shape = tuple(len(v) for v in axes.values())
-    mesh = {
-        name: arr.reshape(tuple(-1 if i == k else 1 for i in range(len(shape))))
-        for k, (name, arr) in enumerate(axes.items())
-    }
+    idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
+    points = {name: arr[i] for (name, arr), i in zip(axes.items(), idx, strict=True)}
+    return compiled.evaluate(points, given, chunk=max(1, stop - start))
+
+
+def _sweep_compiled(
+    compiled: CompiledTree,
+    tree: TreeGame,
+    axes: Mapping[str, FloatArray],
+    fixed: Mapping[str, float],
+    scheduler: Scheduler = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TreeSweep:
+    """The grid evaluated by the compiled tree, chunk by chunk into preallocated arrays, then relabelled
+    as the per-point route labels it: the paths found, numbered in order of first appearance over the
+    grid (C order)."""
+    shape = tuple(len(v) for v in axes.values())
+    total = math.prod(shape)
     chosen = offer_parameters(tree)
     given = {k: v for k, v in fixed.items() if k in compiled.defaults and k not in chosen}
-    out = compiled.evaluate(mesh, given)
-    flat = out.codes.reshape(-1)
+    flat = np.empty(total, dtype=np.int64)
+    ties = np.empty(total, dtype=bool)
+    offers = {p: np.empty(total) for p in chosen}
+    payoffs = {a: np.empty(total) for a in tree.actors}
+    warnings: dict[str, int] = {}
+    work = functools.partial(_compiled_chunk, compiled, axes, given)
+    if total:
+        for start, stop, out in map_chunks(work, total, CHUNK, scheduler=scheduler, progress=progress):
+            flat[start:stop] = out.codes
+            ties[start:stop] = out.ties
+            for p in chosen:
+                offers[p][start:stop] = out.offers[p]
+            for a in tree.actors:
+                payoffs[a][start:stop] = out.payoffs[a]
+            for key, count in out.warnings.items():
+                warnings[key] = warnings.get(key, 0) + count
     if flat.size and int(flat.min()) < 0:
         raise ScenarioError("a path from the root at every grid point", found="a point with none", field="grid")
     seen, first = np.unique(flat, return_index=True)
@@ -235,27 +280,35 @@ def _sweep_compiled(
     relabel = np.zeros(len(out.labels), dtype=np.int64)
     relabel[order] = np.arange(order.size)
     codes = relabel[flat].reshape(shape)
-    ties = np.asarray(out.ties, dtype=bool).reshape(shape)
     notes = [_tie_note(int(ties.sum()))] if ties.any() else []
-    notes.extend(n for n in out.notes if not n.endswith("the first listed move is taken."))  # its own tie note
+    if compiled.route == "numeric":
+        notes.extend(numeric_notes(compiled.why, warnings))
     return TreeSweep(
         tree=tree,
         axes=axes,
-        labels=tuple(path_label(out.paths[k], out.outcomes[k]) for k in order.tolist()),
-        paths=tuple(out.paths[k] for k in order.tolist()),
-        outcomes=tuple(out.outcomes[k] for k in order.tolist()),
+        labels=tuple(path_label(compiled.paths[k], compiled.outcomes[k]) for k in order.tolist()),
+        paths=tuple(compiled.paths[k] for k in order.tolist()),
+        outcomes=tuple(compiled.outcomes[k] for k in order.tolist()),
         codes=codes,
-        offers={p: np.asarray(v, dtype=float).reshape(shape) for p, v in out.offers.items()},
-        payoffs={a: np.asarray(out.payoffs[a], dtype=float).reshape(shape) for a in tree.actors},
-        ties=ties,
+        offers={p: v.reshape(shape) for p, v in offers.items()},
+        payoffs={a: v.reshape(shape) for a, v in payoffs.items()},
+        ties=ties.reshape(shape),
         method=(
-            f"compiled backward induction, solved once for the tree ({out.route} route: "
-            + ("every offer a formula" if out.route == "symbolic" else "offers by sampling and bisection")
+            f"compiled backward induction, solved once for the tree ({compiled.route} route: "
+            + ("every offer a formula" if compiled.route == "symbolic" else "offers by sampling and bisection")
             + ") and evaluated on the whole grid (compile_tree)"
+            + ("" if scheduler is None else f", on {describe(scheduler)}")
         ),
         values=dict(fixed),
         notes=tuple(notes),
     )
+
+
+def _spe_chunk(
+    scenario: Scenario, axes: Mapping[str, FloatArray], fixed: Mapping[str, float], start: int, stop: int
+) -> list[SubgamePerfect]:
+    """The subgame-perfect play at flat grid points ``start`` to ``stop`` (a pure function)."""
+    return [subgame_perfect(scenario, point_values(axes, fixed, flat), exact=False) for flat in range(start, stop)]
 
 
 def _sweep_per_point(
@@ -266,6 +319,7 @@ def _sweep_per_point(
     chosen: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
     why: str,
+    scheduler: Scheduler = None,
 ) -> TreeSweep:
     """Every grid point solved on its own by ``subgame_perfect`` (``why``: why the compiled route was not taken)."""
     total = check_budget(axes, "tree")
@@ -276,18 +330,17 @@ def _sweep_per_point(
     payoffs = {a: np.zeros(total) for a in tree.actors}
     ties = np.zeros(total, dtype=bool)
     numeric: set[str] = set()
-    step = max(1, total // 100)
-    for flat in range(total):
-        spe = subgame_perfect(scenario, point_values(axes, fixed, flat), exact=False)
-        codes[flat] = keys.setdefault((spe.path, spe.outcome), len(keys))
-        for p, v in spe.offers.items():
-            offers[p][flat] = v
-        for a, v in spe.payoff.items():
-            payoffs[a][flat] = v
-        ties[flat] = bool(spe.ties)
-        numeric |= {n for n in spe.notes if n.startswith("Offers at")}
-        if progress is not None and ((flat + 1) % step == 0 or flat + 1 == total):
-            progress(flat + 1, total)
+    work = functools.partial(_spe_chunk, scenario, axes, fixed)
+    step = max(1, min(POINTS_PER_TASK, total // 100))
+    for start, _stop, found in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
+        for flat, spe in enumerate(found, start):
+            codes[flat] = keys.setdefault((spe.path, spe.outcome), len(keys))
+            for p, v in spe.offers.items():
+                offers[p][flat] = v
+            for a, v in spe.payoff.items():
+                payoffs[a][flat] = v
+            ties[flat] = bool(spe.ties)
+            numeric |= {n for n in spe.notes if n.startswith("Offers at")}
     ordered = sorted(keys, key=lambda k: keys[k])
     notes = []
     if ties.any():
@@ -305,7 +358,8 @@ def _sweep_per_point(
         offers={p: v.reshape(shape) for p, v in offers.items()},
         payoffs={a: v.reshape(shape) for a, v in payoffs.items()},
         ties=ties.reshape(shape),
-        method="backward induction at every grid point (subgame_perfect, numeric; offers at switch points)",
+        method="backward induction at every grid point (subgame_perfect, numeric; offers at switch points)"
+        + ("" if scheduler is None else f", on {describe(scheduler)}"),
         values=fixed,
         notes=tuple(notes),
     )
