@@ -1,0 +1,332 @@
+r"""A model prepared once and solved again at every slider move: :func:`live` (for ``explore``).
+
+:func:`bargaining.analysis.dispatch.solve` starts from the scenario at every call. A slider moves
+one number at a time, so most of that work is the same at every move; :func:`live` does it once
+and keeps it, and :meth:`LiveSolver.solve` answers one point with the same result type (and the
+same numbers and formulas, tested against the slow path) as ``solve``:
+
+* **Normal form, two actors.** The equilibria are enumerated at every move by vertex enumeration
+  of the best-response polytopes (:mod:`bargaining.kernels.bimatrix`, milliseconds), exactly as
+  :func:`~bargaining.analysis.nash.equilibria` does. Their exact forms (Nash 1951; the indifference
+  conditions :math:`\sum_{s} p_s M_{st} = w` on the support, solved by
+  :func:`~bargaining.analysis.indifference.indifference`) depend only on the supports and the
+  best responses, not on the values: each system is solved once (sympy, under the budget's
+  deadline) and kept; at a move only the check that the formulas reproduce the numbers
+  (:func:`~bargaining.analysis.indifference.matches`, the same test ``equilibria`` applies) runs.
+* **Game tree** (perfect information). Backward induction is compiled once
+  (:func:`~bargaining.analysis.compiled_tree.compile_tree`: every candidate offer a formula) and
+  evaluated at the one point; the plan at every decision node, the number at every offer node,
+  the path, the payoffs and the movers who are indifferent (Kuhn 1953; Selten 1975) are read off
+  that evaluation, and each offer's formula is its candidate's (``sympy.together``, found once).
+  The payoffs as formulas, the region and the reduced normal form's check, which the move's
+  display does not show, are not computed (``exact_payoff`` None, no conditions): the method says
+  so. A tree whose offers only the numeric route solves is solved by ``subgame_perfect``.
+* **Package deal.** :func:`~bargaining.analysis.deal.bargain` with ``exact=False``: the frontier
+  and every solution in numbers (what the display shows), without the formulas on the edges.
+* **Everything else** (signalling, two-level, Bayesian, three or more actors): ``solve`` itself.
+
+>>> from bargaining.io.scenario_file import load
+>>> solver = live(load("eu_russia_offer"))
+>>> spe = solver.solve({"T": 3.0})
+>>> spe.path, round(spe.offers["v"], 5), spe.offer_formulas["v"]
+(('offer', 'accept'), 0.49366, (C_TCN*delta**T + c_N + d_R)/a)
+>>> solver.route
+'compiled tree'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from fractions import Fraction
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+
+from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, compile_tree
+from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
+from bargaining.analysis.deal import bargain
+from bargaining.analysis.dispatch import Solution, solve
+from bargaining.analysis.indifference import indifference, matches
+from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
+from bargaining.analysis.subgame import SubgamePerfect, _path
+from bargaining.errors import ScenarioError
+from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
+from bargaining.kernels.bimatrix import vertex_enumeration
+from bargaining.scenario import Scenario
+
+__all__ = ["LiveSolver", "exact_at_least", "live"]
+
+FloatArray = npt.NDArray[np.float64]
+_Solved = tuple[tuple[sympy.Expr, ...], sympy.Expr] | None
+
+
+def exact_at_least(left: Sequence[float], right: Sequence[float], *, power: Sequence[int] = ()) -> bool:
+    r"""Whether :math:`\prod_k \ell_k \ge \prod_k r_k` for the decimals the floats print as (``0.3``
+    is 3/10), exactly: rational arithmetic (``fractions.Fraction`` of ``repr``), so a knife edge
+    that holds in decimals, :math:`0.3 \times 3 = 0.9`, holds here although ``0.3 * 3 < 0.9`` in
+    binary floating point. ``power`` raises ``left``'s factors to integer powers (default 1).
+
+    >>> 0.3 * 3 >= 0.9, exact_at_least([0.3, 3.0], [0.9])
+    (False, True)
+    >>> exact_at_least([0.9, 2.0], [1.62], power=[2, 1])  # 0.81 * 2 = 1.62
+    True
+    """
+    lhs = Fraction(1)
+    for k, x in enumerate(left):
+        lhs *= Fraction(repr(float(x))) ** (power[k] if k < len(power) else 1)
+    rhs = Fraction(1)
+    for x in right:
+        rhs *= Fraction(repr(float(x)))
+    return lhs >= rhs
+
+
+class LiveSolver:
+    """One model prepared for solving at many points (:func:`live`); :meth:`solve` at one.
+
+    ``route`` names what a move costs: ``"normal form, exact forms kept"``, ``"compiled tree"``,
+    ``"package deal, numbers"`` or ``"solve"`` (the slow path itself).
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        game = scenario.game
+        self._lock = threading.Lock()
+        self._compiled: CompiledTree | None = None
+        self._solved: dict[tuple[int, tuple[int, ...], tuple[int, ...]], _Solved] = {}
+        self._formulas: dict[tuple[str, int], sympy.Expr] = {}
+        if isinstance(game, TreeGame) and game.perfect_information:
+            try:
+                compiled = compile_tree(scenario)
+            except ScenarioError:
+                compiled = None
+            if compiled is not None and compiled.route == "symbolic":
+                self._compiled = compiled
+            self.route = "compiled tree" if self._compiled is not None else "solve"
+        elif scenario.kind == "bargain":
+            self.route = "package deal, numbers"
+        elif isinstance(game, NormalFormGame) and game.n_actors == 2:
+            self.route = "normal form, exact forms kept"
+        else:
+            self.route = "solve"
+
+    def __repr__(self) -> str:
+        return f"<LiveSolver: {self.scenario.title!r}, {self.route}>"
+
+    def solve(self, values: Mapping[str, float] | None = None) -> Solution:
+        """The model's solution at ``values``, as :func:`~bargaining.analysis.dispatch.solve` gives it
+        (what the display shows is the same; see the module docstring for what is left out)."""
+        vals = self.scenario.values(values)
+        if self.route == "compiled tree":
+            return self._tree(vals)
+        if self.route == "package deal, numbers":
+            return bargain(self.scenario, vals, exact=False)
+        if self.route == "normal form, exact forms kept":
+            return self._normal(vals)
+        return solve(self.scenario, vals)
+
+    # ------------------------------------------------------------------------------ normal form
+
+    def _indifference(self, who: int, entries: _Entries, support: Sequence[int], cols: Sequence[int]) -> _Solved:
+        key = (who, tuple(support), tuple(cols))
+        with self._lock:
+            if key in self._solved:
+                return self._solved[key]
+        found = within_deadline(lambda: indifference(entries, support, cols))
+        with self._lock:
+            self._solved[key] = found
+        return found
+
+    def _mixture(
+        self,
+        who: int,
+        entries: _Entries,
+        support: Sequence[int],
+        tight: Sequence[int],
+        numeric: FloatArray,
+        values: Mapping[str, float],
+    ) -> tuple[tuple[sympy.Expr, ...], sympy.Expr] | None:
+        """:func:`~bargaining.analysis.indifference.exact_mixture`, its systems solved once."""
+        rows = entries.shape[0]
+        need = len(support)
+        candidates: list[Sequence[int]] = [tight]
+        if len(tight) > need:
+            candidates += list(combinations(tight, need))
+        for cols in candidates:
+            solved = self._indifference(who, entries, support, cols)
+            if solved is None:
+                continue
+            probs_s, w = solved
+            full = [sympy.Integer(0)] * rows
+            for k, s in enumerate(support):
+                full[s] = probs_s[k]
+            if all(matches(full[r], float(numeric[r]), values) for r in range(rows)):
+                return tuple(full), w
+        return None
+
+    def _normal(self, vals: dict[str, float]) -> Solution:
+        game = self.scenario.game
+        assert isinstance(game, NormalFormGame)
+        found = equilibria(self.scenario, vals, exact=False)
+        arr = game.payoff_array(vals)
+        res = vertex_enumeration(arr[0], arr[1])
+        pairs = list(res.equilibria)
+        same = len(pairs) == len(found.equilibria) and all(
+            np.array_equal(x, e.probabilities[0]) and np.array_equal(y, e.probabilities[1])
+            for (x, y), e in zip(pairs, found.equilibria, strict=True)
+        )
+        if not same:  # not the enumeration equilibria() ran: let it give the exact forms itself
+            return equilibria(self.scenario, vals)
+        m, n = game.shape
+        col, row = _Entries(game, 1), _Entries(game, 0).T
+        specs = []
+        for k, (x, y) in enumerate(pairs):
+            sx = [i for i in range(m) if x[i] > 0]
+            sy = [j for j in range(n) if y[j] > 0]
+            tight_cols = [j for j in range(n) if col_tight(res.row_labels, k, m + j)]
+            tight_rows = [i for i in range(m) if col_tight(res.col_labels, k, i)]
+            specs.append((sx, tight_cols, x, sy, tight_rows, y))
+        used = {col[s, t] for sx, tc, _, _, _, _ in specs for s in sx for t in tc}
+        used |= {row[s, t] for _, _, _, sy, tr, _ in specs for s in sy for t in tr}
+        if too_large(used) is not None:
+            return equilibria(self.scenario, vals)
+        eqs = []
+        missing = 0
+        try:
+            for (sx, tight_cols, x, sy, tight_rows, y), eq in zip(specs, found.equilibria, strict=True):
+                ex = self._mixture(1, col, sx, tight_cols, x, vals)
+                ey = self._mixture(0, row, sy, tight_rows, y, vals)
+                if ex is None or ey is None:
+                    missing += 1
+                    eqs.append(eq)
+                else:
+                    eqs.append(replace(eq, exact_probabilities=(ex[0], ey[0]), exact_payoffs=(ey[1], ex[1])))
+        except DeadlineExceeded:
+            return equilibria(self.scenario, vals)  # gives the late note itself
+        notes = list(found.notes)
+        if missing and not any(note.startswith(_LATE) for note in notes):
+            notes.append(
+                f"{missing} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
+            )
+        return replace(found, equilibria=tuple(eqs), notes=tuple(notes))
+
+    # ------------------------------------------------------------------------------ game tree
+
+    def _formula(self, node: str, kind: int) -> sympy.Expr:
+        assert self._compiled is not None
+        key = (node, kind)
+        with self._lock:
+            if key not in self._formulas:
+                self._formulas[key] = sympy.together(sympy.sympify(self._compiled.candidates[node][kind]))
+            return self._formulas[key]
+
+    def _tree(self, vals: dict[str, float]) -> SubgamePerfect:
+        compiled = self._compiled
+        assert compiled is not None
+        tree = compiled.tree
+        offered = {tree.nodes[n].parameter for n in tree.offer_nodes()}  # type: ignore[union-attr]
+        env: dict[str, Any] = {k: np.array([float(v)]) for k, v in vals.items() if k not in offered}
+        for name in compiled.defaults:
+            env.setdefault(name, np.array([float(compiled.defaults[name])]))
+        with np.errstate(all="ignore"):
+            ev = _Evaluator(compiled, env, 1)
+            play = ev.play(tree.root, env, 1, TIE, None)
+
+        def first(x: Any) -> Any:
+            return np.asarray(x).reshape(-1)[0]
+
+        plan_index = {nid: int(first(c)) for nid, c in play.choice.items()}
+        all_offers = {nid: float(first(v)) for nid, v in play.offer.items()}
+        kinds = {nid: int(first(k)) for nid, k in play.kind.items()}
+        plan = {nid: tree.nodes[nid].moves[j][0] for nid, j in plan_index.items()}  # type: ignore[union-attr]
+        # every mover indifferent between its planned move and another, at the chosen numbers
+        ties: set[str] = set()
+        with np.errstate(all="ignore"):
+            value = self._values(ev, tree, tree.root, env, plan_index, all_offers, ties)
+        path, outcome, offer_path = _path(tree, plan)
+        params = {tree.nodes[n].parameter: all_offers[n] for n in offer_path if n in all_offers}  # type: ignore[union-attr]
+        formulas = {n: self._formula(n, kinds[n]) for n in all_offers}
+        notes = []
+        if ties:
+            notes.append(
+                "Ties (another move as good for the mover) at "
+                + ", ".join(sorted(ties))
+                + "; the first listed move is taken."
+            )
+        return SubgamePerfect(
+            tree=tree,
+            values=vals,
+            plan={n: plan[n] for n in tree.decision_nodes() if n in plan},
+            offers=params,
+            offer_formulas={tree.nodes[n].parameter: formulas.get(n) for n in offer_path},  # type: ignore[union-attr]
+            all_offers=all_offers,
+            path=path,
+            outcome=outcome,
+            payoff={a: float(value[k]) for k, a in enumerate(tree.actors)},
+            exact_payoff=None,
+            ties=tuple(sorted(ties)),
+            conditions=(),
+            notes=tuple(notes),
+            method=(
+                "backward induction compiled once (compile_tree: every candidate offer a formula), evaluated"
+                " at this point; payoffs as formulas, the region and the reduced normal form not computed"
+            ),
+            all_offer_formulas=formulas,
+        )
+
+    def _values(
+        self,
+        ev: _Evaluator,
+        tree: TreeGame,
+        at: str,
+        env: dict[str, Any],
+        plan: Mapping[str, int],
+        offers: Mapping[str, float],
+        ties: set[str],
+    ) -> list[float]:
+        """Every actor's payoff from ``at`` under ``plan`` and the chosen ``offers``; the decision
+        nodes where another move pays the mover as much (the solvers' tie rule) go into ``ties``."""
+        if at in tree.outcomes:
+            return [float(first) for first in (np.asarray(x).reshape(-1)[0] for x in ev.outcome(at, env, None))]
+        node = tree.nodes[at]
+        if isinstance(node, OfferNode):
+            below = {**env, node.parameter: np.array([offers[at]])}
+            return self._values(ev, tree, node.next, below, plan, offers, ties)
+        if isinstance(node, ChanceNode):
+            probs = ev.call(ev.c._probabilities[at], env, None)
+            total = np.zeros(len(tree.actors))
+            for p, (_, target) in zip(probs, node.moves, strict=True):
+                total += float(np.asarray(p).reshape(-1)[0]) * np.array(
+                    self._values(ev, tree, target, env, plan, offers, ties)
+                )
+            return [float(x) for x in total]
+        assert isinstance(node, DecisionNode)
+        i = tree.actors.index(node.actor)
+        each = [self._values(ev, tree, target, env, plan, offers, ties) for _, target in node.moves]
+        best = max(u[i] for u in each)
+        floor = best - TIE * (1.0 + abs(best))
+        if sum(u[i] >= floor for u in each) > 1:
+            ties.add(at)
+        return each[plan[at]]
+
+
+_LIVE: dict[int, tuple[Scenario, LiveSolver]] = {}
+
+
+def live(scenario: Scenario) -> LiveSolver:
+    """``scenario`` prepared for solving at many points (kept for the scenario object: a second call
+    with the same scenario returns the same solver)."""
+    kept = _LIVE.get(id(scenario))
+    if kept is not None and kept[0] is scenario:
+        return kept[1]
+    solver = LiveSolver(scenario)
+    if len(_LIVE) > 32:
+        _LIVE.clear()
+    _LIVE[id(scenario)] = (scenario, solver)
+    return solver
+
