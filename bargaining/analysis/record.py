@@ -54,15 +54,17 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import sympy
 
+from bargaining.analysis.engine import Scheduler, describe, map_chunks
 from bargaining.analysis.nash import Equilibrium, EquilibriumSet, equilibria
+from bargaining.analysis.region import ArrayJudge, PointSolution, array_kind, chunk_size
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
-from bargaining.budget import check_count, using_budget
+from bargaining.budget import check_bytes, check_count, describe_bytes, using_budget
 from bargaining.errors import ScenarioError
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
@@ -808,6 +810,8 @@ def consistent_region(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    route: Route = "auto",
 ) -> ConsistentRegion:
     """Share of the box of the model's assumptions where every group of observed entries agrees and
     every claim holds (the judge of :func:`history` at each point).
@@ -822,9 +826,18 @@ def consistent_region(
     condition and is kept. A point where the game cannot be solved counts as not reproducing the
     record, and a note says how many there were.
 
-    Each point is solved on its own: ``samples`` (or the grid's points) must be a whole number from
-    1 to :data:`MAX_SAMPLES` (scaled with ``budget``, docs/format.md#budgets), checked before any
-    work. ``progress(done, total)`` is called as points are done.
+    **Routes.** Game trees and normal-form games are judged as arrays (``route="arrays"``, the
+    default ``"auto"`` where possible): every sample is drawn first, then the points are judged in
+    chunks by :mod:`bargaining.analysis.region` (the subgame-perfect path compiled once; the vertex
+    pairs of the sweep; pure profiles and elimination of dominated strategies for three or more
+    actors), and the points the arrays leave unsure (possible mixed equilibria, near-ties, values out
+    of bounds) are judged one by one: the verdicts are the per-point judge's. The arrays are bounded
+    by the memory budget (``budget`` in MiB, docs/format.md#budgets). Other games (package deals, for
+    now) are judged point by point (``route="per-point"``): at most :data:`MAX_SAMPLES` points
+    (scaled with ``budget``). Both limits are checked before any work. The chunks run through
+    :func:`~bargaining.analysis.engine.map_chunks`: ``scheduler`` (None: this process; a
+    ``dask.distributed.Client`` or a scheduler's address) says where. ``progress(done, total)`` is
+    called as chunks are done.
 
     >>> from bargaining.io.scenario_file import load
     >>> r = consistent_region(load("eu_russia_2007"), {"T": [0, 5]})
@@ -833,33 +846,143 @@ def consistent_region(
     >>> r = consistent_region(load("eu_russia_2007"), samples=50)
     >>> "T" in r.varied, r.held["T"], r.samples
     (False, 3.0, 50)
+    >>> r.agrees.tolist() == consistent_region(load("eu_russia_2007"), samples=50, route="per-point").agrees.tolist()
+    True
     """
     with using_budget(budget):
-        if vary:
-            check_count(
-                "a grid",
-                math.prod(len(v) for v in vary.values()),
-                MAX_SAMPLES,
-                unit="points",
-                field="vary",
-                instead="fewer values: each point is solved on its own",
+        if route not in ("auto", "arrays", "per-point"):
+            raise ScenarioError('"auto", "arrays" or "per-point"', found=repr(route)[:40], field="route")
+        scenario = _scenario(model)
+        arrays = array_kind(scenario) is not None
+        if route == "arrays" and not arrays:
+            raise ScenarioError(
+                "a game tree or a normal-form game for the arrays route",
+                found=f"a {scenario.kind} game (judged point by point)",
+                field="route",
             )
+        use_arrays = arrays and route != "per-point"
+        if vary:
+            count = math.prod(len(v) for v in vary.values())
+            field_name, what = "vary", "a grid"
         else:
             if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
                 raise ScenarioError("a whole number of samples, at least 1", found=repr(samples)[:40], field="samples")
+            count, field_name, what = int(samples), "samples", "a sample"
+        if use_arrays:
+            columns = len(scenario.parameters) + sum(len(o.settings) for o in scenario.observed)
+            per_point = 8 * columns + 2
+            check_bytes(
+                f"{what}'s arrays",
+                float(count) * per_point,
+                field=field_name,
+                instead="fewer points",
+                found=f"{count:,} points of about {per_point:,} bytes, {describe_bytes(float(count) * per_point)}",
+            )
+        else:
             check_count(
-                "a sample",
-                int(samples),
+                what,
+                count,
                 MAX_SAMPLES,
                 unit="points",
-                field="samples",
-                instead="fewer samples: each point is solved on its own",
+                field=field_name,
+                instead="fewer " + ("values" if vary else "samples") + ": each point is solved on its own",
             )
-        return _consistent_region(model, vary, int(samples), seed, progress)
+        return _consistent_region(model, vary, int(samples), seed, progress, scheduler, use_arrays)
 
 
 MAX_SAMPLES = 20_000
-"""Points :func:`consistent_region` solves at the default budget (each one on its own)."""
+"""Points :func:`consistent_region` solves at the default budget on the per-point route (each one on
+its own); the arrays route is bounded by the memory budget instead."""
+
+Route: TypeAlias = Literal["auto", "arrays", "per-point"]
+
+
+@dataclass
+class _RegionChunks:
+    """The judge of a chunk of the region's points ``[start, stop)``: a pure function of the bounds
+    (the points are drawn before), picklable for :func:`~bargaining.analysis.engine.map_chunks`.
+
+    Returns (every group agrees, and every claim holds too, the names of the exceptions at points
+    that could not be solved, the number of points judged one by one)."""
+
+    scenario: Scenario
+    points: Mapping[str, np.ndarray]
+    names: tuple[str, ...]
+    columns: Mapping[tuple[tuple[str, float], ...], Mapping[str, str]]
+    set_keys: tuple[tuple[tuple[str, float], ...], ...]
+    judge: ArrayJudge | None
+
+    def _base(self, k: int) -> dict[str, float]:
+        return {n: float(self.points[n][k]) for n in self.names}
+
+    def _sets(self, k: int) -> dict[tuple[tuple[str, float], ...], dict[str, float]]:
+        return {
+            key: {
+                name: float(self.points[self.columns[key][name]][k]) if name in self.columns.get(key, {}) else v
+                for name, v in key
+            }
+            for key in self.set_keys
+        }
+
+    def one(self, k: int) -> tuple[bool, bool, str | None]:
+        """The per-point judge at point ``k``."""
+        try:
+            obs, ok = _consistent(self.scenario, self.scenario.values(self._base(k)), self._sets(k))
+        except (ScenarioError, ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
+            return False, False, type(exc).__name__
+        return obs, ok, None
+
+    def __call__(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str], int]:
+        n = stop - start
+        observed_agrees = np.zeros(n, dtype=bool)
+        agrees = np.zeros(n, dtype=bool)
+        if self.judge is None:
+            need = np.ones(n, dtype=bool)
+        else:
+            try:
+                observed_agrees, agrees, need = self._arrays(start, stop)
+            except (ScenarioError, ArithmeticError, ValueError, np.linalg.LinAlgError):
+                need = np.ones(n, dtype=bool)  # the chunk as a whole failed: find the points one by one
+        failed = []
+        for j in np.flatnonzero(need):
+            observed_agrees[j], agrees[j], exc = self.one(start + int(j))
+            if exc is not None:
+                failed.append(exc)
+        return observed_agrees, agrees, failed, int(need.sum())
+
+    def _arrays(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        judge = self.judge
+        assert judge is not None
+        scenario = self.scenario
+        n = stop - start
+        base = {name: np.asarray(self.points[name][start:stop], dtype=float) for name in self.names}
+        need = judge.out_of_bounds(judge.parameters(base, n))  # the per-point judge refuses these at once
+        solved: dict[tuple[tuple[str, float], ...], tuple[PointSolution, np.ndarray]] = {}
+
+        def at(key: tuple[tuple[str, float], ...], drawn: bool) -> tuple[PointSolution, np.ndarray]:
+            tag = (*key, ("@drawn", float(drawn)))
+            if tag not in solved:
+                given: dict[str, np.ndarray | float] = dict(base)
+                for name, v in key:
+                    column = self.columns.get(key, {}).get(name) if drawn else None
+                    given[name] = np.asarray(self.points[column][start:stop], dtype=float) if column else v
+                params = judge.parameters(given, n)  # type: ignore[arg-type]
+                solved[tag] = (judge.solve(params, n), judge.out_of_bounds(params))
+            return solved[tag]
+
+        failed = np.zeros(n, dtype=bool)  # a group certainly fails (the per-point judge stops there)
+        for entries in groups_of(scenario.observed):
+            solution, bad = at(_key(scenario.observed[entries[0]].settings), True)
+            ok, unsure = solution.explains([scenario.observed[i] for i in entries])
+            need |= (unsure | bad) & ~failed
+            failed |= ~ok & ~unsure & ~bad
+        observed_agrees = ~failed
+        for claim in scenario.claims:
+            solution, bad = at(_key(claim.settings), False)
+            ok, unsure = solution.holds(claim)
+            need |= (unsure | bad) & ~failed
+            failed |= ~ok & ~unsure & ~bad
+        return observed_agrees, ~failed, need
 
 
 def _consistent_region(
@@ -868,6 +991,8 @@ def _consistent_region(
     samples: int,
     seed: int,
     progress: Callable[[int, int], None] | None,
+    scheduler: Scheduler = None,
+    use_arrays: bool = False,
 ) -> ConsistentRegion:
     scenario = _scenario(model)
     _check(scenario)
@@ -921,26 +1046,43 @@ def _consistent_region(
         if unbounded:
             notes.append(f"assumptions without finite bounds are held at their values: {', '.join(unbounded)}")
     count = len(next(iter(points.values()))) if points else 1
+    chunks = _RegionChunks(
+        scenario,
+        points,
+        tuple(n for n in names if n in scenario.space),
+        columns,
+        tuple(set_keys),
+        ArrayJudge(scenario) if use_arrays else None,
+    )
+    step = chunk_size(scenario) if use_arrays else max(1, min(1000, count // 100 or 1))
     agrees = np.zeros(count, dtype=bool)
     observed_agrees = np.zeros(count, dtype=bool)
     failed: list[str] = []
-    for k in range(count):
-        vals = {n: float(points[n][k]) for n in names if n in scenario.space}
-        sets = {
-            key: {name: float(points[columns[key][name]][k]) if name in columns.get(key, {}) else v for name, v in key}
-            for key in set_keys
-        }
-        try:
-            observed_agrees[k], agrees[k] = _consistent(scenario, scenario.values(vals), sets)
-        except (ScenarioError, ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
-            failed.append(type(exc).__name__)
-        if progress is not None and ((k + 1) % max(1, count // 100) == 0 or k + 1 == count):
-            progress(k + 1, count)
+    one_by_one = 0
+    for start, stop, (obs_ok, ok, exc, singles) in map_chunks(
+        chunks, count, step, scheduler=scheduler, progress=progress
+    ):
+        observed_agrees[start:stop] = obs_ok
+        agrees[start:stop] = ok
+        failed += exc
+        one_by_one += singles
     if failed:
         notes.append(
             f"{len(failed)} of {count} points could not be solved ({', '.join(sorted(set(failed)))}); "
             "they count as not reproducing the record"
         )
+    if use_arrays:
+        method += (
+            f"; judged as arrays ({array_kind(scenario)}, bargaining.analysis.region), "
+            f"{one_by_one} of {count} points one by one; chunks in {describe(scheduler)}"
+        )
+        if one_by_one:
+            notes.append(
+                f"{one_by_one} of {count} points were judged one by one (the arrays left them unsure: possible "
+                "mixed equilibria, near-ties or values out of bounds)"
+            )
+    elif scheduler is not None:
+        method += f"; judged point by point, chunks in {describe(scheduler)}"
     conditions: tuple[sympy.Basic, ...] = ()
     if isinstance(game, TreeGame) and scenario.observed:
         conditions = subgame_perfect(scenario).conditions

@@ -1,0 +1,383 @@
+r"""The record's judge on many points at once: what :func:`~bargaining.analysis.record.history`
+decides at one point, decided for arrays of parameter values with numpy.
+
+At a point the judge only needs the game's *discrete* solution there
+(:mod:`bargaining.analysis.record`):
+
+* **game tree**: the subgame-perfect path. :func:`~bargaining.analysis.compiled_tree.compile_tree`
+  solves backward induction once in the parameters (Kuhn 1953) and evaluates it on arrays; the path
+  code at each point gives every actor's moves on the path, and an entry agrees when each observed
+  actor makes the observed move at one of its nodes on the path (as ``record._tree``);
+* **normal form, two actors**: the set of extreme Nash equilibria. The sweep's vertex pairs
+  (von Stengel 2007; :func:`~bargaining.analysis.sweep.solve_chunk`) give, per candidate pair of
+  best-response-polytope vertices, where it is an equilibrium and its probabilities. A group of
+  entries is explained when some equilibrium has every observed actor play the observed strategy
+  with probability :math:`\ge 1 - 10^{-9}`; a claim holds when there is an equilibrium and every one
+  plays it. Both statements are the same on the extreme equilibria as on all equilibria: the
+  equilibria with :math:`\sigma_i(s_i) = 1` form a face of each (convex) component, whose vertices
+  are extreme equilibria;
+* **normal form, three or more actors**: the per-point judge uses every equilibrium, mixed included
+  (:mod:`bargaining.analysis.nash_n`); the arrays test the pure profiles and *certify* the cases
+  where a mixed equilibrium cannot change the verdict, by iterated elimination of strictly dominated
+  strategies (Fudenberg & Tirole 1991, §2.1), which keeps every equilibrium: a group no pure
+  equilibrium explains is certainly unexplained when, with its observed actors held at their
+  observed strategies, elimination leaves one profile of the others, or leaves some observed
+  actor's strategy strictly worse than another against every surviving profile; a claim every pure
+  equilibrium plays certainly holds when elimination in the whole game leaves the claimed actors
+  only their claimed strategies. Points not certified are marked *unsure*;
+* **package deal**: the symmetric Nash bargaining solution's lottery (Nash 1950), judged point by
+  point for now (:data:`VECTORISED` says which kinds have arrays).
+
+Every answer comes with an ``unsure`` mask: points where the arrays do not decide as the per-point
+judge would for certain (possible mixed equilibria, payoffs tied within :data:`BAND` of an actor's
+range for three or more actors, no equilibrium found, parameters out of bounds). The caller
+(:func:`~bargaining.analysis.record.consistent_region`) judges those points one by one, so the
+region is identical to the per-point judge's.
+
+>>> import numpy as np
+>>> from bargaining.io.scenario_file import load
+>>> s = load("eu_russia_2007")
+>>> judge = ArrayJudge(s)
+>>> sol = judge.solve(judge.parameters({"T": np.array([0.0, 2.0, 5.0])}, 3), 3)
+>>> ok, unsure = sol.explains(s.observed)
+>>> ok.tolist(), unsure.tolist()
+([False, False, True], [False, False, False])
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from bargaining.analysis.compiled_tree import CompiledTree
+from bargaining.analysis.sweep import _plan, solve_chunk
+from bargaining.analysis.sweep_tree import _compiled
+from bargaining.budget import deadline_seconds
+from bargaining.games.normal import NormalFormGame
+from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
+from bargaining.scenario import Claim, Observed, Scenario
+
+__all__ = ["BAND", "TOL", "VECTORISED", "ArrayJudge", "PointSolution", "array_kind"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Entry: TypeAlias = Observed | Claim
+Kind = Literal["tree", "normal2", "normal_n"]
+
+TOL = 1e-9
+"""Probability within which an observed strategy counts as played for sure (record.TOL)."""
+BAND = 1e-7
+"""Relative to an actor's payoff range at a point: payoff differences this small are near-ties,
+judged point by point (games of three or more actors)."""
+VECTORISED = ("tree", "normal")
+"""Game kinds whose record is judged as arrays (package deals: point by point for now)."""
+
+
+def array_kind(scenario: Scenario) -> Kind | None:
+    """How the arrays judge ``scenario``'s game: ``"tree"``, ``"normal2"`` (two actors),
+    ``"normal_n"`` (three or more), or None (judged point by point).
+
+    >>> from bargaining.io.scenario_file import load
+    >>> array_kind(load("eurasia_chain")), array_kind(load("central_asia_signing"))
+    ('tree', 'normal_n')
+    """
+    game = scenario.game
+    if isinstance(game, TreeGame):
+        shared = any(len(ns) > 1 for ns in game.information_sets().values())
+        return None if shared else "tree"
+    if isinstance(game, NormalFormGame):
+        if game.n_actors == 2:
+            return "normal2"
+        return "normal_n" if game.n_actors >= 3 else None
+    return None
+
+
+class PointSolution:
+    """The solution at N points: ``explains(entries)`` (a group) and ``holds(claim)``, each
+    ``(verdict, unsure)`` boolean arrays (N,)."""
+
+    size: int
+    unsure: BoolArray
+
+    def explains(self, entries: Sequence[Entry]) -> tuple[BoolArray, BoolArray]:
+        raise NotImplementedError
+
+    def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
+        raise NotImplementedError
+
+
+class _TreeSolution(PointSolution):
+    def __init__(self, codes: npt.NDArray[np.int64], moves: Sequence[Mapping[str, tuple[str, ...]]]) -> None:
+        self.codes = codes
+        self.moves = moves
+        self.size = int(codes.size)
+        self.unsure = codes < 0
+
+    def _agrees(self, entry: Entry) -> BoolArray:
+        table = np.array(
+            [all(m in moves.get(a, ()) for a, m in entry.what.items()) for moves in self.moves] + [False], dtype=bool
+        )
+        return np.asarray(table[self.codes], dtype=bool)  # code -1 reads the last (False) slot
+
+    def explains(self, entries: Sequence[Entry]) -> tuple[BoolArray, BoolArray]:
+        ok = np.ones(self.size, dtype=bool)
+        for e in entries:
+            ok &= self._agrees(e)
+        return ok, self.unsure
+
+    def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
+        return self._agrees(claim), self.unsure
+
+
+def _strategy_index(game: NormalFormGame, entry: Entry) -> dict[int, int]:
+    return {game.actors.index(a): game.strategies[game.actors.index(a)].index(s) for a, s in entry.what.items()}
+
+
+def _observed_profile(game: NormalFormGame, entries: Sequence[Entry]) -> dict[int, int] | None:
+    """Actor index -> strategy index over every entry, or None when two entries disagree."""
+    out: dict[int, int] = {}
+    for e in entries:
+        for i, s in _strategy_index(game, e).items():
+            if out.setdefault(i, s) != s:
+                return None
+    return out
+
+
+class _Normal2Solution(PointSolution):
+    def __init__(self, game: NormalFormGame, out: Mapping[str, npt.NDArray[Any]], size: int) -> None:
+        self.game = game
+        self.size = size
+        self.valid = np.asarray(out["valid"], dtype=bool)  # (K, N)
+        self.pairs = out["pairs"]
+        self.probs = (out["prob0"], out["prob1"])  # (V, m, N) per actor's vertex
+        self.unsure = np.asarray(~self.valid.any(axis=0), dtype=np.bool_)  # no equilibrium found: point by point
+
+    def _plays(self, profile: Mapping[int, int]) -> BoolArray:
+        """(K, N): candidate k has every actor in ``profile`` play its strategy for sure."""
+        K = self.valid.shape[0]
+        plays = np.ones((K, self.size), dtype=bool)
+        for i, s in profile.items():
+            plays &= np.asarray(self.probs[i][self.pairs[i], s] >= 1 - TOL, dtype=np.bool_)
+        return plays
+
+    def explains(self, entries: Sequence[Entry]) -> tuple[BoolArray, BoolArray]:
+        profile = _observed_profile(self.game, entries)
+        if profile is None:
+            return np.zeros(self.size, dtype=bool), self.unsure
+        return np.asarray((self.valid & self._plays(profile)).any(axis=0), dtype=np.bool_), self.unsure
+
+    def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
+        plays = self._plays(_strategy_index(self.game, claim))
+        return np.asarray(self.valid.any(axis=0) & (plays | ~self.valid).all(axis=0), dtype=np.bool_), self.unsure
+
+
+class _NormalNSolution(PointSolution):
+    """Pure profiles tested on the payoff array, mixed equilibria ruled out by elimination where they can be."""
+
+    def __init__(self, game: NormalFormGame, payoffs: FloatArray, valid: BoolArray, size: int) -> None:
+        self.game = game
+        self.size = size
+        self.P = payoffs  # (n, m_1, ..., m_n, N)
+        self.valid = valid.reshape(*game.shape, size)
+        n = game.n_actors
+        axes = tuple(range(n))
+        span = payoffs.max(axis=tuple(range(1, n + 1))) - payoffs.min(axis=tuple(range(1, n + 1)))  # (n, N)
+        self.margin = BAND * (1.0 + span)  # (n, N)
+        tied = np.zeros(size, dtype=bool)
+        for i in range(n):
+            u = payoffs[i]
+            for s, t in itertools.combinations(range(game.shape[i]), 2):
+                d = np.abs(np.take(u, t, axis=i) - np.take(u, s, axis=i))
+                tied |= (d <= self.margin[i]).any(axis=tuple(range(n - 1)))
+        self.unsure = tied
+        del axes
+
+    def _alive(self, fixed: Mapping[int, int]) -> list[BoolArray]:
+        """Strategies surviving iterated strict dominance (by pure strategies, by more than the
+        margin) with the actors in ``fixed`` held at their strategies: (m_i, N) per actor."""
+        game, n, N = self.game, self.game.n_actors, self.size
+        alive = []
+        for i, m in enumerate(game.shape):
+            a = np.ones((m, N), dtype=bool)
+            if i in fixed:
+                a[:] = False
+                a[fixed[i]] = True
+            alive.append(a)
+        for _ in range(sum(game.shape)):
+            changed = False
+            for i, m in enumerate(game.shape):
+                if i in fixed or m < 2:
+                    continue
+                others = [alive[j] for j in range(n) if j != i]
+                mask = np.ones((*[game.shape[j] for j in range(n) if j != i], N), dtype=bool)
+                for k, a in enumerate(others):
+                    shape = [1] * (n - 1) + [N]
+                    shape[k] = a.shape[0]
+                    mask &= a.reshape(shape)
+                u = self.P[i]
+                for s in range(m):
+                    for t in range(m):
+                        if s == t:
+                            continue
+                        gain = np.take(u, t, axis=i) - np.take(u, s, axis=i)  # (others..., N)
+                        worst = np.where(mask, gain, np.inf).min(axis=tuple(range(n - 1)))
+                        beaten = alive[i][s] & alive[i][t] & (worst > self.margin[i])
+                        if beaten.any():
+                            alive[i][s] &= ~beaten
+                            changed = True
+            if not changed:
+                break
+        return alive
+
+    def explains(self, entries: Sequence[Entry]) -> tuple[BoolArray, BoolArray]:
+        game, n, N = self.game, self.game.n_actors, self.size
+        profile = _observed_profile(game, entries)
+        if profile is None:
+            return np.zeros(N, dtype=bool), self.unsure
+        index = tuple(profile.get(i, slice(None)) for i in range(n))
+        pure = self.valid[index].reshape(-1, N).any(axis=0)
+        alive = self._alive(profile)
+        unique = np.ones(N, dtype=bool)
+        for i in range(n):
+            if i not in profile:
+                unique &= alive[i].sum(axis=0) == 1
+        # an observed actor whose strategy is strictly beaten against every surviving profile
+        refuted = np.zeros(N, dtype=bool)
+        for i, s in profile.items():
+            others = [alive[j] for j in range(n) if j != i]
+            mask = np.ones((*[game.shape[j] for j in range(n) if j != i], N), dtype=bool)
+            for k, a in enumerate(others):
+                shape = [1] * (n - 1) + [N]
+                shape[k] = a.shape[0]
+                mask &= a.reshape(shape)
+            u = self.P[i]
+            for t in range(game.shape[i]):
+                if t == s:
+                    continue
+                gain = np.take(u, t, axis=i) - np.take(u, s, axis=i)
+                refuted |= np.where(mask, gain, np.inf).min(axis=tuple(range(n - 1))) > self.margin[i]
+        certain = pure | unique | refuted
+        return np.asarray(pure, dtype=np.bool_), self.unsure | ~certain
+
+    def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
+        game, N = self.game, self.size
+        profile = _strategy_index(game, claim)
+        flat = self.valid.reshape(-1, N)
+        plays = np.array(
+            [all(p[i] == s for i, s in profile.items()) for p in np.ndindex(*game.shape)], dtype=bool
+        )[:, None]
+        some = flat.any(axis=0)
+        pure_all = some & (plays | ~flat).all(axis=0)
+        alive = self._alive({})
+        forced = np.ones(N, dtype=bool)
+        for i, s in profile.items():
+            forced &= alive[i][s] & (alive[i].sum(axis=0) == 1)
+        # a pure equilibrium not playing the claim refutes it; all pure playing it is certain only if forced
+        refuted = some & ~pure_all
+        certain = refuted | (pure_all & forced)
+        return np.asarray(pure_all, dtype=np.bool_), self.unsure | ~certain
+
+
+def _path_moves(tree: TreeGame, path: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each actor's moves along ``path`` from the root (up to an outcome or the first chance node)."""
+    by_actor: dict[str, list[str]] = {}
+    at = tree.root
+    rest = list(path)
+    while at in tree.nodes:
+        node = tree.nodes[at]
+        if isinstance(node, ChanceNode):
+            break
+        if isinstance(node, OfferNode):
+            at = node.next
+            continue
+        assert isinstance(node, DecisionNode)
+        if not rest:
+            break
+        move = rest.pop(0)
+        by_actor.setdefault(node.actor, []).append(move)
+        at = dict(node.moves)[move]
+    return {a: tuple(m) for a, m in by_actor.items()}
+
+
+@dataclass
+class ArrayJudge:
+    """The solution of ``scenario``'s game at many points at once (prepared once, used per chunk).
+
+    Picklable (the compiled tree is rebuilt on first use after unpickling, e.g. on a Dask worker).
+    """
+
+    scenario: Scenario
+    _tree: CompiledTree | None = None
+
+    def __post_init__(self) -> None:
+        self.kind = array_kind(self.scenario)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_tree"] = None
+        return state
+
+    def parameters(self, given: Mapping[str, FloatArray], size: int) -> dict[str, FloatArray]:
+        """Every parameter as an array (N,): ``given`` where given, else the scenario's value."""
+        out = {p.name: np.full(size, float(p.value)) for p in self.scenario.parameters}
+        for name, v in given.items():
+            out[name] = np.broadcast_to(np.asarray(v, dtype=float), (size,))
+        return out
+
+    def out_of_bounds(self, params: Mapping[str, FloatArray]) -> BoolArray:
+        """Points where some value is not a finite number within its parameter's bounds (the
+        per-point judge refuses them)."""
+        size = len(next(iter(params.values()))) if params else 0
+        bad = np.zeros(size, dtype=bool)
+        for p in self.scenario.parameters:
+            v = params[p.name]
+            with np.errstate(invalid="ignore"):
+                bad |= ~np.isfinite(v) | (v < p.min) | (v > p.max)
+        return bad
+
+    def compiled(self) -> CompiledTree:
+        if self._tree is None:
+            tree = self.scenario.game
+            assert isinstance(tree, TreeGame)
+            self._tree = _compiled(tree)
+        return self._tree
+
+    def solve(self, params: Mapping[str, FloatArray], size: int) -> PointSolution:
+        """The solution at the ``size`` points given by ``params`` (every parameter an array (N,))."""
+        if self.kind == "tree":
+            compiled = self.compiled()
+            tree = compiled.tree
+            offered = {tree.nodes[n].parameter for n in tree.offer_nodes()}  # type: ignore[union-attr]
+            grid = {k: v for k, v in params.items() if k not in offered and k in compiled.defaults}
+            evaluation = compiled.evaluate(grid)
+            moves = [_path_moves(tree, p) for p in compiled.paths]
+            return _TreeSolution(np.asarray(evaluation.codes, dtype=np.int64).reshape(-1), moves)
+        game = self.scenario.normal_form
+        names = tuple(sorted(s.name for s in game.parameter_symbols()))
+        plan = _plan(game, names, deadline_seconds())
+        with np.errstate(all="ignore"):
+            out = solve_chunk(plan, params)
+        if self.kind == "normal2":
+            return _Normal2Solution(game, out, size)
+        P = game.payoff_array(params)
+        return _NormalNSolution(game, P, np.asarray(out["valid"], dtype=np.bool_), size)
+
+
+def chunk_size(scenario: Scenario) -> int:
+    """Points judged at once: arrays of a few MiB per chunk.
+
+    >>> from bargaining.io.scenario_file import load
+    >>> chunk_size(load("central_asia_signing"))
+    9216
+    """
+    game = scenario.game
+    if isinstance(game, NormalFormGame):
+        per_point = 8 * (game.n_actors + 2) * math.prod(game.shape)
+        return int(max(256, min(1 << 14, (16 << 20) // per_point // 256 * 256)))
+    return 1 << 14
