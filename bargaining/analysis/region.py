@@ -25,8 +25,11 @@ At a point the judge only needs the game's *discrete* solution there
   actor's strategy strictly worse than another against every surviving profile; a claim every pure
   equilibrium plays certainly holds when elimination in the whole game leaves the claimed actors
   only their claimed strategies. Points not certified are marked *unsure*;
-* **package deal**: the symmetric Nash bargaining solution's lottery (Nash 1950), judged point by
-  point for now (:data:`VECTORISED` says which kinds have arrays).
+* **package deal**: the symmetric Nash bargaining solution's lottery (Nash 1950) at every point,
+  from :func:`~bargaining.analysis.deal_arrays.deal_solutions` (which mirrors the per-point solver's
+  tolerances and tie rules): an entry agrees when the observed package's weight :math:`w` exceeds
+  :math:`10^{-9}` and every rival's weight by :math:`10^{-9}` (as ``record._bargain``); weights
+  within :data:`BAND` of either threshold are unsure.
 
 Every answer comes with an ``unsure`` mask: points where the arrays do not decide as the per-point
 judge would for certain (possible mixed equilibria, payoffs tied within :data:`BAND` of an actor's
@@ -56,9 +59,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bargaining.analysis.compiled_tree import CompiledTree
+from bargaining.analysis.deal_arrays import CompiledDeal, compile_deal, deal_solutions
 from bargaining.analysis.sweep import _plan, solve_chunk
 from bargaining.analysis.sweep_tree import _compiled
 from bargaining.budget import deadline_seconds
+from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.scenario import Claim, Observed, Scenario
@@ -68,20 +73,20 @@ __all__ = ["BAND", "TOL", "VECTORISED", "ArrayJudge", "PointSolution", "array_ki
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Entry: TypeAlias = Observed | Claim
-Kind = Literal["tree", "normal2", "normal_n"]
+Kind = Literal["tree", "normal2", "normal_n", "bargain"]
 
 TOL = 1e-9
 """Probability within which an observed strategy counts as played for sure (record.TOL)."""
 BAND = 1e-7
 """Relative to an actor's payoff range at a point: payoff differences this small are near-ties,
 judged point by point (games of three or more actors)."""
-VECTORISED = ("tree", "normal")
-"""Game kinds whose record is judged as arrays (package deals: point by point for now)."""
+VECTORISED = ("tree", "normal", "bargain")
+"""Game kinds whose record is judged as arrays (the others have no record to judge)."""
 
 
 def array_kind(scenario: Scenario) -> Kind | None:
     """How the arrays judge ``scenario``'s game: ``"tree"``, ``"normal2"`` (two actors),
-    ``"normal_n"`` (three or more), or None (judged point by point).
+    ``"normal_n"`` (three or more), ``"bargain"`` (a package deal), or None (judged point by point).
 
     >>> from bargaining.io.scenario_file import load
     >>> array_kind(load("eurasia_chain")), array_kind(load("central_asia_signing"))
@@ -95,6 +100,8 @@ def array_kind(scenario: Scenario) -> Kind | None:
         if game.n_actors == 2:
             return "normal2"
         return "normal_n" if game.n_actors >= 3 else None
+    if isinstance(game, BargainingProblem):
+        return "bargain"
     return None
 
 
@@ -284,6 +291,37 @@ class _NormalNSolution(PointSolution):
         return np.asarray(pure_all, dtype=np.bool_), self.unsure | ~certain
 
 
+class _DealSolution(PointSolution):
+    def __init__(self, problem: BargainingProblem, weights: FloatArray) -> None:
+        self.problem = problem
+        self.weights = weights  # (N, K): the Nash solution's weight on every package
+        self.size = int(weights.shape[0])
+        self.unsure = np.asarray(~np.isfinite(weights).all(axis=1), dtype=np.bool_)
+
+    def _agrees(self, entry: Entry) -> tuple[BoolArray, BoolArray]:
+        k = self.problem.index(entry.what)
+        w = self.weights[:, k]
+        others = np.delete(self.weights, k, axis=1)
+        rival = others.max(axis=1) if others.shape[1] else np.zeros(self.size)
+        rival = np.maximum(rival, 0.0)  # record._bargain: the most weight of another package, 0 if none
+        ok = (w > TOL) & (w > rival + TOL)
+        # a weight of exactly 0 (the package is not in the lottery) certainly does not agree
+        near = (w > 0) & ((np.abs(w - TOL) <= BAND) | (np.abs(w - rival - TOL) <= BAND))
+        return np.asarray(ok, dtype=np.bool_), np.asarray(self.unsure | near, dtype=np.bool_)
+
+    def explains(self, entries: Sequence[Entry]) -> tuple[BoolArray, BoolArray]:
+        ok = np.ones(self.size, dtype=np.bool_)
+        unsure = np.array(self.unsure, dtype=np.bool_)
+        for e in entries:
+            a, u = self._agrees(e)
+            ok &= a
+            unsure |= u
+        return ok, unsure
+
+    def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
+        return self._agrees(claim)
+
+
 def _path_moves(tree: TreeGame, path: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Each actor's moves along ``path`` from the root (up to an outcome or the first chance node)."""
     by_actor: dict[str, list[str]] = {}
@@ -314,6 +352,7 @@ class ArrayJudge:
 
     scenario: Scenario
     _tree: CompiledTree | None = None
+    _deal: CompiledDeal | None = None
 
     def __post_init__(self) -> None:
         self.kind = array_kind(self.scenario)
@@ -321,6 +360,7 @@ class ArrayJudge:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_tree"] = None
+        state["_deal"] = None
         return state
 
     def parameters(self, given: Mapping[str, FloatArray], size: int) -> dict[str, FloatArray]:
@@ -358,6 +398,13 @@ class ArrayJudge:
             evaluation = compiled.evaluate(grid)
             moves = [_path_moves(tree, p) for p in compiled.paths]
             return _TreeSolution(np.asarray(evaluation.codes, dtype=np.int64).reshape(-1), moves)
+        if self.kind == "bargain":
+            problem = self.scenario.game
+            assert isinstance(problem, BargainingProblem)
+            if self._deal is None:
+                self._deal = compile_deal(problem)  # outside options do not move the Nash solution
+            deal = deal_solutions(self._deal, params, only=("nash",))
+            return _DealSolution(problem, deal.weights("nash"))
         game = self.scenario.normal_form
         names = tuple(sorted(s.name for s in game.parameter_symbols()))
         plan = _plan(game, names, deadline_seconds())
