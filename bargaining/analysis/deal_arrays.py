@@ -53,7 +53,7 @@ within :math:`10^{-12}` of 0 or 1 is the end package alone.
 >>> out.payoffs["nash"].round(5).tolist()
 [[1.0, 1.8], [1.0, 1.8], [0.79644, 1.99111]]
 >>> codes, labels = nash_codes(s.game, {**s.values(), "T": np.array([0.0, 3.0, 10.0])})
->>> codes.tolist(), labels[1]
+>>> codes.tolist(), labels[0]
 ([0, 0, 1], 'visa=facilitation, readmission=own_nationals / visa=facilitation, readmission=with_tcn')
 """
 
