@@ -36,6 +36,7 @@ same numbers and formulas, tested against the slow path) as ``solve``:
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -51,16 +52,20 @@ from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, com
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.dispatch import Solution, solve
+from bargaining.analysis.incentives import DECIMALS, BestReply, _exact_values, best_reply
 from bargaining.analysis.indifference import indifference, matches
-from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
+from bargaining.analysis.nash import _LATE, _Entries, col_tight, equilibria
 from bargaining.analysis.subgame import SubgamePerfect, _path
+from bargaining.analysis.threshold import Threshold, _evaluate, _open_conditions, _side, threshold_again
 from bargaining.errors import ScenarioError
+from bargaining.expressions import compile_numpy
+from bargaining.games.incentives import COMPLY, DEFY, exact
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.kernels.bimatrix import vertex_enumeration
 from bargaining.scenario import Scenario
 
-__all__ = ["LiveSolver", "exact_at_least", "live"]
+__all__ = ["LiveSolver", "LiveThreshold", "exact_at_least", "live", "live_threshold"]
 
 FloatArray = npt.NDArray[np.float64]
 _Solved = tuple[tuple[sympy.Expr, ...], sympy.Expr] | None
@@ -243,7 +248,7 @@ class LiveSolver:
         plan_index = {nid: int(first(c)) for nid, c in play.choice.items()}
         all_offers = {nid: float(first(v)) for nid, v in play.offer.items()}
         kinds = {nid: int(first(k)) for nid, k in play.kind.items()}
-        plan = {nid: tree.nodes[nid].moves[j][0] for nid, j in plan_index.items()}  # type: ignore[union-attr]
+        plan = {nid: tree.nodes[nid].moves[j][0] for nid, j in plan_index.items()}
         # every mover indifferent between its planned move and another, at the chosen numbers
         ties: set[str] = set()
         with np.errstate(all="ignore"):
@@ -330,3 +335,168 @@ def live(scenario: Scenario) -> LiveSolver:
     _LIVE[id(scenario)] = (scenario, solver)
     return solver
 
+
+
+class LiveThreshold:
+    r"""A threshold prepared once (``prepared``: the comparison with every other actor's play given)
+    and answered at each slider move, the same :class:`~bargaining.analysis.threshold.Threshold` as
+    :func:`~bargaining.analysis.threshold.threshold_again` gives (tested at sampled points).
+
+    ``threshold_again`` solves the payoff difference :math:`\Delta` for the parameter again at
+    every call (``sympy.solve`` and ``simplify``); its roots do not depend on the values, so here they
+    are the prepared ones, and a move only evaluates the chosen root (sympy at 20 digits, as
+    ``threshold_of`` does), checks the numpy form of it once compiled, and reads the side of the root
+    from :math:`\Delta` just above and below it. Anything else (no formula, several roots, a
+    formula numpy cannot evaluate) goes to ``threshold_again`` itself.
+
+    :meth:`best_reply` is :func:`~bargaining.analysis.incentives.best_reply` from that threshold:
+    the sign of :math:`\Delta` and :math:`r \ge r^*` decided on the exact decimals the values print
+    as (``0.3`` is 3/10): in rationals when the substitution gives a rational number (integer
+    exponents), else by sympy's comparison of the exact number (evaluated to the digits it needs),
+    as ``best_reply`` does after ``simplify``, which is skipped here (``gain`` and
+    ``exact_threshold`` are therefore unsimplified, equal in value).
+
+    >>> from bargaining.io.scenario_file import load
+    >>> from bargaining.analysis.threshold import threshold
+    >>> sc = load("conditionality")
+    >>> t = threshold(sc, "CA", prefer="comply", over="defy", solve_for="r", given={"EU": "reward"}, statics=False)
+    >>> fast = LiveThreshold(t, sc)
+    >>> fast.at({"c": 2.6}).value  # r* = c / (p delta^tau) = 2.6 / 0.8
+    3.25
+    >>> fast.best_reply({"r": 3.0, "c": 0.9, "p": 0.3}).reply  # 0.3 * 3 = 0.9 exactly: indifferent, complies
+    'comply'
+    """
+
+    def __init__(self, prepared: Threshold, scenario: Scenario) -> None:
+        self.prepared = prepared
+        self.scenario = scenario
+        self.target = scenario.parameter(prepared.parameter)
+        formula = prepared.formula
+        self._fast = (
+            formula is not None
+            and prepared.exact
+            and len(prepared.solutions) == 1
+            and prepared.solutions[0] == formula
+            and not prepared.comparative_statics
+        )
+        self._symbols = sorted(formula.free_symbols, key=lambda x: x.name) if formula is not None else []
+        self._numpy = compile_numpy(self._symbols, formula) if self._fast and formula is not None else None
+        self._conditions = _open_conditions(formula, scenario.parameters) if formula is not None else ()
+        self._difference_symbols = sorted(prepared.difference.free_symbols, key=lambda x: x.name)
+        self._difference = compile_numpy(self._difference_symbols, prepared.difference)
+
+    def _side(self, at: float | None, vals: Mapping[str, float]) -> str:
+        """``threshold._side`` with the difference compiled once (in every parameter, not per call)."""
+        if at is None:
+            return _side(self.prepared.difference, self.target, None, vals)
+        args = [vals[x.name] for x in self._difference_symbols]
+        k = self._difference_symbols.index(self.target.symbol)
+        h = 1e-6 * max(1.0, abs(at))
+
+        def f(x: float) -> float:
+            args[k] = x
+            with np.errstate(all="ignore"):
+                return float(np.asarray(self._difference(*args)))
+
+        above, below = f(at + h), f(at - h)
+        if above > 0 >= below:
+            return "above"
+        if below > 0 >= above:
+            return "below"
+        return "always" if min(above, below) > 0 else "never"
+
+    def at(self, values: Mapping[str, float] | None = None) -> Threshold:
+        """The threshold at ``values``: what ``threshold_again(prepared, scenario, values)`` gives."""
+        vals = self.scenario.values(values)
+        p = self.prepared
+        if not self._fast or self._numpy is None or p.formula is None:
+            return threshold_again(p, self.scenario, vals)
+        try:
+            v = _evaluate(p.formula, vals)
+        except (TypeError, ValueError):
+            return threshold_again(p, self.scenario, vals)
+        if abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
+            return threshold_again(p, self.scenario, vals)
+        value = v.real
+        with np.errstate(all="ignore"):
+            got = complex(np.asarray(self._numpy(*(vals[x.name] for x in self._symbols))))
+        if not (math.isfinite(got.real) and abs(got - value) <= 1e-9 * max(1.0, abs(value))):
+            return threshold_again(p, self.scenario, vals)  # numpy disagrees: the slow path's notes
+        target = self.target
+        in_range = target.min - 1e-12 <= value <= target.max + 1e-12
+        notes = () if in_range else (
+            f"The threshold {value:g} lies outside {target.name}'s range [{target.min:g}, {target.max:g}].",
+        )
+        found = value if math.isfinite(value) else None
+        side: Any = self._side(found if in_range else None, vals)
+        near = self._side(found, vals) if found is not None else None
+        return Threshold(
+            parameter=p.parameter,
+            difference=p.difference,
+            formula=p.formula,
+            value=found,
+            favours=side,
+            direction="above" if near == "above" else "below" if near == "below" else None,
+            exact=True,
+            values=vals,
+            solutions=p.solutions,
+            conditions=self._conditions,
+            notes=notes,
+            actor=p.actor,
+            prefer=p.prefer,
+            over=p.over,
+            others=p.others,
+        )
+
+    def best_reply(self, values: Mapping[str, float] | None = None, *, reward: str | None = None) -> BestReply:
+        """The target's best reply at ``values`` (the prepared comparison's actor, ``comply`` over
+        ``defy`` in ``reward``, the prepared parameter by default): what ``best_reply(scenario,
+        values, prepared=prepared)`` gives, decided exactly."""
+        p = self.prepared
+        reward = reward or p.parameter
+        vals = self.scenario.values(values)
+        if p.formula is None or (p.prefer, p.over, p.parameter) != (COMPLY, DEFY, reward):
+            return best_reply(self.scenario, vals, target=p.actor, reward=reward, prepared=p)
+        t = self.at(vals)
+        at = _exact_values(vals)
+        r_symbol = exact(sympy.Symbol(reward))
+        slope = sympy.diff(p.difference, r_symbol).xreplace(at)
+        gain = p.difference.xreplace(at)
+        r_star = p.formula.xreplace(at)
+        if t.formula is None or any(x.free_symbols for x in (slope, gain, r_star)):
+            return best_reply(self.scenario, vals, target=p.actor, reward=reward, prepared=p)
+        try:  # numbers without symbols: sympy decides each sign exactly (rationals) or to enough digits
+            rises, complies, clears = bool(slope > 0), bool(gain >= 0), bool(at[r_symbol] >= r_star)
+            value = float(r_star)
+        except TypeError:  # undecided: best_reply says why
+            return best_reply(self.scenario, vals, target=p.actor, reward=reward, prepared=p)
+        if not rises:
+            return best_reply(self.scenario, vals, target=p.actor, reward=reward, prepared=p)
+        return BestReply(
+            actor=p.actor,
+            reply=COMPLY if complies else DEFY,
+            reward=vals[reward],
+            gain=gain,
+            exact_threshold=r_star,
+            threshold_value=value,
+            clears=clears,
+            threshold=t,
+            values=vals,
+            notes=(DECIMALS, "An indifferent target complies."),
+        )
+
+
+_THRESHOLDS: dict[tuple[int, int], tuple[Threshold, Scenario, LiveThreshold]] = {}
+
+
+def live_threshold(prepared: Threshold, scenario: Scenario) -> LiveThreshold:
+    """``prepared`` made a :class:`LiveThreshold` for ``scenario`` (kept: the same objects give the same one)."""
+    key = (id(prepared), id(scenario))
+    kept = _THRESHOLDS.get(key)
+    if kept is not None and kept[0] is prepared and kept[1] is scenario:
+        return kept[2]
+    made = LiveThreshold(prepared, scenario)
+    if len(_THRESHOLDS) > 32:
+        _THRESHOLDS.clear()
+    _THRESHOLDS[key] = (prepared, scenario, made)
+    return made

@@ -21,9 +21,10 @@ and the best-reply picture in the :math:`(r, p)` plane from
 :func:`bargaining.analysis.threshold.best_reply_map`. This module computes nothing itself: it
 formats and draws. :func:`conditionality_demo` wires sliders to the view and does nothing else.
 
-A slider move costs one exact solve of the prepared payoff difference
-(:func:`~bargaining.analysis.threshold.threshold_again`, no worker process), the picture's grid
-and one PNG of a figure that is made once and redrawn in place (well under 150 ms; measured by
+A slider move answers from the prepared threshold (:func:`~bargaining.analysis.live.live_threshold`:
+the root :math:`r^*` found once, evaluated at the move's values, the verdict decided exactly; no
+``sympy.solve`` or ``simplify`` per move, no worker process), the picture's grid and one PNG of a
+figure that is made once and redrawn in place (computation under 50 ms; measured by
 ``benchmarks/classroom.py``). The layout is a fixed grid: the picture never moves when a
 number's width changes.
 
@@ -73,6 +74,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bargaining.analysis.incentives import BestReply, best_reply
+from bargaining.analysis.live import live_threshold
 from bargaining.analysis.threshold import BestReplyMap, Threshold, best_reply_map
 from bargaining.display.text import number
 from bargaining.games.normal import NormalFormGame
@@ -359,7 +361,11 @@ def conditionality_view(
     values = sc.values(given)
     if prepared is None and scenario is None:
         prepared = _default_threshold()
-    reply = best_reply(sc, values, principal=PRINCIPAL, target=TARGET, reward="r", prepared=prepared)
+    reply = (
+        best_reply(sc, values, principal=PRINCIPAL, target=TARGET, reward="r")
+        if prepared is None
+        else live_threshold(prepared, sc).best_reply(values, reward="r")
+    )
     r_par, p_par = sc.parameter("r"), sc.parameter("p")
     data = best_reply_map(
         sc,

@@ -1,20 +1,23 @@
 r"""``explore(scenario)``: a slider for every parameter, and the model's solution redrawn as they move.
 
 Below the sliders: the equilibria (a normal-form game), the subgame-perfect path and offers (a
-tree) or the bargaining solutions (a package deal), from :func:`bargaining.solve`; with
+tree) or the bargaining solutions (a package deal), from :func:`bargaining.analysis.live.live`: the
+model is prepared once (a tree's backward induction compiled, a normal form's exact forms kept per
+support) and each move answers from that, showing what :func:`bargaining.solve` shows at the
+slider values (tested at seeded positions of every built-in); with
 ``threshold=dict(actor=..., prefer=..., over=..., solve_for=..., given=...)`` also the threshold's
 formula (LaTeX, typeset once) and value, from :func:`bargaining.threshold` (prepared once and, when
-every other actor's play is given, solved again per move from its payoff difference by
-:func:`~bargaining.analysis.threshold.threshold_again`), and for a normal-form game the best-reply
-picture in the plane of ``solve_for`` and another parameter of the payoff difference
-(:func:`~bargaining.analysis.threshold.best_reply_map`). Each slider runs over its parameter's
+every other actor's play is given, answered per move by a
+:class:`~bargaining.analysis.live.LiveThreshold`: its root found once, evaluated per move), and for
+a normal-form game the best-reply picture in the plane of ``solve_for`` and another parameter of
+the payoff difference (:func:`~bargaining.analysis.threshold.best_reply_map`). Each slider runs over its parameter's
 ``[min, max]``; a parameter without bounds gets ``value ± max(1, |value|)`` on the missing side(s),
 and a line under the sliders says which. Values where the analysis refuses (a
 :class:`~bargaining.errors.ScenarioError`) show its message instead of a result.
 
-Normal-form games and package deals update while a slider moves (throttled to the latest value).
-**Game trees update when a slider is released** (``continuous_update=False``): a tree is solved in
-0.5 to 1.5 s a point today. ``continuous=`` overrides either choice.
+Every model updates while a slider moves (throttled to the latest value): a move costs a few
+milliseconds of computation for trees and package deals too (``benchmarks/classroom.py``).
+``continuous=False`` updates on release instead.
 
 This is a face: it formats what the analyses return and computes nothing itself.
 
@@ -41,8 +44,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from bargaining._repr import repr_html
-from bargaining.analysis.dispatch import Solution, solve
-from bargaining.analysis.threshold import Threshold, best_reply_map, threshold, threshold_again
+from bargaining.analysis.dispatch import Solution
+from bargaining.analysis.live import live, live_threshold
+from bargaining.analysis.threshold import Threshold, best_reply_map, threshold
 from bargaining.display.classroom import ReplyPicture, Throttle, latex, parameter_slider, read_slider
 from bargaining.display.text import number, side_text
 from bargaining.errors import ScenarioError
@@ -108,8 +112,8 @@ def explore(
     ``explore_state``.
     """
     sc = load(scenario) if isinstance(scenario, str | Path) else Scenario.of(scenario)
-    is_tree = sc.game.kind == "tree"
-    moving = (not is_tree) if continuous is None else continuous
+    solver = live(sc)  # prepared once: each move answers from the compiled forms
+    moving = True if continuous is None else continuous
     sliders: dict[str, widgets.FloatSlider] = {}
     widened: list[str] = []
     for par in sc.parameters:
@@ -123,7 +127,7 @@ def explore(
         if widened
         else ""
     )
-    how = "as a slider moves" if moving else "when a slider is released (a game tree is solved anew each time)"
+    how = "as a slider moves" if moving else "when a slider is released"
     header = widgets.HTML(f"<p><i>{escape(note)}</i></p><p>Updated {how}.</p>")
     result = widgets.HTML(layout=widgets.Layout(width="100%"))
     result.add_class("bargaining-explore-result")
@@ -160,10 +164,10 @@ def explore(
         values = {name: read_slider(s) for name, s in sliders.items()}
         state.values = values
         try:
-            state.solution = solve(sc, values)
+            state.solution = solver.solve(values)
             t: Threshold | None = None
             if options is not None and prepared is not None:
-                t = threshold_again(prepared, sc, values) if reuse else _threshold(sc, options, values)
+                t = live_threshold(prepared, sc).at(values) if reuse else _threshold(sc, options, values)
             state.threshold, state.error = t, None
         except ScenarioError as err:
             state.error = str(err)
