@@ -31,13 +31,14 @@ import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 import sympy
 
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
+from bargaining.analysis.engine import Scheduler, describe, map_chunks
 from bargaining.analysis.indifference import indifference
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.sweep_deal import DealSweep, sweep_deal
@@ -65,10 +66,12 @@ from bargaining.kernels.pure import pure_equilibrium_mask
 from bargaining.scenario import Scenario
 
 __all__ = [
+    "KEEP",
     "MAX_POINTS",
     "AnySweep",
     "Candidate",
     "DealSweep",
+    "OutcomeSet",
     "Sweep",
     "TreeSweep",
     "parse_grid",
@@ -367,6 +370,239 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
 
+Axes = tuple[tuple[str, FloatArray], ...]
+Keep = Literal["all", "outcomes"]
+KEEP: tuple[Keep, ...] = ("all", "outcomes")
+"""What a normal-form sweep keeps: ``"all"`` (every candidate's validity, mixtures and payoffs at every
+point) or ``"outcomes"`` (each point's set of equilibria as a small integer code, and counts)."""
+
+
+def _chunk_params(
+    axes: Axes, fixed: Mapping[str, float], shape: tuple[int, ...], start: int, stop: int
+) -> dict[str, FloatArray]:
+    """Every parameter's values at the flat grid indices ``[start, stop)`` (C order over the axes)."""
+    n = stop - start
+    idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
+    params = {k: np.full(n, v) for k, v in fixed.items()}
+    params |= {a: values[i] for (a, values), i in zip(axes, idx, strict=True)}
+    return params
+
+
+def _solve_points(
+    plan: _Plan, axes: Axes, fixed: Mapping[str, float], shape: tuple[int, ...], full: bool, start: int, stop: int
+) -> dict[str, Any]:
+    """The chunk function of a normal-form sweep, pure in its bounds: the equilibria at the flat grid
+    indices ``[start, stop)``, compacted to the candidates valid somewhere in the chunk.
+
+    ``keys`` names each candidate (vertex pair, or pure profile), ``valid`` (K, N), ``degenerate`` and
+    ``continuum`` (N,); with ``full`` also ``probabilities`` (one (K, N, m_i) per actor) and ``payoffs``
+    (K, N, n), zero where the candidate is not an equilibrium.
+    """
+    game = plan.game
+    params = _chunk_params(axes, fixed, shape, start, stop)
+    N = stop - start
+    n = game.n_actors
+    continuum = np.zeros(N, dtype=bool)
+    if n != 2:
+        out = solve_chunk(plan, params)
+        live = np.flatnonzero(out["valid"].any(axis=1))
+        valid = out["valid"][live]
+        result: dict[str, Any] = {
+            "keys": [(int(k),) for k in live],
+            "valid": valid,
+            "degenerate": out["degenerate"],
+            "continuum": continuum,
+        }
+        if full:
+            result["payoffs"] = np.where(valid[..., None], out["payoffs"][live], 0.0)
+            chosen = np.array(np.unravel_index(live, game.shape), dtype=np.intp).reshape(n, -1)  # (n, K)
+            probs = []
+            for a, m in enumerate(game.shape):
+                p = np.zeros((len(live), N, m))
+                for k in range(len(live)):
+                    p[k, :, chosen[a, k]] = valid[k]
+                probs.append(p)
+            result["probabilities"] = probs
+        return result
+    out = solve_chunk(plan, params)
+    pairs = out["pairs"]
+    valid = out["valid"]
+    keys = [(int(i), int(j)) for i, j in pairs.T]
+    for a, b in itertools.combinations(range(len(keys)), 2):
+        if keys[a][0] == keys[b][0] or keys[a][1] == keys[b][1]:  # two extreme equilibria share a strategy
+            continuum |= valid[a] & valid[b]
+    result = {"keys": keys, "valid": valid, "degenerate": out["degenerate"], "continuum": continuum}
+    if full:
+        mask = valid[:, :, None]
+        result["probabilities"] = [
+            np.where(mask, out["prob0"][pairs[0]].transpose(0, 2, 1), 0.0),
+            np.where(mask, out["prob1"][pairs[1]].transpose(0, 2, 1), 0.0),
+        ]
+        result["payoffs"] = out["payoffs"]
+    return result
+
+
+def _bytes_per_row(total: int, sizes: Sequence[int]) -> int:
+    """Bytes of one candidate's arrays over the grid: validity, every actor's mixture, the payoffs."""
+    return total * (1 + 8 * sum(sizes) + 8 * len(sizes))
+
+
+class _Rows:
+    """The candidates of a sweep in order of first appearance, and (keeping everything) the arrays
+    their chunks are written into: allocated once, at the most rows the memory budget allows (pages
+    never written are never touched), grown by doubling if more are needed, cut to size at the end."""
+
+    def __init__(self, total: int, sizes: Sequence[int], full: bool, budget_rows: int, most: int) -> None:
+        self.total, self.sizes, self.full = total, tuple(sizes), full
+        self.keys: dict[tuple[int, ...], int] = {}
+        self.cap = max(1, min(budget_rows, most)) if full else 0
+        self.valid = np.zeros((self.cap, total), dtype=bool)
+        self.probs = [np.zeros((self.cap, total, m)) for m in self.sizes]
+        self.pays = np.zeros((self.cap, total, len(self.sizes)))
+
+    def rows(self, keys: Sequence[tuple[int, ...]]) -> list[int]:
+        """The row of each candidate (new ones appended, growing the arrays if needed)."""
+        out = []
+        for key in keys:
+            row = self.keys.setdefault(key, len(self.keys))
+            if self.full and row >= self.cap:
+                self._grow(2 * self.cap)
+            out.append(row)
+        return out
+
+    def _grow(self, cap: int) -> None:
+        per_row = _bytes_per_row(self.total, self.sizes)
+        check_bytes(
+            "a sweep's arrays",
+            float(cap) * per_row,
+            field="grid",
+            instead='a coarser grid, fewer axes, or keep="outcomes"',
+            found=f"{len(self.keys)} candidate equilibria of {describe_bytes(per_row)} each over the grid",
+        )
+        self.valid.resize((cap, self.total), refcheck=False)
+        for p in self.probs:
+            p.resize((cap, self.total, p.shape[-1]), refcheck=False)
+        self.pays.resize((cap, self.total, len(self.sizes)), refcheck=False)
+        self.cap = cap
+
+    def write(self, start: int, stop: int, rows: Sequence[int], out: Mapping[str, Any]) -> None:
+        for k, row in enumerate(rows):
+            self.valid[row, start:stop] = out["valid"][k]
+            for p, q in zip(self.probs, out["probabilities"], strict=True):
+                p[row, start:stop] = q[k]
+            self.pays[row, start:stop] = out["payoffs"][k]
+
+    def finish(self, shape: tuple[int, ...]) -> tuple[BoolArray, tuple[FloatArray, ...], FloatArray]:
+        """The arrays cut to the candidates found and shaped (K, grid..., ...), read-only, in place."""
+        K = len(self.keys)
+        if not self.full:
+            return (
+                np.zeros((K, 0), dtype=bool),
+                tuple(np.zeros((K, 0, m)) for m in self.sizes),
+                np.zeros((K, 0, len(self.sizes))),
+            )
+        self.valid.resize((K, *shape), refcheck=False)  # in place: no copy, and freeze() keeps them
+        for p in self.probs:
+            p.resize((K, *shape, p.shape[-1]), refcheck=False)
+        self.pays.resize((K, *shape, len(self.sizes)), refcheck=False)
+        for arr in (self.valid, *self.probs, self.pays):
+            arr.flags.writeable = False
+        return self.valid, tuple(self.probs), self.pays
+
+
+@dataclass(frozen=True)
+class OutcomeSet:
+    """One set of equilibria met on a grid kept as outcomes: the candidates' rows, whether the game is
+    degenerate there, how many points have it and the least and greatest value of each axis there."""
+
+    rows: tuple[int, ...]
+    degenerate: bool
+    points: int
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+class _Outcomes:
+    """Each point's set of equilibria as a code (int8, widened to int16 or int32 when more sets are
+    met), and per set its count and axis ranges: the summary a grid too large to keep whole needs."""
+
+    def __init__(self, total: int) -> None:
+        self.codes: npt.NDArray[np.signedinteger[Any]] = np.zeros(total, dtype=np.int8)
+        self.sets: dict[tuple[tuple[int, ...], bool], int] = {}
+        self.points: list[int] = []
+        self.low: list[list[float]] = []
+        self.high: list[list[float]] = []
+
+    def _code(self, key: tuple[tuple[int, ...], bool], n_axes: int) -> int:
+        code = self.sets.get(key)
+        if code is None:
+            code = self.sets[key] = len(self.sets)
+            self.points.append(0)
+            self.low.append([math.inf] * n_axes)
+            self.high.append([-math.inf] * n_axes)
+            if code > np.iinfo(self.codes.dtype).max:
+                wider = np.int16 if self.codes.dtype == np.int8 else np.int32
+                self.codes = self.codes.astype(wider)
+        return code
+
+    def write(
+        self, start: int, stop: int, rows: Sequence[int], out: Mapping[str, Any], axes: Axes, shape: tuple[int, ...]
+    ) -> None:
+        valid: BoolArray = out["valid"]
+        K = len(rows)
+        N = stop - start
+        bits = K + 1
+        if bits <= 62:  # the point's set as a number: bit k for the chunk's candidate k, bit K degenerate
+            local = out["degenerate"].astype(np.int64) << K
+            for k in range(K):
+                local |= valid[k].astype(np.int64) << k
+            if bits <= 12:  # few candidates: which numbers occur by counting, in linear time
+                present = np.flatnonzero(np.bincount(local, minlength=1 << bits))
+                where = np.searchsorted(present, local)
+            else:
+                present, where = np.unique(local, return_inverse=True)
+            patterns = [[bool((int(p) >> k) & 1) for k in range(bits)] for p in present]
+        else:
+            table = np.vstack([valid, out["degenerate"][None, :]]).T
+            uniq, where = np.unique(table, axis=0, return_inverse=True)
+            patterns = [[bool(b) for b in row] for row in uniq]
+        where = np.asarray(where).reshape(-1)
+        idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
+        values = [v[i] for (_, v), i in zip(axes, idx, strict=True)]
+        codes = np.empty(len(patterns), dtype=np.int64)
+        for g, pattern in enumerate(patterns):
+            key = (tuple(sorted(rows[k] for k in range(K) if pattern[k])), pattern[K])
+            codes[g] = self._code(key, len(axes))
+        chunk_codes = codes[where]
+        self.codes[start:stop] = chunk_codes
+        if len(patterns) == 1:
+            c = int(codes[0])
+            self.points[c] += N
+            for a, v in enumerate(values):
+                self.low[c][a] = min(self.low[c][a], float(v.min()))
+                self.high[c][a] = max(self.high[c][a], float(v.max()))
+            return
+        order = np.argsort(where, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(where[order]) != 0])
+        counts = np.diff(np.r_[starts, N])
+        lows = [np.minimum.reduceat(v[order], starts) for v in values]
+        highs = [np.maximum.reduceat(v[order], starts) for v in values]
+        for g, c in enumerate(codes.tolist()):
+            self.points[c] += int(counts[g])
+            for a in range(len(values)):
+                self.low[c][a] = min(self.low[c][a], float(lows[a][g]))
+                self.high[c][a] = max(self.high[c][a], float(highs[a][g]))
+
+    def finish(self, shape: tuple[int, ...]) -> tuple[npt.NDArray[np.signedinteger[Any]], tuple[OutcomeSet, ...]]:
+        sets = tuple(
+            OutcomeSet(rows, degen, self.points[c], tuple(self.low[c]), tuple(self.high[c]))
+            for (rows, degen), c in self.sets.items()
+        )
+        self.codes.resize(shape, refcheck=False)
+        self.codes.flags.writeable = False
+        return self.codes, sets
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
 class Sweep(GridAxes, Result):
     """The equilibria of a game at every point of a parameter grid.
@@ -374,9 +610,17 @@ class Sweep(GridAxes, Result):
     ``axes`` maps each swept parameter to its 1-D values (the grid is their product, in order);
     ``valid[k]`` (shape of the grid) says where candidate k is an equilibrium;
     ``probabilities[i][k]`` gives actor i's mixture (grid shape + (m_i,)); ``payoffs[k]`` the
-    payoffs (grid shape + (n,)); ``degenerate`` marks points where the game is degenerate and
-    ``continuum`` those where a continuum joins two extreme equilibria; ``thresholds`` holds any
-    threshold formulas evaluated on the grid.
+    payoffs (grid shape + (n,)); both are zero where candidate k is not an equilibrium.
+    ``degenerate`` marks points where the game is degenerate and ``continuum`` those where a
+    continuum joins two extreme equilibria; ``thresholds`` holds any threshold formulas evaluated on
+    the grid.
+
+    Kept as outcomes (``kept == "outcomes"``, ``sweep(..., keep="outcomes")``) the per-candidate
+    arrays ``valid``, ``probabilities`` and ``payoffs`` are empty (K, 0, ...); instead ``codes``
+    (grid-shaped, the smallest integer type that holds them) numbers each point's set of
+    equilibria, ``sets[c]`` (:class:`OutcomeSet`) says which candidates form set c, whether the
+    game is degenerate there, at how many points and over which ranges of the axes. ``count``,
+    :meth:`outcome_codes`, :meth:`outcomes` and :meth:`to_dict` give the same as when kept whole.
     """
 
     game: NormalFormGame
@@ -392,12 +636,18 @@ class Sweep(GridAxes, Result):
     method: str = ""
     values: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    kept: str = "all"
+    codes: npt.NDArray[np.signedinteger[Any]] | None = None
+    sets: tuple[OutcomeSet, ...] = ()
 
     kind = "normal"
 
     @property
     def count(self) -> npt.NDArray[np.int64]:
         """Number of extreme equilibria at each grid point."""
+        if self.codes is not None:
+            sizes = np.array([len(s.rows) for s in self.sets], dtype=np.int64)
+            return np.asarray(sizes[self.codes], dtype=np.int64)
         return np.asarray(self.valid.sum(axis=0), dtype=np.int64)
 
     def index(self, label: str) -> int:
@@ -416,9 +666,11 @@ class Sweep(GridAxes, Result):
             parts.append(f"{a} {names[0]}" if len(names) == 1 else f"{a} mixes {'/'.join(names)}")
         return "; ".join(parts)
 
-    def outcome_codes(self) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
+    def outcome_codes(self) -> tuple[list[dict[str, Any]], npt.NDArray[np.signedinteger[Any]]]:
         """Distinct sets of equilibria over the grid (most frequent first), and each point's set number."""
         labels = [self.label(k) for k in range(len(self.candidates))]
+        if self.codes is not None:
+            return self._outcome_codes_kept(labels, self.codes)
         flat = self.valid.reshape(len(self.candidates), -1)
         degenerate = self.degenerate.reshape(-1)
         grid = {k: v.reshape(-1) for k, v in self.grid().items()}
@@ -457,6 +709,52 @@ class Sweep(GridAxes, Result):
             point_code[where] = g
         return [o for o, _ in found], point_code.reshape(self.shape)
 
+    def _outcome_codes_kept(
+        self, labels: Sequence[str], codes: npt.NDArray[np.signedinteger[Any]]
+    ) -> tuple[list[dict[str, Any]], npt.NDArray[np.signedinteger[Any]]]:
+        """:meth:`outcome_codes` from the sets kept (no per-candidate arrays): the same groups in the
+        same order, the sets taken as np.unique orders the rows (validity..., degenerate)."""
+        K = len(self.candidates)
+        order = sorted(
+            range(len(self.sets)),
+            key=lambda c: (*(k in self.sets[c].rows for k in range(K)), self.sets[c].degenerate),
+        )
+        groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+        for c in order:
+            s = self.sets[c]
+            groups.setdefault((tuple(sorted({labels[k] for k in s.rows})), s.degenerate), []).append(c)
+        total = max(1, int(np.prod(self.shape)))
+        names = list(self.axes)
+        found: list[tuple[dict[str, Any], list[int]]] = []
+        for (eqs, degen), members in groups.items():
+            points = sum(self.sets[c].points for c in members)
+            found.append(
+                (
+                    {
+                        "label": " | ".join(eqs) + (" (degenerate)" if degen else "")
+                        if eqs
+                        else "no equilibrium found",
+                        "equilibria": list(eqs),
+                        "degenerate": degen,
+                        "points": points,
+                        "share": points / total,
+                        "ranges": {
+                            a: [
+                                clean_number(min(self.sets[c].low[i] for c in members)),
+                                clean_number(max(self.sets[c].high[i] for c in members)),
+                            ]
+                            for i, a in enumerate(names)
+                        },
+                    },
+                    members,
+                )
+            )
+        found.sort(key=lambda item: -item[0]["points"])
+        table = np.zeros(max(1, len(self.sets)), dtype=codes.dtype)
+        for g, (_, members) in enumerate(found):
+            table[members] = g
+        return [o for o, _ in found], np.asarray(table[codes])
+
     def outcomes(self) -> list[dict[str, Any]]:
         """Distinct sets of equilibria over the grid: which ones, share of points, axis ranges."""
         return self.outcome_codes()[0]
@@ -477,7 +775,7 @@ class Sweep(GridAxes, Result):
             "continuum_points": int(self.continuum.sum()),
             "outcomes": self.outcomes(),
             "notes": list(self.notes),
-        }
+        } | ({"kept": self.kept} if self.kept != "all" else {})
 
 
 MIN_BYTES_PER_POINT = 64
@@ -559,6 +857,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> Sweep: ...
 @overload
 def sweep(
@@ -570,6 +870,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> TreeSweep: ...
 @overload
 def sweep(
@@ -581,6 +883,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> DealSweep: ...
 @overload
 def sweep(
@@ -592,6 +896,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> PointSweep: ...
 @overload
 def sweep(
@@ -603,6 +909,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> AnySweep: ...
 
 
@@ -615,6 +923,8 @@ def sweep(
     chunk: int = DEFAULT_CHUNK,
     thresholds: Sequence[Any] = (),
     budget: float | None = None,
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> AnySweep:
     """The outcome of ``model``'s game (a scenario or a bare game) at every point of ``grid``.
 
@@ -648,14 +958,32 @@ def sweep(
     'TreeSweep'
     """
     scenario = Scenario.of(model)
+    if keep not in KEEP:
+        raise ScenarioError(" or ".join(repr(k) for k in KEEP), found=repr(keep)[:40], field="keep")
+    if keep != "all" and scenario.kind != "normal":
+        raise ScenarioError(
+            'keep="all" for a game of this kind (keep="outcomes" is for normal-form games)',
+            found=repr(keep),
+            field="keep",
+        )
+    on = {} if scheduler is None else {"scheduler": scheduler}
     with using_budget(budget):
         if scenario.kind == "tree":
-            return sweep_tree(scenario, grid, values, progress=progress)
+            return sweep_tree(scenario, grid, values, progress=progress, scheduler=scheduler)
         if scenario.kind == "bargain":
-            return sweep_deal(scenario, grid, values, progress=progress)
+            return sweep_deal(scenario, grid, values, progress=progress, **on)
         if scenario.kind in KINDS:
-            return sweep_points(scenario, grid, values, progress=progress)
-        return _sweep_normal(scenario, grid, values, chunk=chunk, progress=progress, thresholds=thresholds)
+            return sweep_points(scenario, grid, values, progress=progress, scheduler=scheduler)
+        return _sweep_normal(
+            scenario,
+            grid,
+            values,
+            chunk=chunk,
+            progress=progress,
+            thresholds=thresholds,
+            scheduler=scheduler,
+            keep=keep,
+        )
 
 
 def _sweep_normal(
@@ -666,8 +994,12 @@ def _sweep_normal(
     chunk: int,
     progress: Callable[[int, int], None] | None,
     thresholds: Sequence[Any],
+    scheduler: Scheduler = None,
+    keep: Keep = "all",
 ) -> Sweep:
-    """Every (extreme) equilibrium of a normal-form game at every grid point, in chunks of points."""
+    """Every (extreme) equilibrium of a normal-form game at every grid point, in chunks of points
+    computed by :func:`_solve_points` through :func:`~bargaining.analysis.engine.map_chunks` and
+    streamed into arrays allocated once (or, ``keep="outcomes"``, into each point's code)."""
     game = scenario.normal_form
     axes = grid_axes(scenario, grid)
     fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
@@ -675,15 +1007,16 @@ def _sweep_normal(
     shape = tuple(len(v) for v in axes.values())
     total = math.prod(shape)
     n_profiles = math.prod(game.shape)
-    if game.n_actors == 2:
-        per_point = 8 * 2 * (sum(game.shape) + game.n_actors + 1) + 8 * len(shape) + 4
-    else:  # every pure profile is a candidate: its validity, and the payoffs of those that hold somewhere
-        per_point = n_profiles + 8 * (2 * (sum(game.shape) + game.n_actors)) + 8 * len(shape) + 4
+    full = keep == "all"
+    per_row = _bytes_per_row(1, game.shape)
+    # kept whole: at least one candidate's arrays, the point flags and the outcome table's coordinates;
+    # kept as outcomes: each point's code (at most int32) and its two flags
+    per_point = per_row + 2 + 8 * len(shape) if full else 4 + 2
     check_bytes(
         "a sweep's arrays",
         float(total) * per_point,
         field="grid",
-        instead="a coarser grid or fewer axes",
+        instead="a coarser grid or fewer axes" + (', or keep="outcomes"' if full else ""),
         found=f"{total:,} points of about {per_point:,} bytes, {describe_bytes(float(total) * per_point)}",
     )
     plan = _plan(game, names, deadline_seconds())
@@ -695,108 +1028,95 @@ def _sweep_normal(
             for vs, size, other in zip(plan.vertices, game.shape, game.shape[::-1], strict=True)
         )
     step = max(1, min(chunk, int(budget_mb() * 2**20 / 4 // max(1, chunk_bytes))))
-    rows: dict[tuple[int, ...], int] = {}
-    pieces: list[tuple[int, int, dict[str, npt.NDArray[Any]]]] = []
+    most = math.prod(len(vs) for vs in plan.vertices) if game.n_actors == 2 else n_profiles
+    budget_rows = int(budget_mb() * 2**20 // max(1, _bytes_per_row(total, game.shape)))
+    rows = _Rows(total, game.shape, full, budget_rows, most)
+    kept = None if full else _Outcomes(total)
     degenerate = np.zeros(total, dtype=bool)
-    for start in range(0, total, step):
-        stop = min(total, start + step)
-        idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
-        params = {k: np.full(stop - start, v) for k, v in fixed.items()}
-        params |= {a: axes[a][i] for a, i in zip(axes, idx, strict=True)}
-        out = solve_chunk(plan, params)
-        keys = (
-            [tuple(int(v) for v in col) for col in out["pairs"].T]
-            if game.n_actors == 2
-            else [(k,) for k in range(out["valid"].shape[0])]
-        )
-        for k, key in enumerate(keys):
-            if out["valid"][k].any():
-                rows.setdefault(key, len(rows))
-        out["keys"] = np.array([rows.get(key, -1) for key in keys], dtype=np.intp)
-        if game.n_actors == 2:  # keep only the valid pairs' mixtures, not every vertex's
-            live = [k for k, row in enumerate(out["keys"]) if row >= 0]
-            out["pair_prob0"] = np.stack([out["prob0"][out["pairs"][0, k]].T for k in live]) if live else np.zeros(0)
-            out["pair_prob1"] = np.stack([out["prob1"][out["pairs"][1, k]].T for k in live]) if live else np.zeros(0)
-            out["live"] = np.array(live, dtype=np.intp)
-            del out["prob0"], out["prob1"]
-        pieces.append((start, stop, out))
+    continuum = np.zeros(total, dtype=bool)
+    axis_items = tuple(axes.items())
+    work = functools.partial(_solve_points, plan, axis_items, fixed, shape, full)
+    for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
+        at = rows.rows(out["keys"])
+        if kept is None:
+            rows.write(start, stop, at, out)
+        else:
+            kept.write(start, stop, at, out, axis_items, shape)
         degenerate[start:stop] = out["degenerate"]
-        if progress is not None:
-            progress(stop, total)
-    K = len(rows)
-    valid = np.zeros((K, total), dtype=bool)
-    probs = [np.zeros((K, total, m)) for m in game.shape]
-    pays = np.zeros((K, total, game.n_actors))
-    for start, stop, out in pieces:
-        for k, row in enumerate(out["keys"]):
-            if row < 0:
-                continue
-            valid[row, start:stop] = out["valid"][k]
-            pays[row, start:stop] = out["payoffs"][k]
-            if game.n_actors == 2:
-                slot = int(np.flatnonzero(out["live"] == k)[0])
-                probs[0][row, start:stop] = out["pair_prob0"][slot]
-                probs[1][row, start:stop] = out["pair_prob1"][slot]
-    if game.n_actors == 2 and not valid.any(axis=0).all():  # Nash (1951): never empty
-        flat = int(np.flatnonzero(~valid.any(axis=0))[0])
-        raise RuntimeError(
-            f"sweep found no equilibrium at {params_at(axes, fixed, shape, flat)} "
-            f"({int((~valid.any(axis=0)).sum())} such points): a finite game always has one, so this is a "
-            "numerical failure or a bug; equilibria() at that point gives the answer"
-        )
-    ordered = sorted(rows, key=lambda key: rows[key])
+        continuum[start:stop] = out["continuum"]
+    K = len(rows.keys)
+    valid, probs, pays = rows.finish(shape)
+    codes, sets = kept.finish(shape) if kept is not None else (None, ())
+    if game.n_actors == 2:  # Nash (1951): never empty
+        empty = [c for c, s in enumerate(sets) if not s.rows]
+        if kept is None and not valid.reshape(K, -1).any(axis=0).all():
+            nowhere = ~valid.reshape(K, -1).any(axis=0)
+        elif empty:
+            nowhere = np.isin(np.asarray(codes).reshape(-1), empty)
+        else:
+            nowhere = None
+        if nowhere is not None:
+            flat = int(np.flatnonzero(nowhere)[0])
+            raise RuntimeError(
+                f"sweep found no equilibrium at {params_at(axes, fixed, shape, flat)} "
+                f"({int(nowhere.sum())} such points): a finite game always has one, so this is a "
+                "numerical failure or a bug; equilibria() at that point gives the answer"
+            )
+    ordered = sorted(rows.keys, key=lambda key: rows.keys[key])
     if game.n_actors == 2:
         vx, vy = plan.vertices
         candidates = tuple(Candidate((vx[i].support, vy[j].support), (i, j)) for i, j in ordered)
     else:
         profiles = list(np.ndindex(*game.shape))
         candidates = tuple(Candidate(tuple((int(s),) for s in profiles[k])) for (k,) in ordered)
-        for row, (k,) in enumerate(ordered):
-            for a, s in enumerate(profiles[k]):
-                probs[a][row, :, s] = 1.0
-    continuum = np.zeros(total, dtype=bool)
-    if game.n_actors == 2:
-        for a, b in itertools.combinations(range(K), 2):
-            if any(candidates[a].vertices[s] == candidates[b].vertices[s] for s in (0, 1)):
-                continuum |= valid[a] & valid[b]
     evaluated = {}
-    mesh = dict(zip(axes, np.meshgrid(*axes.values(), indexing="ij"), strict=True))
-    for t in thresholds:
-        if t.formula is None:
-            continue
-        syms = sorted(t.formula.free_symbols, key=lambda s: s.name)
-        f = compile_numpy(syms, t.formula)
-        with np.errstate(all="ignore"):
-            evaluated[t.parameter] = np.broadcast_to(
-                np.asarray(f(*(mesh.get(s.name, fixed.get(s.name)) for s in syms)), dtype=float), shape
-            )
+    if thresholds:
+        mesh = dict(zip(axes, np.meshgrid(*axes.values(), indexing="ij", sparse=True), strict=True))
+        for t in thresholds:
+            if t.formula is None:
+                continue
+            syms = sorted(t.formula.free_symbols, key=lambda s: s.name)
+            f = compile_numpy(syms, t.formula)
+            with np.errstate(all="ignore"):
+                evaluated[t.parameter] = np.broadcast_to(
+                    np.asarray(f(*(mesh.get(s.name, fixed.get(s.name)) for s in syms)), dtype=float), shape
+                )
     notes = [plan.note] if plan.note else []
     if game.n_actors == 2 and continuum.any():
         notes.append(
             f"At {int(continuum.sum())} grid points two extreme equilibria share a strategy: a continuum of "
             "equilibria joins them there."
         )
+    degenerate.resize(shape, refcheck=False)
+    continuum.resize(shape, refcheck=False)
+    for arr in (degenerate, continuum):
+        arr.flags.writeable = False
+    method = (
+        "vertex pairs from symbolic indifference conditions, evaluated with numpy (every extreme equilibrium)"
+        if game.n_actors == 2 and plan.note is None
+        else "vertex pairs from indifference conditions solved numerically at each point (every extreme equilibrium)"
+        if game.n_actors == 2
+        else "pure-profile test on the payoff array (mixed equilibria not enumerated)"
+    )
+    if scheduler is not None:
+        method += f", on {describe(scheduler)}"
     return Sweep(
         game=game,
         axes=axes,
         values=fixed,
         candidates=candidates,
-        valid=valid.reshape(K, *shape),
-        probabilities=tuple(p.reshape(K, *shape, p.shape[-1]) for p in probs),
-        payoffs=pays.reshape(K, *shape, game.n_actors),
-        degenerate=degenerate.reshape(shape),
-        continuum=continuum.reshape(shape),
+        valid=valid,
+        probabilities=probs,
+        payoffs=pays,
+        degenerate=degenerate,
+        continuum=continuum,
         complete=game.n_actors == 2,
         thresholds=evaluated,
         notes=tuple(notes),
-        method=(
-            "vertex pairs from symbolic indifference conditions, evaluated with numpy (every extreme equilibrium)"
-            if game.n_actors == 2 and plan.note is None
-            else "vertex pairs from indifference conditions solved numerically at each point (every extreme "
-            "equilibrium)"
-            if game.n_actors == 2
-            else "pure-profile test on the payoff array (mixed equilibria not enumerated)"
-        ),
+        method=method,
+        kept=keep,
+        codes=codes,
+        sets=sets,
     )
 
 
