@@ -13,7 +13,7 @@ import math
 import pickle
 from typing import Any
 
-import cloudpickle
+import cloudpickle  # type: ignore[import-untyped]
 import numpy as np
 import pytest
 
@@ -128,9 +128,7 @@ def test_the_array_judge_alone() -> None:
 def test_the_chunk_function_pickles_and_gives_the_same_chunk() -> None:
     s = load("eurasia_chain")
     region = consistent_region(s, samples=50, seed=2)
-    chunks = _RegionChunks(
-        s, region.points, tuple(n for n in region.varied if n in s.space), {}, (), ArrayJudge(s)
-    )
+    chunks = _RegionChunks(s, region.points, tuple(n for n in region.varied if n in s.space), {}, (), ArrayJudge(s))
     copy = pickle.loads(cloudpickle.dumps(chunks))
     a, b = chunks(0, 50), copy(0, 50)
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2:] == b[2:]

@@ -276,9 +276,9 @@ class _NormalNSolution(PointSolution):
         game, N = self.game, self.size
         profile = _strategy_index(game, claim)
         flat = self.valid.reshape(-1, N)
-        plays = np.array(
-            [all(p[i] == s for i, s in profile.items()) for p in np.ndindex(*game.shape)], dtype=bool
-        )[:, None]
+        plays = np.array([all(p[i] == s for i, s in profile.items()) for p in np.ndindex(*game.shape)], dtype=bool)[
+            :, None
+        ]
         some = flat.any(axis=0)
         pure_all = some & (plays | ~flat).all(axis=0)
         alive = self._alive({})
