@@ -459,12 +459,15 @@ def test_explore_normal_form_threshold_follows_the_sliders() -> None:
     assert len(state.solution) == len(expected)
 
 
-def test_explore_tree_updates_on_release_and_shows_the_path() -> None:
+def test_explore_tree_updates_while_moving_and_shows_the_path() -> None:
+    """A tree answers from its compiled form, so it updates as a slider moves (``continuous=False``: on release)."""
     from bargaining.display.explore import explore
 
+    released = explore("eu_russia_offer", continuous=False).explore_state
+    assert not any(s.continuous_update for s in released.sliders.values())
     box = explore("eu_russia_offer")
     state = box.explore_state
-    assert not any(s.continuous_update for s in state.sliders.values())
+    assert all(s.continuous_update for s in state.sliders.values())
     assert tuple(state.solution.path) == ("offer", "accept")
     state.sliders["T"].value = 2.0  # the scenario's claim: with two years Russia rejects
     assert tuple(state.solution.path) == tuple(bargaining.subgame_perfect(OFFER, OFFER.values({"T": 2.0})).path)

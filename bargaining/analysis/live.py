@@ -40,7 +40,6 @@ import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
@@ -65,30 +64,10 @@ from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.kernels.bimatrix import vertex_enumeration
 from bargaining.scenario import Scenario
 
-__all__ = ["LiveSolver", "LiveThreshold", "exact_at_least", "live", "live_threshold"]
+__all__ = ["LiveSolver", "LiveThreshold", "live", "live_threshold"]
 
 FloatArray = npt.NDArray[np.float64]
 _Solved = tuple[tuple[sympy.Expr, ...], sympy.Expr] | None
-
-
-def exact_at_least(left: Sequence[float], right: Sequence[float], *, power: Sequence[int] = ()) -> bool:
-    r"""Whether :math:`\prod_k \ell_k \ge \prod_k r_k` for the decimals the floats print as (``0.3``
-    is 3/10), exactly: rational arithmetic (``fractions.Fraction`` of ``repr``), so a knife edge
-    that holds in decimals, :math:`0.3 \times 3 = 0.9`, holds here although ``0.3 * 3 < 0.9`` in
-    binary floating point. ``power`` raises ``left``'s factors to integer powers (default 1).
-
-    >>> 0.3 * 3 >= 0.9, exact_at_least([0.3, 3.0], [0.9])
-    (False, True)
-    >>> exact_at_least([0.9, 2.0], [1.62], power=[2, 1])  # 0.81 * 2 = 1.62
-    True
-    """
-    lhs = Fraction(1)
-    for k, x in enumerate(left):
-        lhs *= Fraction(repr(float(x))) ** (power[k] if k < len(power) else 1)
-    rhs = Fraction(1)
-    for x in right:
-        rhs *= Fraction(repr(float(x)))
-    return lhs >= rhs
 
 
 class LiveSolver:
