@@ -40,6 +40,7 @@ Scheduler = Any
 IN_FLIGHT = 2
 """Chunks submitted ahead per worker thread when a Dask cluster computes them."""
 DASK_EXTRA = "pip install 'bargaining[dask]'"
+_NOTHING: Any = object()
 
 
 def chunk_bounds(total: int, step: int) -> list[tuple[int, int]]:
@@ -90,22 +91,27 @@ def describe(scheduler: Scheduler) -> str:
 
 
 def map_chunks(
-    fn: Callable[[int, int], T],
+    fn: Callable[..., T],
     total: int,
     step: int,
     *,
     scheduler: Scheduler = None,
     progress: Callable[[int, int], None] | None = None,
+    shared: Any = _NOTHING,
 ) -> Iterator[tuple[int, int, T]]:
-    """``(start, stop, fn(start, stop))`` for every chunk of ``range(total)``, in order.
+    """``(start, stop, fn(start, stop))`` for every chunk of ``range(total)``, in order; with
+    ``shared``, ``fn(shared, start, stop)``.
 
-    ``fn`` must be a pure function of the bounds (on a cluster it is pickled once, with what it
-    refers to, and called on the workers); ``progress(done, total)`` is called as chunks arrive.
+    ``fn`` must be a pure function of its arguments (on a cluster it is pickled once per call, with
+    what it refers to, and called on the workers); ``shared`` is for a large object that many calls
+    use unchanged (a compiled model): it is sent to each worker once per client and kept there for
+    later calls with the same object. ``progress(done, total)`` is called as chunks arrive.
     """
     bounds = chunk_bounds(total, step)
+    lead = () if shared is _NOTHING else (shared,)
     if scheduler is None:
         for start, stop in bounds:
-            out = fn(start, stop)
+            out = fn(*lead, start, stop)
             if progress is not None:
                 progress(stop, total)
             yield start, stop, out
@@ -115,6 +121,7 @@ def map_chunks(
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
         ahead = max(1, IN_FLIGHT * max(1, threads))
         shipped = client.scatter(fn, broadcast=True, hash=False)
+        lead = () if shared is _NOTHING else (_scattered(client, shared),)
         pending: deque[tuple[int, int, Any]] = deque()
         todo = iter(bounds)
 
@@ -122,7 +129,7 @@ def map_chunks(
             nxt = next(todo, None)
             if nxt is None:
                 return False
-            pending.append((*nxt, client.submit(_call, shipped, *nxt, pure=False)))
+            pending.append((*nxt, client.submit(_call, shipped, *lead, *nxt, pure=False)))
             return True
 
         while len(pending) < ahead and submit():
@@ -140,5 +147,22 @@ def map_chunks(
                 client.close()
 
 
-def _call(fn: Callable[[int, int], T], start: int, stop: int) -> T:
-    return fn(start, stop)
+def _call(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
+
+
+_SHIPPED: dict[int, tuple[Any, Any, Any]] = {}
+"""id(shared object) -> (the object, the client, its future on the workers); a few kept at most."""
+KEEP_SHIPPED = 8
+
+
+def _scattered(client: Any, shared: Any) -> Any:
+    """``shared``'s future on every worker of ``client``, sent once and reused while both live."""
+    held = _SHIPPED.get(id(shared))
+    if held is not None and held[0] is shared and held[1] is client and held[2].status == "finished":
+        return held[2]
+    future = client.scatter(shared, broadcast=True, hash=False)
+    _SHIPPED[id(shared)] = (shared, client, future)
+    while len(_SHIPPED) > KEEP_SHIPPED:
+        del _SHIPPED[next(iter(_SHIPPED))]
+    return future

@@ -228,18 +228,27 @@ def _tie_note(count: int) -> str:
     )
 
 
+WORKER_CHUNK = 1 << 13
+"""Points a Dask worker evaluates at a time: arrays of 64 KiB, below glibc's mmap threshold. Dask's
+nanny sets ``MALLOC_TRIM_THRESHOLD_``, which freezes that threshold at 128 KiB, so larger temporary
+arrays are mapped and unmapped on every operation and page faults make the evaluation about 5x slower."""
+
+
 def _compiled_chunk(
     compiled: CompiledTree,
-    axes: Mapping[str, FloatArray],
-    given: Mapping[str, float],
     start: int,
     stop: int,
+    *,
+    axes: Mapping[str, FloatArray],
+    given: Mapping[str, float],
+    inner: int,
 ) -> TreeEvaluation:
-    """The compiled tree evaluated at flat grid points ``start`` to ``stop`` (a pure function)."""
+    """The compiled tree evaluated at flat grid points ``start`` to ``stop``, ``inner`` points at a time
+    (a pure function)."""
     shape = tuple(len(v) for v in axes.values())
     idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
     points = {name: arr[i] for (name, arr), i in zip(axes.items(), idx, strict=True)}
-    return compiled.evaluate(points, given, chunk=max(1, stop - start))
+    return compiled.evaluate(points, given, chunk=max(1, min(inner, stop - start)))
 
 
 def _sweep_compiled(
@@ -262,9 +271,11 @@ def _sweep_compiled(
     offers = {p: np.empty(total) for p in chosen}
     payoffs = {a: np.empty(total) for a in tree.actors}
     warnings: dict[str, int] = {}
-    work = functools.partial(_compiled_chunk, compiled, axes, given)
+    inner = CHUNK if scheduler is None else WORKER_CHUNK
+    work = functools.partial(_compiled_chunk, axes=axes, given=given, inner=inner)
     if total:
-        for start, stop, out in map_chunks(work, total, CHUNK, scheduler=scheduler, progress=progress):
+        chunks = map_chunks(work, total, CHUNK, scheduler=scheduler, progress=progress, shared=compiled)
+        for start, stop, out in chunks:
             flat[start:stop] = out.codes
             ties[start:stop] = out.ties
             for p in chosen:
