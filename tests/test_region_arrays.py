@@ -56,7 +56,7 @@ def test_arrays_equal_the_per_point_judge_on_a_random_sample(name: str) -> None:
     arrays = consistent_region(s, samples=300, seed=11)
     per_point = consistent_region(s, samples=300, seed=11, route="per-point")
     _same(arrays, per_point)
-    assert "judged as arrays" in arrays.method and "judged as arrays" not in per_point.method
+    assert arrays.route.startswith("arrays") and per_point.route.startswith("per-point")
     # not vacuous: the record holds somewhere in some built-ins, fails elsewhere in all
     assert not arrays.observed_agrees.all()  # type: ignore[union-attr]
 
@@ -95,7 +95,7 @@ def test_three_actors_with_possible_mixed_equilibria_are_judged_one_by_one() -> 
     arrays = consistent_region(s, grid)
     _same(arrays, consistent_region(s, grid, route="per-point"))
     assert any("judged one by one" in n for n in arrays.notes)
-    assert "0 of" not in arrays.method.split("judged as arrays")[1].split("points one by one")[0]
+    assert not arrays.route.startswith("arrays (normal_n), 0 of")
 
 
 def test_the_certificates_leave_generic_points_to_the_arrays() -> None:
@@ -147,7 +147,7 @@ def test_on_a_dask_cluster_the_region_is_the_same() -> None:
         there = consistent_region(s, samples=3_000, seed=4, scheduler=client)
     here = consistent_region(s, samples=3_000, seed=4)
     _same(here, there)
-    assert "Dask cluster" in there.method
+    assert "Dask cluster" in there.route and "this process" in here.route
 
 
 def test_the_arrays_route_is_bounded_by_memory_not_by_the_point_cap() -> None:

@@ -737,7 +737,8 @@ class ConsistentRegion(Result):
     of the observations of that date. ``share`` is the share of points that agree, with ``interval``
     its 95 % Wilson score interval (for a random sample; None for a grid). ``conditions`` are the
     symbolic conditions where the game allows (for trees: the region where the default
-    subgame-perfect plan holds).
+    subgame-perfect plan holds). ``route`` says how the points were judged: as arrays (and how many
+    of them one by one) or point by point, and where the chunks ran.
     """
 
     varied: tuple[str, ...]
@@ -751,6 +752,7 @@ class ConsistentRegion(Result):
     method: str = ""
     values: Mapping[str, float] = field(default_factory=FrozenMap)
     notes: tuple[str, ...] = ()
+    route: str = ""
 
     @property
     def share(self) -> float:
@@ -826,18 +828,19 @@ def consistent_region(
     condition and is kept. A point where the game cannot be solved counts as not reproducing the
     record, and a note says how many there were.
 
-    **Routes.** Game trees and normal-form games are judged as arrays (``route="arrays"``, the
-    default ``"auto"`` where possible): every sample is drawn first, then the points are judged in
-    chunks by :mod:`bargaining.analysis.region` (the subgame-perfect path compiled once; the vertex
-    pairs of the sweep; pure profiles and elimination of dominated strategies for three or more
-    actors), and the points the arrays leave unsure (possible mixed equilibria, near-ties, values out
-    of bounds) are judged one by one: the verdicts are the per-point judge's. The arrays are bounded
-    by the memory budget (``budget`` in MiB, docs/format.md#budgets). Other games (package deals, for
-    now) are judged point by point (``route="per-point"``): at most :data:`MAX_SAMPLES` points
-    (scaled with ``budget``). Both limits are checked before any work. The chunks run through
-    :func:`~bargaining.analysis.engine.map_chunks`: ``scheduler`` (None: this process; a
-    ``dask.distributed.Client`` or a scheduler's address) says where. ``progress(done, total)`` is
-    called as chunks are done.
+    **Routes.** Game trees, normal-form games and package deals are judged as arrays
+    (``route="arrays"``; the default ``"auto"`` where possible): every sample is drawn first, with
+    the same draws as point by point, then the points are judged in chunks by
+    :mod:`bargaining.analysis.region` (the subgame-perfect path compiled once; the sweep's vertex
+    pairs; pure profiles and elimination of dominated strategies for three or more actors; the Nash
+    solution's weights), and the points the arrays leave unsure (possible mixed equilibria,
+    near-ties, values out of bounds) are judged one by one, so the verdicts are the per-point
+    judge's. The arrays are bounded by the memory budget (``budget`` in MiB,
+    docs/format.md#budgets). ``route="per-point"`` solves each point on its own: at most
+    :data:`MAX_SAMPLES` points (scaled with ``budget``). Either limit is checked before any work.
+    The chunks run through :func:`~bargaining.analysis.engine.map_chunks`: ``scheduler`` (None:
+    this process; a ``dask.distributed.Client`` or a scheduler's address) says where; the result's
+    ``route`` says how and where. ``progress(done, total)`` is called as chunks are done.
 
     >>> from bargaining.io.scenario_file import load
     >>> r = consistent_region(load("eu_russia_2007"), {"T": [0, 5]})
@@ -856,7 +859,7 @@ def consistent_region(
         arrays = array_kind(scenario) is not None
         if route == "arrays" and not arrays:
             raise ScenarioError(
-                "a game tree or a normal-form game for the arrays route",
+                "a game tree, a normal-form game or a package deal for the arrays route",
                 found=f"a {scenario.kind} game (judged point by point)",
                 field="route",
             )
@@ -1071,18 +1074,16 @@ def _consistent_region(
             f"{len(failed)} of {count} points could not be solved ({', '.join(sorted(set(failed)))}); "
             "they count as not reproducing the record"
         )
+    where = describe(scheduler)
     if use_arrays:
-        method += (
-            f"; judged as arrays ({array_kind(scenario)}, bargaining.analysis.region), "
-            f"{one_by_one} of {count} points one by one; chunks in {describe(scheduler)}"
-        )
+        route = f"arrays ({array_kind(scenario)}), {one_by_one} of {count} points judged one by one, in {where}"
         if one_by_one:
             notes.append(
                 f"{one_by_one} of {count} points were judged one by one (the arrays left them unsure: possible "
                 "mixed equilibria, near-ties or values out of bounds)"
             )
-    elif scheduler is not None:
-        method += f"; judged point by point, chunks in {describe(scheduler)}"
+    else:
+        route = f"per-point, in {where}"
     conditions: tuple[sympy.Basic, ...] = ()
     if isinstance(game, TreeGame) and scenario.observed:
         conditions = subgame_perfect(scenario).conditions
@@ -1098,4 +1099,5 @@ def _consistent_region(
         method=method,
         values=scenario.values(),
         notes=tuple(notes),
+        route=route,
     )
