@@ -99,6 +99,12 @@ def _normalised(payoffs: FloatArray) -> tuple[FloatArray, FloatArray]:
     size = np.maximum(np.abs(lo), np.abs(hi))
     span = hi - lo
     constant = span <= ROUNDING * size
+    if not constant.any():  # the usual case: no point where the payoffs are all equal, fewer passes
+        scaled = payoffs - lo
+        scaled /= span
+        size *= ROUNDING
+        size /= span
+        return np.asarray(scaled, dtype=float), np.maximum(TOL, size)
     span = np.where(constant, 1.0, span)
     scaled = np.where(constant, 0.0, (payoffs - lo) / span)
     return np.asarray(scaled, dtype=float), np.asarray(np.maximum(TOL, ROUNDING * size / span), dtype=float)
@@ -317,6 +323,66 @@ def _evaluate_vertices(
     return X, ok, br
 
 
+GENERAL_ONLY = False
+"""Set True (tests) to solve 2 x 2 games by the general route instead of their closed forms."""
+
+
+def _closed_2x2(plan: _Plan) -> bool:
+    """Whether a chunk of ``plan``'s game is solved by the 2 x 2 closed forms (:func:`_vertices_2x2`):
+    a 2 x 2 game whose vertices' formulas were found."""
+    return not GENERAL_ONLY and plan.game.shape == (2, 2) and plan.note is None
+
+
+def _vertices_2x2(
+    opponent: FloatArray, compiled: Sequence[Callable[..., Any] | None], args: Sequence[FloatArray], N: int
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    r""":func:`_evaluate_vertices` of a 2 x 2 game in closed form, the same numbers in fewer operations.
+
+    ``opponent[s, u]`` (2, 2, N) is the opponent's payoff when this actor plays s and it plays u,
+    normalised to [0, 1] at each point with tolerance ``tol`` (:func:`_normalised`). The vertices, in
+    the order of :func:`_vertices`: pure s with tight u (index 2s + u) is a vertex where u is a best
+    reply to s, :math:`o_{su} \ge \max_{u'} o_{su'} - tol`, and the first such u is kept (the
+    second reaches the same point); the mixed vertex (index 4, when the indifference has a
+    solution) is :math:`p = (o_{11} - o_{10}) / (o_{00} - o_{10} - o_{01} + o_{11})` on strategy 0
+    (von Stengel 2007, section 3.3), here its formula from :func:`_plan` evaluated at the points,
+    valid where both probabilities exceed ``tol``, both replies are best, and the indifference system's
+    determinant :math:`o_{00} - o_{10} - o_{01} + o_{11}` exceeds ``tol`` in size.
+
+    >>> opp = np.array([[[1.0], [0.0]], [[0.0], [1.0]]])  # matching: the opponent copies (normalised)
+    >>> X, ok, br = _vertices_2x2(opp, [None] * 4 + [lambda: [0.5, 0.5]], [], 1)
+    >>> ok[:, 0].tolist(), X[4, :, 0].tolist()
+    ([True, False, False, True, True], [0.5, 0.5])
+    """
+    scaled, tol = _normalised(opponent)
+    V = 5 if len(compiled) == 5 else 4
+    X = np.zeros((V, 2, N))
+    ok = np.empty((V, N), dtype=bool)
+    br = np.empty((V, 2, N), dtype=bool)
+    one = 1.0 > tol
+    with np.errstate(all="ignore"):
+        for s in (0, 1):
+            row = scaled[s]
+            replies = row >= np.maximum(row[0], row[1]) - tol
+            X[2 * s : 2 * s + 2, s] = 1.0
+            br[2 * s] = replies
+            br[2 * s + 1] = replies
+            ok[2 * s] = one & replies[0]
+            ok[2 * s + 1] = one & replies[1] & ~ok[2 * s]
+        if V == 5:
+            f = compiled[4]
+            assert f is not None
+            values = f(*args)
+            p0 = np.broadcast_to(np.asarray(values[0], dtype=float), (N,))
+            p1 = np.broadcast_to(np.asarray(values[1], dtype=float), (N,))
+            X[4, 0], X[4, 1] = p0, p1
+            pay = scaled[0] * p0 + scaled[1] * p1
+            replies = pay >= np.maximum(pay[0], pay[1]) - tol
+            br[4] = replies
+            det = scaled[0, 0] - scaled[1, 0] - scaled[0, 1] + scaled[1, 1]
+            ok[4] = (p0 > tol) & (p1 > tol) & replies[0] & replies[1] & (np.abs(det) > tol)
+    return X, ok, br
+
+
 def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[Any]]:
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
@@ -326,8 +392,10 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     """
     game = plan.game
     P = game.payoff_array(params)  # (n, m_1, ..., m_n, N)
-    N = P.shape[-1]
     n = game.n_actors
+    if P.ndim == n + 1:  # payoffs that use no parameter: the same table at every point
+        P = np.repeat(P[..., None], max((np.size(v) for v in params.values()), default=1), axis=-1)
+    N = P.shape[-1]
     if n != 2:
         K = int(np.prod(game.shape))
         # a deviation gain within TOL of the actor's payoff range at the point (plus rounding) is a tie
@@ -336,8 +404,12 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     A, B = P[0], P[1]  # (m, n, N)
     m, nn = game.shape
     args = [np.asarray(params[name], dtype=float) for name in plan.names]
-    X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N)  # brx: column best replies to x
-    Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N)  # bry: row best replies to y
+    if _closed_2x2(plan):
+        X, okx, brx = _vertices_2x2(B, plan.compiled[0], args, N)
+        Y, oky, bry = _vertices_2x2(A.transpose(1, 0, 2), plan.compiled[1], args, N)
+    else:
+        X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N)  # brx: column best replies to x
+        Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N)  # bry: row best replies to y
     vx, vy = plan.vertices
     live_x = [i for i in range(len(vx)) if okx[i].any()]
     live_y = [j for j in range(len(vy)) if oky[j].any()]
