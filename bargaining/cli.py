@@ -164,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
     _budget_option(sw)
+    _dask_option(sw)
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.set_defaults(run=_sweep)
 
@@ -191,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     hi.add_argument("--json", action="store_true")
     _budget_option(hi)
+    _dask_option(hi)
     hi.add_argument("--quiet", action="store_true", help="no progress bar")
     hi.set_defaults(run=_history)
 
@@ -233,6 +235,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def _budget_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, metavar="MB", help="memory budget in MiB; every limit scales with it")
+
+
+def _dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="compute the chunks on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT); "
+        "needs pip install 'bargaining[dask]'",
+    )
+
+
+def _on_cluster(option: str | None, err: ScenarioError) -> ScenarioError:
+    """An engine error about the scheduler as the command's ``--dask`` option's."""
+    return _as_option(option, err) if err.field == "scheduler" else err
 
 
 def _load(scenario: str) -> Scenario:
@@ -378,7 +394,9 @@ def _sweep(args: argparse.Namespace) -> str:
         _check_plot(args.plot, args.force)
     progress = _Progress(args.quiet)
     try:
-        result = sweep(scenario, grid, values, progress=progress)
+        result = sweep(scenario, grid, values, progress=progress, scheduler=args.dask)
+    except ScenarioError as err:
+        raise _on_cluster("--dask", err) from None
     finally:
         progress.close()
     lines = []
@@ -531,7 +549,13 @@ def _history(args: argparse.Namespace) -> str:
     result = history(scenario, _values(scenario, args.set))
     progress = _Progress(args.quiet)
     try:
-        region = consistent_region(scenario, samples=args.region, progress=progress) if args.region else None
+        region = (
+            consistent_region(scenario, samples=args.region, progress=progress, scheduler=args.dask)
+            if args.region
+            else None
+        )
+    except ScenarioError as err:
+        raise _on_cluster("--dask", err) from None
     finally:
         progress.close()
     if args.json:

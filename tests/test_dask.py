@@ -3,6 +3,7 @@ results of one process (the same chunk functions, shipped to the workers by anal
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from bargaining.analysis.engine import chunk_bounds, map_chunks
 from bargaining.analysis.sweep_points import sweep_points
 from bargaining.analysis.sweep_tree import sweep_tree
+from bargaining.cli import main
 from bargaining.errors import ScenarioError
 from bargaining.io.scenario_file import load
 
@@ -71,6 +73,40 @@ def test_a_point_by_point_sweep_on_two_workers_equals_one_process(client: Any) -
     assert np.array_equal(here.codes, there.codes)
     for k in here.numbers:
         assert np.array_equal(here.numbers[k], there.numbers[k], equal_nan=True)
+
+
+def test_the_command_runs_a_sweep_on_the_cluster_at_an_address(
+    cluster: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["sweep", "eurasia_chain", "--grid", "T=1:6:40", "--grid", "C_TCN=3:8:30", "--json", "--quiet"]
+    assert main(argv) == 0
+    here = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--dask", cluster.scheduler_address]) == 0
+    there = json.loads(capsys.readouterr().out)
+    assert here["codes"] == there["codes"] and here["labels"] == there["labels"]
+    assert here["payoffs"] == there["payoffs"]
+
+
+def test_the_command_samples_a_consistent_region_on_the_cluster(
+    cluster: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["history", "eurasia_chain", "--region", "3000", "--json", "--quiet"]
+    assert main(argv) == 0
+    here = json.loads(capsys.readouterr().out)["consistent_region"]
+    assert main([*argv, "--dask", cluster.scheduler_address]) == 0
+    there = json.loads(capsys.readouterr().out)["consistent_region"]
+    assert here == there
+    assert 0 < here["share"] < 1  # the sample sees both sides of the record's region
+
+
+def test_an_address_where_no_scheduler_answers_is_one_line_naming_the_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["sweep", "eurasia_chain", "--grid", "T=1:6:4", "--quiet", "--dask", "tcp://127.0.0.1:1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "--dask" in err and "did not answer" in err
 
 
 def test_a_scheduler_of_the_wrong_type_is_refused_before_any_work() -> None:
