@@ -53,6 +53,19 @@ What is measured
    Collinear points are not frontier vertices; the gift wrapping treats three points as collinear
    with the project's tolerance (cross product within 1e-12 times 1 + the largest absolute utility).
 
+5. **Package-deal sweeps** (``sweep`` section): ``eu_russia_package`` swept over a square grid of
+   its parameters ``T`` (0..10) and ``C_TCN`` (0..10), the others at their defaults: 1,000 x 1,000 =
+   10^6 points (quick mode: 317 x 317 = 100,489), by
+   :func:`bargaining.analysis.sweep_deal.sweep_deal` on its arrays route (every solution's payoffs and
+   lottery and the Nash support at every point, numpy, chunk by chunk; one call, timed with the
+   garbage collector off, the chunk function's compilation included) against the per-point route
+   (``bargain(..., exact=False)`` at every point, which the per-point route refuses above 20,000
+   points): the per-point solver is timed on a sample of seeded random grid points (300; quick: 60)
+   and its mean time per point multiplied by the grid's size, an **extrapolation**, printed with
+   ``~``. At every sampled point the arrays route's payoffs equal the per-point solver's within 1e-9
+   and its Nash label is the same (asserted; the script stops with an error otherwise). The full run
+   holds about 0.5 GB of result arrays (six solutions' weights on nine packages).
+
 Every size uses several fixed-seed problems. Each method is called several times per problem and the
 figure reported is the median over problems of the per-problem median (``time.perf_counter``, garbage
 collector off during a call). The ratio columns are *baseline time / our time*: above 1 means the
@@ -142,6 +155,8 @@ class Config:
 
     name: str
     sizes: dict[int, Plan]  # number of issues -> plan
+    sweep_side: int  # the package-deal sweep's grid is sweep_side x sweep_side points
+    sweep_sample: int  # grid points the per-point solver is timed on
 
 
 FULL = Config(
@@ -150,6 +165,8 @@ FULL = Config(
         5: Plan(problems=10, ours=21, bargain=21, loop=9, scipy=21),
         8: Plan(problems=10, ours=15, bargain=15, loop=3, scipy=15),
     },
+    sweep_side=1000,
+    sweep_sample=300,
 )
 
 QUICK = Config(
@@ -158,6 +175,8 @@ QUICK = Config(
         5: Plan(problems=3, ours=5, bargain=5, loop=3, scipy=5),
         8: Plan(problems=2, ours=3, bargain=3, loop=1, scipy=3),
     },
+    sweep_side=317,
+    sweep_sample=60,
 )
 
 GOAL_ISSUES = 8
@@ -520,6 +539,61 @@ def goals(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- package-deal sweeps
+
+SWEEP_SCENARIO = "eu_russia_package"
+SWEEP_AXES = ("T", "C_TCN")
+
+
+def sweep_section(config: Config) -> list[str]:
+    """The package-deal sweep by arrays against the per-point solver (extrapolated from a sample)."""
+    from bargaining.analysis.sweep_deal import DealSweep, solutions_at, sweep_deal
+    from bargaining.analysis.sweep_grid import point_values
+    from bargaining.io.scenario_file import load
+
+    scenario = load(SWEEP_SCENARIO)
+    problem = scenario.game
+    assert isinstance(problem, BargainingProblem)
+    n = config.sweep_side
+    grid = {a: np.linspace(0.0, 10.0, n) for a in SWEEP_AXES}
+    sweep_deal(scenario, {a: v[:50] for a, v in grid.items()})  # warm-up: imports, first compilation
+    arrays_s, result = time_call(partial(sweep_deal, scenario, grid, route="arrays"))
+    assert isinstance(result, DealSweep)
+    total = n * n
+    rng = np.random.default_rng(2007)
+    flats = rng.choice(total, size=config.sweep_sample, replace=False)
+    times = []
+    for flat in flats.tolist():
+        vals = point_values(result.axes, result.values, flat)
+        elapsed, found = time_call(partial(solutions_at, problem, vals))
+        times.append(elapsed)
+        idx = np.unravel_index(flat, result.shape)
+        for name, s in found.items():
+            for k, a in enumerate(problem.actors):
+                gap = abs(float(result.payoffs[name][a][idx]) - float(s.point[k]))
+                if not gap <= AGREE_TOL * (1 + abs(float(s.point[k]))):
+                    raise SystemExit(f"sweep: arrays and per-point differ at {vals} ({name}, {a}: {gap:.3g})")
+        label = (
+            " / ".join(problem.label(k) for k, _ in sorted(found["nash"].lottery)) or "no package beats disagreement"
+        )
+        if result.labels[int(result.codes[idx])] != label:
+            raise SystemExit(f"sweep: the Nash support differs at {vals}")
+    per_point = statistics.fmean(times)
+    extrapolated = per_point * total
+    axes = " x ".join(f"{a} ({n})" for a in SWEEP_AXES)
+    return [
+        f"Package-deal sweep: {SWEEP_SCENARIO} over {axes} = {total:,} points, {problem.size} packages,"
+        f" {len(result.solutions)} solutions; {len(result.labels)} Nash supports on the grid.",
+        f"Per-point solver timed at {config.sweep_sample} seeded random grid points"
+        f" (mean {fmt_s(per_point)} per point), agreeing with the arrays route within {AGREE_TOL:g};"
+        " its whole-grid time is extrapolated (~).",
+        f"{'route':<28}{'time':>12}{'per point':>14}{'ratio':>10}",
+        f"{'arrays (sweep_deal)':<28}{fmt_s(arrays_s):>12}{fmt_s(arrays_s / total):>14}"
+        f"{fmt_ratio(extrapolated, arrays_s):>10}",
+        f"{'per-point (bargain, ~)':<28}{'~' + fmt_s(extrapolated):>12}{fmt_s(per_point):>14}{'1x':>10}",
+    ]
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -567,6 +641,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"first bargain call in this process ({GOAL_ISSUES}x{OPTIONS} problem 0, {OPTIONS**GOAL_ISSUES:,} packages;"
         f" sympy's lazy imports and caches cold): {fmt_s(first)}"
     )
+    print()
+    for line in sweep_section(config):
+        print(line)
     print()
     for line in goals(rows):
         print(line)

@@ -142,8 +142,8 @@ class DealArrays:
         out = np.zeros((n, k))
         a, b, w = self.first[name], self.second[name], self.weight[name]
         rows = np.flatnonzero(a >= 0)
-        np.add.at(out, (rows, a[rows]), 1.0 - w[rows])
-        np.add.at(out, (rows, b[rows]), w[rows])
+        out[rows, a[rows]] += 1.0 - w[rows]  # one package per row in each step: no repeated index
+        out[rows, b[rows]] += w[rows]
         return out
 
     def support_keys(self, name: str = "nash") -> IntArray:
@@ -516,25 +516,45 @@ def _utilitarian(f: _Frontier, d: FloatArray) -> _Best:
     return _Best(a, b, t, pick.score, pick.have)
 
 
+class _Gap:
+    """:math:`G(x) - x` at a subset of the points (the arrays it needs, cut down as points are done)."""
+
+    def __init__(self, f: _Frontier, d: FloatArray, delta: FloatArray, w: FloatArray) -> None:
+        self.arrays: list[Any] = [
+            f.c1,
+            f.c2,
+            f.r1,
+            f.r2,
+            f.size,
+            d[:, 0],
+            d[:, 1],
+            delta[:, 0],
+            delta[:, 1],
+            w[:, 0],
+            w[:, 1],
+        ]
+
+    def keep(self, where: BoolArray | IntArray) -> None:
+        self.arrays = [a[where] for a in self.arrays]
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        c1, c2, r1, r2, size, dp, dr, delta_p, delta_r, wp, wr = self.arrays
+        counter = _interp(np.maximum(wp, dp + delta_p * (x - dp)), c1, c2, size)
+        return _interp(np.maximum(wr, dr + delta_r * (counter - dr)), r2, r1, size) - x
+
+
 def _rubinstein(f: _Frontier, d: FloatArray, delta: FloatArray, w: FloatArray) -> _Best:
     """Rubinstein's first offer, the first actor proposing (the per-point ``rubinstein`` with proposer 0)."""
     n = d.shape[0]
     valid = f.valid
-    dp, dr, wp, wr = d[:, 0], d[:, 1], w[:, 0], w[:, 1]
     delta_p, delta_r = delta[:, 0], delta[:, 1]
-
-    def gap(x: FloatArray, rows: IntArray) -> FloatArray:
-        sub = _Frontier(f.pts[rows], f.hull[rows], f.size[rows], f.c1[rows], f.c2[rows], f.r1[rows], f.r2[rows])
-        counter = sub.u2_at(np.maximum(wp[rows], dp[rows] + delta_p[rows] * (x - dp[rows])))
-        return sub.u1_at(np.maximum(wr[rows], dr[rows] + delta_r[rows] * (counter - dr[rows]))) - x
-
-    everyone = np.arange(n)
     lo = np.where(valid, f.c1, np.inf).min(axis=1)
     hi = np.where(valid, f.c1, -np.inf).max(axis=1)
     cmax = np.where(valid, np.maximum(np.abs(f.c1), np.abs(f.c2)), 0.0).max(axis=1)
-    scale = np.maximum.reduce([np.ones(n), cmax, np.abs(dp), np.abs(dr), np.abs(wp), np.abs(wr)])
+    scale = np.maximum.reduce([np.ones(n), cmax, *np.abs(d).T, *np.abs(w).T])
     limit = RUBINSTEIN_TOL * scale
-    g_lo, g_hi = gap(lo, everyone), gap(hi, everyone)
+    gap = _Gap(f, d, delta, w)
+    g_lo, g_hi = gap(lo), gap(hi)
     x = np.where(np.abs(g_hi) <= limit, hi, np.where(np.abs(g_lo) <= limit, lo, np.nan))
     todo = np.flatnonzero(np.isnan(x))
     if todo.size and not np.all((g_lo[todo] >= 0) & (g_hi[todo] <= 0)):
@@ -544,34 +564,41 @@ def _rubinstein(f: _Frontier, d: FloatArray, delta: FloatArray, w: FloatArray) -
             found=f"no bracketed root at discount factors ({delta_p[bad]:g}, {delta_r[bad]:g})",
             field="discount",
         )
-    a_lo, a_hi, ga, gb = lo[todo], hi[todo], g_lo[todo], g_hi[todo]
-    rows = todo
+    rows, a_lo, a_hi, ga, gb, lim = todo, lo[todo], hi[todo], g_lo[todo], g_hi[todo], limit[todo]
+    gap.keep(todo)
+
+    def drop(done: BoolArray) -> None:
+        nonlocal rows, a_lo, a_hi, ga, gb, lim
+        keep = ~done
+        rows, a_lo, a_hi, ga, gb, lim = rows[keep], a_lo[keep], a_hi[keep], ga[keep], gb[keep], lim[keep]
+        gap.keep(keep)
+
     for step in range(1100):
         if rows.size == 0:
             break
-        if step >= 20:  # one secant step on the bracket: exact where G - x is linear on it
+        if step >= 4:  # a secant step on the bracket: exact (to rounding) once G - x is linear on it
             with np.errstate(all="ignore"):
                 guess = a_lo - ga * (a_hi - a_lo) / (gb - ga)
             guess = np.where(np.isfinite(guess), np.clip(guess, a_lo, a_hi), a_lo)
-            done = np.abs(gap(guess, rows)) <= limit[rows]
+            done = np.abs(gap(guess)) <= lim
             x[rows[done]] = guess[done]
-            keep = ~done
-            rows, a_lo, a_hi, ga, gb = rows[keep], a_lo[keep], a_hi[keep], ga[keep], gb[keep]
+            drop(done)
             if rows.size == 0:
                 break
         mid = a_lo + (a_hi - a_lo) / 2
         stuck = (mid <= a_lo) | (mid >= a_hi)  # the bracket is two neighbouring floats
         if stuck.any():
             x[rows[stuck]] = np.where(np.abs(ga[stuck]) <= np.abs(gb[stuck]), a_lo[stuck], a_hi[stuck])
-            keep = ~stuck
-            rows, a_lo, a_hi, ga, gb, mid = rows[keep], a_lo[keep], a_hi[keep], ga[keep], gb[keep], mid[keep]
+            mid = mid[~stuck]
+            drop(stuck)
             if rows.size == 0:
                 break
-        gm = gap(mid, rows)
+        gm = gap(mid)
         up = gm > 0
         a_lo, ga = np.where(up, mid, a_lo), np.where(up, gm, ga)
         a_hi, gb = np.where(up, a_hi, mid), np.where(up, gb, gm)
-    residual = np.abs(gap(x, everyone))
+    everyone = _Gap(f, d, delta, w)
+    residual = np.abs(everyone(x))
     bad_rows = np.flatnonzero(~(residual <= limit))
     if bad_rows.size:
         bad = bad_rows[0]
