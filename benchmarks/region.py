@@ -44,10 +44,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import fmt_ratio, fmt_s, median_seconds  # noqa: E402
+from common import fmt_ratio, fmt_s, median_seconds
 
-from bargaining.analysis.record import consistent_region  # noqa: E402
-from bargaining.io.scenario_file import load  # noqa: E402
+from bargaining.analysis.record import ConsistentRegion, consistent_region
+from bargaining.io.scenario_file import load
+from bargaining.scenario import Scenario
 
 SCENARIOS = (
     "central_asia_signing",
@@ -79,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         consistent_region(s, samples=10, seed=0)  # compiles and caches what the arrays need
         warm = time.perf_counter() - began
-        per_point_region = None
+        per_point_region: ConsistentRegion | None = None
 
-        def per_point() -> None:
+        def per_point(s: Scenario = s) -> None:
             nonlocal per_point_region
             per_point_region = consistent_region(s, samples=base_n, seed=0, route="per-point")
 
@@ -90,13 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         assert per_point_region is not None
         if not (
             np.array_equal(check.agrees, per_point_region.agrees)
-            and np.array_equal(check.observed_agrees, per_point_region.observed_agrees)
+            and np.array_equal(np.asarray(check.observed_agrees), np.asarray(per_point_region.observed_agrees))
         ):
             print(f"{name}: the arrays disagree with the per-point judge on {base_n} samples", file=sys.stderr)
             return 1
-        region = None
+        region: ConsistentRegion | None = None
 
-        def arrays() -> None:
+        def arrays(s: Scenario = s) -> None:
             nonlocal region
             region = consistent_region(s, samples=samples, seed=0)
 
