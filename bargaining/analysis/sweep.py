@@ -26,9 +26,11 @@ The grid is processed in chunks of flat indices by a pure function of the chunk'
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import itertools
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
@@ -86,7 +88,8 @@ TOL = 1e-9
 """Tolerance of a probability, and of a payoff comparison relative to the actor's payoff range at the point."""
 ROUNDING = 64 * float(np.finfo(float).eps)
 """Rounding allowance per unit of payoff magnitude (payoffs far from 0 are known less precisely)."""
-DEFAULT_CHUNK = 1 << 17
+DEFAULT_CHUNK = 1 << 15
+"""Points a chunk: its temporary arrays stay in the processor's caches."""
 
 
 def _normalised(payoffs: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -289,8 +292,22 @@ def _evaluate_vertices(
     br = np.zeros((V, other, N), dtype=bool)
     # every comparison on the opponent's payoffs normalised to [0, 1] at each point: scale-free
     opponent, tol = _normalised(opponent)
+    one = 1.0 > tol  # a pure strategy's probability exceeds the tolerance
+    replies: dict[int, BoolArray] = {}  # pure strategy s -> the opponent's best replies to it
+    taken: dict[int, BoolArray] = {}  # pure strategy s -> where an earlier tight set already gave it
     with np.errstate(all="ignore"):
         for v, (vert, f) in enumerate(zip(vertices, plan.compiled[side], strict=True)):
+            if len(vert.support) == 1:  # pure: the same vertex whichever best reply is tight; keep the first
+                (s,), (t,) = vert.support, vert.tight
+                if s not in replies:
+                    row = opponent[s]
+                    replies[s] = row >= row.max(axis=0) - tol
+                    taken[s] = np.zeros(N, dtype=bool)
+                X[v, s] = 1.0
+                br[v] = replies[s]
+                ok[v] = one & replies[s][t] & ~taken[s]
+                taken[s] |= ok[v]
+                continue
             values = f(*args) if f is not None else _numeric_mixture(opponent, vert.support, vert.tight)
             good = np.ones(N, dtype=bool)
             for pos, s in enumerate(vert.support):
@@ -314,7 +331,7 @@ def _evaluate_vertices(
             ok[v] = good
     # one vertex may be reached through several tight sets at degenerate points: keep the first
     for v, vert in enumerate(vertices):
-        if not ok[v].any():
+        if len(vert.support) == 1 or not ok[v].any():  # pure vertices: done above
             continue
         for w in range(v):
             if vertices[w].support == vert.support and ok[w].any():
@@ -383,11 +400,28 @@ def _vertices_2x2(
     return X, ok, br
 
 
-def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[Any]]:
+def _covers(
+    ok: BoolArray, br: BoolArray, live: Sequence[int], supports: Sequence[tuple[int, ...]]
+) -> dict[tuple[int, tuple[int, ...]], BoolArray]:
+    """``(v, T) -> ok[v] & (every t in T is a best reply to vertex v)``, for the pairs where that holds
+    at some point of the chunk."""
+    out = {}
+    for v in live:
+        for T in supports:
+            m = ok[v] & br[v, T[0]]
+            for t in T[1:]:
+                m &= br[v, t]
+            if m.any():
+                out[(v, T)] = m
+    return out
+
+
+def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool = True) -> dict[str, npt.NDArray[Any]]:
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
     Two actors: ``pairs`` (2, K) vertex indices of the candidates, ``valid`` (K, N), ``prob0`` and
-    ``prob1`` (V, m, N) per actor's vertex, ``payoffs`` (K, N, 2), ``degenerate`` (N,). More actors:
+    ``prob1`` (V, m, N) per actor's vertex, ``payoffs`` (K, N, 2) (K, 0, 2 without ``payoffs``),
+    ``degenerate`` (N,). More actors:
     ``valid`` (K, N) over all pure profiles and ``payoffs`` (K, N, n).
     """
     game = plan.game
@@ -413,32 +447,41 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray]) -> dict[str, npt.
     vx, vy = plan.vertices
     live_x = [i for i in range(len(vx)) if okx[i].any()]
     live_y = [j for j in range(len(vy)) if oky[j].any()]
-    # x's best replies cover y's support, and y's best replies cover x's support
-    cover_y = {(i, vy[j].support): brx[i][list(vy[j].support)].all(axis=0) for i in live_x for j in live_y}
-    cover_x = {(j, vx[i].support): bry[j][list(vx[i].support)].all(axis=0) for j in live_y for i in live_x}
+    # where vertex i is one and its best replies cover the support T of some vertex of the opponent
+    # (kept only where that happens somewhere in the chunk: a pair needs it both ways)
+    covers_x = _covers(okx, brx, live_x, sorted({vy[j].support for j in live_y}))
+    covers_y = _covers(oky, bry, live_y, sorted({vx[i].support for i in live_x}))
     pairs = []
     valid = []
     for i in live_x:
         for j in live_y:
-            ok = okx[i] & oky[j] & cover_y[(i, vy[j].support)] & cover_x[(j, vx[i].support)]
+            cx = covers_x.get((i, vy[j].support))
+            cy = None if cx is None else covers_y.get((j, vx[i].support))
+            if cx is None or cy is None:
+                continue
+            ok = cx & cy
             if ok.any():
                 pairs.append((i, j))
                 valid.append(ok)
     K = len(pairs)
     valid_arr = np.array(valid, dtype=bool).reshape(K, N)
     pair_arr = np.array(pairs, dtype=np.intp).reshape(K, 2).T
-    pays = np.zeros((K, N, 2))
+    pays = np.zeros((K, N, 2) if payoffs else (K, 0, 2))
     degenerate = np.zeros(N, dtype=bool)
+    replies_x: dict[int, npt.NDArray[np.int64]] = {}
+    replies_y: dict[int, npt.NDArray[np.int64]] = {}
     for k, (vi, vj) in enumerate(pairs):
-        with np.errstate(all="ignore"):  # off the points where the pair is valid, mixtures may be nan
-            for s in vx[vi].support:
-                for t in vy[vj].support:
-                    w = X[vi, s] * Y[vj, t]
-                    pays[k, :, 0] += w * A[s, t]
-                    pays[k, :, 1] += w * B[s, t]
-        pays[k][~valid_arr[k]] = 0.0
-        extra_br = (brx[vi].sum(axis=0) > len(vx[vi].support)) | (bry[vj].sum(axis=0) > len(vy[vj].support))
-        degenerate |= valid_arr[k] & extra_br
+        if payoffs:
+            with np.errstate(all="ignore"):  # off the points where the pair is valid, mixtures may be nan
+                for s in vx[vi].support:
+                    for t in vy[vj].support:
+                        w = X[vi, s] * Y[vj, t]
+                        pays[k, :, 0] += w * A[s, t]
+                        pays[k, :, 1] += w * B[s, t]
+            pays[k][~valid_arr[k]] = 0.0
+        nx = replies_x[vi] if vi in replies_x else replies_x.setdefault(vi, brx[vi].sum(axis=0))
+        ny = replies_y[vj] if vj in replies_y else replies_y.setdefault(vj, bry[vj].sum(axis=0))
+        degenerate |= valid_arr[k] & ((nx > len(vx[vi].support)) | (ny > len(vy[vj].support)))
     return {"pairs": pair_arr, "valid": valid_arr, "prob0": X, "prob1": Y, "payoffs": pays, "degenerate": degenerate}
 
 
@@ -496,7 +539,7 @@ def _solve_points(
                 probs.append(p)
             result["probabilities"] = probs
         return result
-    out = solve_chunk(plan, params)
+    out = solve_chunk(plan, params, payoffs=full)
     pairs = out["pairs"]
     valid = out["valid"]
     keys = [(int(i), int(j)) for i, j in pairs.T]
@@ -512,6 +555,25 @@ def _solve_points(
         ]
         result["payoffs"] = out["payoffs"]
     return result
+
+
+HUGE_PAGES = 4 << 20
+"""Arrays of at least this many bytes are advised to the kernel as huge-page memory (Linux)."""
+
+
+def _advise_huge(arr: npt.NDArray[Any]) -> None:
+    """Ask the kernel (Linux ``madvise(MADV_HUGEPAGE)``) to back a large fresh array with 2 MiB pages:
+    its first writes then fault once per 2 MiB instead of once per 4 KiB, the main cost of writing a
+    sweep's results into new memory. A hint only: where it is unavailable nothing happens."""
+    if arr.nbytes < HUGE_PAGES or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        start = (arr.ctypes.data + 4095) & ~4095
+        end = arr.ctypes.data + arr.nbytes
+        libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), 14)  # 14: MADV_HUGEPAGE
+    except (OSError, AttributeError):  # pragma: no cover - no libc to ask
+        return
 
 
 def _bytes_per_row(total: int, sizes: Sequence[int]) -> int:
@@ -531,6 +593,8 @@ class _Rows:
         self.valid = np.zeros((self.cap, total), dtype=bool)
         self.probs = [np.zeros((self.cap, total, m)) for m in self.sizes]
         self.pays = np.zeros((self.cap, total, len(self.sizes)))
+        for arr in (self.valid, *self.probs, self.pays):
+            _advise_huge(arr)
 
     def rows(self, keys: Sequence[tuple[int, ...]]) -> list[int]:
         """The row of each candidate (new ones appended, growing the arrays if needed)."""
@@ -556,6 +620,8 @@ class _Rows:
             p.resize((cap, self.total, p.shape[-1]), refcheck=False)
         self.pays.resize((cap, self.total, len(self.sizes)), refcheck=False)
         self.cap = cap
+        for arr in (self.valid, *self.probs, self.pays):
+            _advise_huge(arr)
 
     def write(self, start: int, stop: int, rows: Sequence[int], out: Mapping[str, Any]) -> None:
         for k, row in enumerate(rows):
@@ -600,6 +666,7 @@ class _Outcomes:
 
     def __init__(self, total: int) -> None:
         self.codes: npt.NDArray[np.signedinteger[Any]] = np.zeros(total, dtype=np.int8)
+        _advise_huge(self.codes)
         self.sets: dict[tuple[tuple[int, ...], bool], int] = {}
         self.points: list[int] = []
         self.low: list[list[float]] = []
@@ -1106,6 +1173,8 @@ def _sweep_normal(
     kept = None if full else _Outcomes(total)
     degenerate = np.zeros(total, dtype=bool)
     continuum = np.zeros(total, dtype=bool)
+    _advise_huge(degenerate)
+    _advise_huge(continuum)
     axis_items = tuple(axes.items())
     work = functools.partial(_solve_points, plan, axis_items, fixed, shape, full)
     for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
