@@ -259,7 +259,9 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
 class _Play:
     """Play from one node at a chunk of points: each actor's payoff, the move index chosen at every
     decision node below, the number chosen at every offer node below (with which candidate it was:
-    ``kind``) and whether some mover below was indifferent."""
+    ``kind``) and whether some mover below was indifferent. Every array is broadcastable to the
+    points' shape (0-d where play does not vary, ``(rows, 1)`` where it varies along one axis of a
+    mesh only); ``tied`` is None where no mover is indifferent."""
 
     value: list[FloatArray]
     choice: dict[str, IntArray]
@@ -273,20 +275,83 @@ def _or(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
     return b if a is None else a if b is None else a | b
 
 
+def _select(mask: Any, a: Any, b: Any) -> Any:
+    """``np.where(mask, a, b)``, without the work where ``mask`` is the same at every point (then
+    ``a`` or ``b`` itself, which broadcasts to the same values)."""
+    if np.ndim(mask) == 0:
+        return a if mask else b
+    if not mask.any():
+        return b
+    if mask.all():
+        return a
+    return np.where(mask, a, b)
+
+
+def _floor(best: Any, tie: float) -> Any:
+    """``best - tie * (1 + |best|)``, the least payoff within the tie tolerance of ``best`` (the same
+    operations in the same order as the per-point solver, on one scratch array)."""
+    scale = np.abs(best)
+    if np.ndim(scale):
+        np.add(scale, 1.0, out=scale)
+        np.multiply(scale, tie, out=scale)
+        return np.subtract(best, scale, out=scale)
+    return best - tie * (1.0 + scale)
+
+
+def _take(x: Any, idx: IntArray, shape: tuple[int, ...]) -> Any:
+    """``x`` (broadcastable to ``shape``, 0-d kept as it is) at the flat positions ``idx`` of ``shape``."""
+    if not np.ndim(x):
+        return x
+    arr = np.asarray(x)
+    if arr.shape == shape:
+        return arr.reshape(-1)[idx]
+    return np.broadcast_to(arr, shape)[np.unravel_index(idx, shape)]
+
+
 def _part(x: npt.NDArray[Any], n: int, mask: BoolArray) -> npt.NDArray[Any]:
     """``x`` (full-length or 0-d, over ``n`` points) at the points of ``mask``."""
     return np.broadcast_to(x, (n,))[mask]
 
 
-class _Evaluator:
-    """Backward induction over a chunk of points (see the module docstring); one per chunk."""
+def _shape(size: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (size,) if isinstance(size, int) else tuple(size)
 
-    def __init__(self, compiled: CompiledTree, env: dict[str, npt.NDArray[Any]], size: int) -> None:
+
+_BOOL_TRUE = np.ones((), dtype=bool)
+
+
+class _Best:
+    """An offer node's running best candidate: its play (the mover's payoff is ``play.value[i]``,
+    the number ``play.offer[node]``), whether its arrays are full, writable copies of our own, and
+    the best payoff's upper tie threshold :math:`u + 10^{-9}(1 + |u|)` once computed."""
+
+    __slots__ = ("owned", "play", "thr")
+
+    def __init__(self, play: _Play) -> None:
+        self.play = play
+        self.owned = False
+        self.thr: Any = None
+
+
+class _Evaluator:
+    """Backward induction over a chunk of points (see the module docstring); one per chunk.
+
+    ``env`` holds arrays broadcastable to the chunk's ``shape`` (an int: that many scattered
+    points); formulas free of offered numbers are evaluated once, on the arrays as given (on a
+    mesh's axes before they are broadcast)."""
+
+    def __init__(
+        self, compiled: CompiledTree, env: dict[str, npt.NDArray[Any]], size: int | tuple[int, ...]
+    ) -> None:
         self.c = compiled
         self.tree = compiled.tree
         self.env = env
-        self.size = size
+        self.shape = _shape(size)
+        self.size = math.prod(self.shape)
         self.warnings: dict[str, int] = {}
+        self.kinds = True
+        """Whether to keep which candidate each offer is (``_Play.kind``: the numeric route's
+        signatures need it, a compiled tree's evaluation does not)."""
         # every formula free of offered numbers, once per chunk (common subexpressions once)
         steps, reduced = compiled._static
         args: list[Any] = [env[s.name] for s in compiled._symbols]
@@ -302,16 +367,16 @@ class _Evaluator:
             return fn(*(env[s.name] for s in self.c._symbols))
         out = [self.static[k] for k in where]
         if at is not None:
-            out = [x[at] if np.ndim(x) else x for x in out]
+            out = [_take(x, at, self.shape) for x in out]
         return out if many else out[0]
 
-    def full(self, x: Any, n: int) -> npt.NDArray[Any]:
+    def full(self, x: Any, shape: tuple[int, ...]) -> npt.NDArray[Any]:
         arr = np.asarray(x, dtype=float)
-        return arr if arr.shape == (n,) else np.broadcast_to(arr, (n,)).copy()
+        return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
 
-    def fresh(self, x: Any, n: int, dtype: Any = np.float64) -> npt.NDArray[Any]:
-        """A writable full-length copy of ``x``."""
-        return np.array(np.broadcast_to(np.asarray(x, dtype=dtype), (n,)))
+    def fresh(self, x: Any, shape: tuple[int, ...], dtype: Any = np.float64) -> npt.NDArray[Any]:
+        """A writable, contiguous copy of ``x`` of the whole ``shape``."""
+        return np.array(np.broadcast_to(np.asarray(x, dtype=dtype), shape))
 
     def outcome(self, oid: str, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None) -> list[FloatArray]:
         out: list[FloatArray] = []
@@ -322,16 +387,20 @@ class _Evaluator:
             out.append(np.asarray(val, dtype=float))
         return out
 
-    def play(self, n: str, env: dict[str, npt.NDArray[Any]], size: int, tie: float, at: IntArray | None) -> _Play:
-        """Play from node ``n`` at ``env`` (``size`` points: the chunk's points ``at``, None for all).
-        Arrays may be 0-d where play does not vary; ``tied`` is None where no mover is indifferent."""
+    def play(
+        self, n: str, env: dict[str, npt.NDArray[Any]], size: int | tuple[int, ...], tie: float, at: IntArray | None
+    ) -> _Play:
+        """Play from node ``n`` at ``env`` (points of shape ``size``: the chunk's points ``at``, None
+        for all). Arrays may be smaller than the shape where play does not vary (broadcastable to it);
+        ``tied`` is None where no mover is indifferent."""
+        shape = _shape(size)
         tree = self.tree
         if n in tree.outcomes:
             return _Play(self.outcome(n, env, at), {}, {}, {}, None)
         node = tree.nodes[n]
         if isinstance(node, OfferNode):
-            return self.offer(node, env, size, tie, at)
-        plays = [self.play(t, env, size, tie, at) for _, t in node.moves]
+            return self.offer(node, env, shape, tie, at)
+        plays = [self.play(t, env, shape, tie, at) for _, t in node.moves]
         result = _Play([], {}, {}, {}, None)
         for p in plays:
             result.choice.update(p.choice)
@@ -350,12 +419,14 @@ class _Evaluator:
         best = own[0]
         for u in own[1:]:
             best = np.maximum(best, u)
-        floor = best - tie * (1.0 + np.abs(best))
+        floor = _floor(best, tie)
         near = [u >= floor for u in own]
         if len(plays) == 2:  # the common case, in fewer operations
-            result.tied = _or(result.tied, near[0] & near[1])
-            result.choice[n] = np.where(near[0], 0, 1)
-            result.value = [np.where(near[0], a, b) for a, b in zip(plays[0].value, plays[1].value, strict=True)]
+            tied = near[0] & near[1]
+            result.tied = _or(result.tied, tied if np.any(tied) else None)
+            # 1 where the second move is taken, as one byte a point (a view of the mask, no copy)
+            result.choice[n] = np.asarray(np.logical_not(near[0])).view(np.int8)
+            result.value = [_select(near[0], a, b) for a, b in zip(plays[0].value, plays[1].value, strict=True)]
             return result
         taken = np.zeros(np.shape(near[0]), dtype=bool)
         count = np.zeros(np.shape(near[0]), dtype=np.int64)
@@ -365,7 +436,7 @@ class _Evaluator:
             count = count + m
             first = m & ~taken
             choice = np.where(first, j, choice)
-            value = [np.where(first, a, b) for a, b in zip(plays[j].value, value, strict=True)]
+            value = [_select(first, a, b) for a, b in zip(plays[j].value, value, strict=True)]
             taken = taken | m
         result.choice[n] = choice
         result.value = value
@@ -373,66 +444,86 @@ class _Evaluator:
         return result
 
     def bounds(
-        self, node: OfferNode, env: Mapping[str, npt.NDArray[Any]], size: int, at: IntArray | None
+        self, node: OfferNode, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None
     ) -> tuple[FloatArray, FloatArray]:
-        lo, hi = (self.full(x, size) for x in self.call(self.c._bounds[node.id], env, at))
+        """The offer's bounds (0-d where they are constants), checked: finite, low <= high."""
+        lo, hi = (np.asarray(x, dtype=float) for x in self.call(self.c._bounds[node.id], env, at))
         bad = ~(np.isfinite(lo) & np.isfinite(hi) & (lo <= hi))
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
+            low, high = (np.broadcast_to(x, bad.shape).reshape(-1)[k] for x in (lo, hi))
             raise ScenarioError(
-                "finite bounds with low <= high", found=f"[{lo[k]:g}, {hi[k]:g}]", field=f"nodes.{node.id}.within"
+                "finite bounds with low <= high", found=f"[{low:g}, {high:g}]", field=f"nodes.{node.id}.within"
             )
         return lo, hi
 
     def offer(
-        self, node: OfferNode, env: dict[str, npt.NDArray[Any]], size: int, tie: float, at: IntArray | None
+        self, node: OfferNode, env: dict[str, npt.NDArray[Any]], shape: tuple[int, ...], tie: float, at: IntArray | None
     ) -> _Play:
-        lo, hi = self.bounds(node, env, size, at)
+        lo, hi = self.bounds(node, env, at)
         i = self.tree.actors.index(node.actor)
+        size = math.prod(shape)
         eps = 1e-12 * (1.0 + np.abs(lo) + np.abs(hi))
-        state: list[Any] = []  # the running best: [payoff, number, play, whether its arrays are our own]
+        state: list[_Best] = []  # the running best (none before the first candidate)
 
         def own() -> _Play:
-            """The running best with full-length, writable arrays (for updates at some points)."""
-            best: _Play = state[0][2]
-            if not state[0][3]:
-                state[0][0] = self.fresh(state[0][0], size)
-                state[0][1] = self.fresh(state[0][1], size)
-                best.value = [self.fresh(x, size) for x in best.value]
-                best.choice = {k: self.fresh(x, size, np.int64) for k, x in best.choice.items()}
-                best.offer = {k: self.fresh(x, size) for k, x in best.offer.items()}
-                best.kind = {k: self.fresh(x, size, np.int64) for k, x in best.kind.items()}
-                best.tied = self.fresh(False if best.tied is None else best.tied, size, np.bool_)
-                state[0][3] = True
+            """The running best with full, writable arrays (for updates at some points)."""
+            keep = state[0]
+            best = keep.play
+            if not keep.owned:
+                best.value = [self.fresh(x, shape) for x in best.value]
+                best.choice = {k: self.fresh(x, shape, np.int64) for k, x in best.choice.items()}
+                best.offer = {k: self.fresh(x, shape) for k, x in best.offer.items()}
+                best.kind = {k: self.fresh(x, shape, np.int64) for k, x in best.kind.items()}
+                best.tied = self.fresh(False if best.tied is None else best.tied, shape, np.bool_)
+                keep.owned = True
             return best
 
-        def consider(v: FloatArray, kind: int, valid: BoolArray | None, sub_tie: float = tie) -> None:
-            """Play below at ``v`` (only where ``valid``), kept where it beats the best so far by the
-            per-point solver's rule: more by the tolerance, or as good and a smaller number."""
-            count = size if valid is None else int(np.count_nonzero(valid))
+        def consider(v: Any, kind: int, valid: Any, sub_tie: float = tie, last: bool = False) -> None:
+            """Play below at ``v`` (only where ``valid``; None: everywhere), kept where it beats the best
+            so far by the per-point solver's rule: more by the tolerance, or as good and a smaller number.
+            ``last``: no candidate follows (the best's tie threshold is not kept)."""
+            if valid is not None and (np.ndim(valid) == 0 or valid.all()):
+                if not valid.all():
+                    return
+                valid = None
+            count = size if valid is None else int(np.count_nonzero(valid)) * (size // valid.size)
             if not count:
                 return
             if not state or 4 * count >= size:  # the whole chunk, the invalid points masked
                 idx = None
                 v_at = v if valid is None else np.where(valid, v, lo)
-                p = self.play(node.next, {**env, node.parameter: v_at}, size, sub_tie, at)
-                u = p.value[i]
+                p = self.play(node.next, {**env, node.parameter: v_at}, shape, sub_tie, at)
             else:  # only the valid points
-                assert valid is not None
-                idx = np.flatnonzero(valid)
-                sub_env = {k: (x[idx] if np.ndim(x) else x) for k, x in env.items()}
-                v_at = v[idx]
+                idx = np.flatnonzero(np.broadcast_to(valid, shape))
+                sub_env = {k: _take(x, idx, shape) for k, x in env.items()}
+                v_at = _take(v, idx, shape)
                 sub_env[node.parameter] = v_at
                 p = self.play(node.next, sub_env, idx.size, sub_tie, idx if at is None else at[idx])
-                u = p.value[i]
+            u = p.value[i]
             p.offer[node.id] = v_at
-            p.kind[node.id] = np.asarray(kind, dtype=np.int64)
+            if self.kinds:
+                p.kind[node.id] = np.asarray(kind, dtype=np.int64)
             if not state:
-                state.append([u, v_at, p, False])
+                state.append(_Best(p))
                 return
-            best_u, best_v = state[0][0], state[0][1]
-            bu, bv = (best_u, best_v) if idx is None else (best_u[idx], best_v[idx])
-            better = (u > bu + TIE * (1.0 + np.abs(bu))) | ((np.abs(u - bu) <= TIE * (1.0 + np.abs(u))) & (v_at < bv))
+            keep = state[0]
+            best_u, best_v = keep.play.value[i], keep.play.offer[node.id]
+            bu, bv = (best_u, best_v) if idx is None else (_take(best_u, idx, shape), _take(best_v, idx, shape))
+            if keep.thr is None or idx is not None:
+                thr = bu + TIE * (1.0 + np.abs(bu))
+                if idx is None:
+                    keep.thr = thr
+            else:
+                thr = keep.thr
+            better = u > thr
+            smaller = v_at < bv
+            u_thr = None
+            if np.any(smaller):
+                tol = TIE * (1.0 + np.abs(u))
+                better = better | ((np.abs(u - bu) <= tol) & smaller)
+                if not last:
+                    u_thr = u + tol
             if valid is not None and idx is None:
                 better = better & valid
             if not better.any():
@@ -441,47 +532,50 @@ class _Evaluator:
                 best = own()
                 n = idx.size
                 where = idx[better]
-                state[0][0][where] = u[better]
-                state[0][1][where] = v_at[better]
                 for k in range(len(best.value)):
-                    best.value[k][where] = _part(p.value[k], n, better)
+                    best.value[k].reshape(-1)[where] = _part(p.value[k], n, better)
                 for key, arr in p.choice.items():
-                    best.choice[key][where] = _part(arr, n, better)
+                    best.choice[key].reshape(-1)[where] = _part(arr, n, better)
                 for key, farr in p.offer.items():
-                    best.offer[key][where] = _part(farr, n, better)
+                    best.offer[key].reshape(-1)[where] = _part(farr, n, better)
                 for key, karr in p.kind.items():
-                    best.kind[key][where] = _part(karr, n, better)
+                    best.kind[key].reshape(-1)[where] = _part(karr, n, better)
                 assert best.tied is not None
-                best.tied[where] = False if p.tied is None else _part(p.tied, n, better)
+                best.tied.reshape(-1)[where] = False if p.tied is None else _part(p.tied, n, better)
+                keep.thr = None
                 return
-            best = state[0][2]
-            state[0][0] = np.where(better, u, best_u)
-            state[0][1] = np.where(better, v_at, best_v)
-            state[0][3] = False
-            best.value = [np.where(better, a, b) for a, b in zip(p.value, best.value, strict=True)]
+            best = keep.play
+            keep.owned = False
+            keep.thr = None if u_thr is None or keep.thr is None else _select(better, u_thr, keep.thr)
+            best.value = [_select(better, a, b) for a, b in zip(p.value, best.value, strict=True)]
             for key in best.choice:
-                best.choice[key] = np.where(better, p.choice[key], best.choice[key])
+                best.choice[key] = _select(better, p.choice[key], best.choice[key])
             for key in best.offer:
-                best.offer[key] = np.where(better, p.offer[key], best.offer[key])
+                best.offer[key] = _select(better, p.offer[key], best.offer[key])
             for key in best.kind:
-                best.kind[key] = np.where(better, p.kind[key], best.kind[key])
+                best.kind[key] = _select(better, p.kind[key], best.kind[key])
             if best.tied is not None or p.tied is not None:
-                best.tied = np.where(
+                tied = _select(
                     better, False if p.tied is None else p.tied, False if best.tied is None else best.tied
                 )
+                best.tied = None if np.ndim(tied) == 0 and not tied else tied
 
         consider(lo, 0, None)
-        consider(hi, 1, None)
         if self.c.route == "symbolic":
-            for k, formula in enumerate(self.c._candidates[node.id]):
-                r = np.broadcast_to(np.asarray(self.call(formula, env, at), dtype=float), (size,))
-                consider(r, 2 + k, (r > lo + eps) & (r < hi - eps))
+            formulas = self.c._candidates[node.id]
+            consider(hi, 1, None, last=not formulas)
+            for k, formula in enumerate(formulas):
+                r = np.asarray(self.call(formula, env, at), dtype=float)
+                consider(r, 2 + k, (r > lo + eps) & (r < hi - eps), last=k == len(formulas) - 1)
         else:
-            sampled = self.numeric(node, env, size, lo, hi, consider, at)
-            worse = sampled > state[0][0] + TIE * (1.0 + np.abs(state[0][0]))
+            consider(hi, 1, None)
+            lo_f, hi_f = self.full(lo, shape), self.full(hi, shape)
+            sampled = self.numeric(node, env, shape, lo_f, hi_f, consider, at)
+            best_u = state[0].play.value[i]
+            worse = sampled > best_u + TIE * (1.0 + np.abs(best_u))
             if worse.any():
                 self.warnings["sample"] = self.warnings.get("sample", 0) + int(worse.sum())
-        return state[0][2]  # type: ignore[no-any-return]
+        return state[0].play
 
     def signature(self, p: _Play, size: int) -> IntArray:
         """A number for the play below (moves at every decision node, the kind of every offer)."""
@@ -496,15 +590,17 @@ class _Evaluator:
         self,
         node: OfferNode,
         env: dict[str, npt.NDArray[Any]],
-        size: int,
+        shape: tuple[int, ...],
         lo: FloatArray,
         hi: FloatArray,
         consider: Callable[..., None],
         at: IntArray | None,
     ) -> FloatArray:
         """Switch points below ``node`` by sampling and bisection (module docstring), each side a
-        candidate; returns the mover's best payoff over the samples (for the check of the assumption)."""
+        candidate; returns the mover's best payoff over the samples (for the check of the assumption).
+        Scattered points only (``shape`` one-dimensional, ``lo`` and ``hi`` full)."""
         i = self.tree.actors.index(node.actor)
+        (size,) = shape
 
         def below(v: FloatArray, sub: dict[str, npt.NDArray[Any]], n: int, where: IntArray | None) -> _Play:
             return self.play(node.next, {**sub, node.parameter: v}, n, 0.0, where)
@@ -512,7 +608,7 @@ class _Evaluator:
         grid = [lo + (hi - lo) * (j / SAMPLES) for j in range(SAMPLES + 1)]
         plays = [below(v, env, size, at) for v in grid]
         sigs = [self.signature(p, size) for p in plays]
-        sample_best = np.max(np.stack([p.value[i] for p in plays]), axis=0)
+        sample_best = np.max(np.stack([np.broadcast_to(p.value[i], shape) for p in plays]), axis=0)
         for j in range(SAMPLES):
             mid = (grid[j] + grid[j + 1]) / 2
             mid_sig = self.signature(below(mid, env, size, at), size)
@@ -549,6 +645,21 @@ class _Evaluator:
             if idx.size:
                 self.warnings["switch"] = self.warnings.get("switch", 0) + int(idx.size)
         return sample_best  # type: ignore[no-any-return]
+
+
+def _offers_on_paths(tree: TreeGame) -> dict[str, bool]:
+    """For every node and outcome, whether a path from it passes an offer node before it ends (at an
+    outcome or a chance node)."""
+    out: dict[str, bool] = {o: False for o in tree.outcomes}
+    for nid in reversed(tree.order):
+        node = tree.nodes[nid]
+        if isinstance(node, OfferNode):
+            out[nid] = True
+        elif isinstance(node, ChanceNode):
+            out[nid] = False
+        else:
+            out[nid] = any(out[t] for _, t in node.moves)
+    return out
 
 
 def path_label(path: tuple[str, ...], outcome: str | None) -> str:
@@ -646,6 +757,7 @@ class CompiledTree:
     _bounds: Mapping[str, _Formula] = field(repr=False)
     _candidates: Mapping[str, tuple[_Formula, ...]] = field(repr=False)
     _routes: tuple[tuple[tuple[tuple[str, int], ...], tuple[str, ...]], ...] = field(repr=False)
+    _offers_below: Mapping[str, bool] = field(repr=False, default_factory=dict)
 
     def __repr__(self) -> str:
         count = sum(len(c) for c in self.candidates.values())
@@ -679,41 +791,46 @@ class CompiledTree:
                     found=repr(name),
                     field=f"grid.{name}",
                 )
-        arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in grid.values())) if grid else []
-        shape = arrays[0].shape if arrays else ()
-        flat = {name: np.ascontiguousarray(a).reshape(-1) for name, a in zip(grid, arrays, strict=True)}
+        given = [np.asarray(v, dtype=float) for v in grid.values()]
+        shape = np.broadcast_shapes(*(a.shape for a in given)) if given else ()
         total = max(1, math.prod(shape))
-        scalars = {k: np.float64(v) for k, v in {**self.defaults, **fixed}.items() if k not in flat}
+        inner = math.prod(shape[1:]) if len(shape) >= 2 else 0
+        if self.route == "symbolic" and 0 < inner <= chunk and any(a.shape != shape for a in given):
+            # a mesh given by its axes: chunks of whole rows, every array kept as given (broadcastable
+            # to the chunk), so formulas of some axes only are computed on those axes
+            layout: tuple[int, ...] = shape
+            inputs = {
+                name: a.reshape((1,) * (len(shape) - a.ndim) + a.shape) for name, a in zip(grid, given, strict=True)
+            }
+            step = max(1, chunk // inner)
+        else:  # scattered points (or a mesh given in full): chunks of the flattened points
+            layout = (total,)
+            inputs = {
+                name: np.ascontiguousarray(a).reshape(-1)
+                for name, a in zip(grid, np.broadcast_arrays(*given) if given else [], strict=True)
+            }
+            step = chunk
+        scalars = {k: np.float64(v) for k, v in {**self.defaults, **fixed}.items() if k not in inputs}
         actors = self.tree.actors
-        codes = np.zeros(total, dtype=np.int64)
+        codes = np.empty(layout, dtype=np.int64)
         params = list(dict.fromkeys(self.tree.nodes[n].parameter for n in self.tree.offer_nodes()))  # type: ignore[union-attr]
-        offers = {p: np.full(total, np.nan) for p in params}
-        payoffs = {a: np.empty(total) for a in actors}
-        ties = np.zeros(total, dtype=bool)
+        offers = {p: np.full(layout, np.nan) for p in params}
+        payoffs = {a: np.empty(layout) for a in actors}
+        ties = np.zeros(layout, dtype=bool)
         warnings: dict[str, int] = {}
         with np.errstate(all="ignore"):
-            for start in range(0, total, chunk):
-                stop = min(total, start + chunk)
-                n = stop - start
+            for start in range(0, layout[0], step):
+                stop = min(layout[0], start + step)
+                part = (stop - start, *layout[1:])
                 env: dict[str, npt.NDArray[Any]] = {k: np.asarray(v) for k, v in scalars.items()}
-                for name, arr in flat.items():
-                    env[name] = arr[start:stop]
-                ev = _Evaluator(self, env, n)
-                play = ev.play(self.tree.root, env, n, TIE, None)
+                for name, arr in inputs.items():
+                    env[name] = arr if arr.shape[0] == 1 else arr[start:stop]
+                ev = _Evaluator(self, env, part)
+                ev.kinds = self.route == "numeric"
+                play = ev.play(self.tree.root, env, part, TIE, None)
                 for key, val in ev.warnings.items():
                     warnings[key] = warnings.get(key, 0) + val
-                code = np.full(n, -1, dtype=np.int64)
-                for k, (taken, passed) in enumerate(self._routes):
-                    mask = np.ones(n, dtype=bool)
-                    for nid, j in taken:
-                        mask &= play.choice[nid] == j
-                    code = np.where(mask, k, code)
-                    for m in passed:
-                        node = self.tree.nodes[m]
-                        assert isinstance(node, OfferNode)
-                        seg = offers[node.parameter][start:stop]
-                        seg[mask] = np.broadcast_to(play.offer[m], (n,))[mask]
-                codes[start:stop] = code
+                self._paths_taken(play, part, codes[start:stop], {p: v[start:stop] for p, v in offers.items()})
                 for actor, pay in zip(actors, play.value, strict=True):
                     payoffs[actor][start:stop] = pay
                 ties[start:stop] = False if play.tied is None else play.tied
@@ -735,6 +852,49 @@ class CompiledTree:
             notes=tuple(notes),
             warnings=warnings,
         )
+
+    def _paths_taken(
+        self, play: _Play, part: tuple[int, ...], codes: IntArray, offers: Mapping[str, FloatArray]
+    ) -> None:
+        """Write the path code of ``play`` into ``codes`` (the paths numbered as :func:`_paths` lists
+        them) and the numbers of the offer nodes on the path into ``offers`` (NaN elsewhere), walking
+        the tree once: a decision node's code is its chosen move's, an offer node's number is shown
+        where the moves above lead to it (a deeper offer node's of the same parameter over it)."""
+        tree = self.tree
+        shown: dict[str, Any] = {}
+        counter = [0]
+
+        def move_is(nid: str, j: int) -> Any:
+            c = np.asarray(play.choice[nid])
+            if c.dtype == np.int8 and len(tree.nodes[nid].moves) == 2:
+                return c.view(np.bool_) if j else np.logical_not(c.view(np.bool_))
+            return c == j
+
+        def walk(at: str, reach: Any) -> Any:
+            """The code from ``at`` (reached where ``reach``: True, or a mask)."""
+            if at in tree.outcomes or isinstance(tree.nodes[at], ChanceNode):
+                counter[0] += 1
+                return np.int64(counter[0] - 1)
+            node = tree.nodes[at]
+            if isinstance(node, OfferNode):
+                shown[node.parameter] = _select(reach, play.offer[at], shown.get(node.parameter, np.nan))
+                return walk(node.next, reach)
+            assert isinstance(node, DecisionNode)
+            below = [self._offers_below[t] for _, t in node.moves]
+            subs = [
+                walk(t, (reach & move_is(at, j)) if below[j] else reach) for j, (_, t) in enumerate(node.moves)
+            ]
+            if all(isinstance(x, np.int64) for x in subs) and subs == list(range(subs[0], subs[0] + len(subs))):
+                c = np.asarray(play.choice[at])
+                return c if subs[0] == 0 else np.add(c, subs[0], dtype=np.int64)
+            code = subs[-1]
+            for j in range(len(subs) - 2, -1, -1):
+                code = _select(move_is(at, j), subs[j], code)
+            return code
+
+        codes[...] = walk(tree.root, np.True_)
+        for p, val in shown.items():
+            offers[p][...] = val
 
 
 def numeric_notes(why: str, warnings: Mapping[str, int]) -> tuple[str, ...]:
@@ -888,4 +1048,6 @@ def compile_tree(
         _bounds=bounds,
         _candidates=candidates,
         _routes=tuple((taken, passed) for _, _, taken, passed in routes),
+        _offers_below=_offers_on_paths(tree),
     )
+
