@@ -259,6 +259,14 @@ def test_the_arrays_route_equals_the_per_point_route() -> None:
     same_sweeps(sweep_deal(with_table, grid), sweep_deal(with_table, grid, route="per-point"))
 
 
+def test_the_routes_agree_on_knife_edges_of_the_grid() -> None:
+    """C_TCN = 2.5 and 7.5 (and their float neighbours from a linspace) are lines where packages tie
+    or frontier points coincide on this grid; the two routes label them alike."""
+    grid = {"T": np.linspace(0, 10, 317)[:20:3], "C_TCN": np.array([2.5, 7.500000000000001, 7.5, 2.4367088607594938])}
+    scenario = load("eu_russia_package")
+    same_sweeps(sweep_deal(scenario, grid), sweep_deal(scenario, grid, route="per-point"))
+
+
 def same_sweeps(a: DealSweep, b: DealSweep) -> None:
     assert a.solutions == b.solutions and a.labels == b.labels and a.notes == b.notes
     assert np.array_equal(a.codes, b.codes)
