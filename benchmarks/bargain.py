@@ -581,6 +581,7 @@ def sweep_section(config: Config) -> list[str]:
     per_point = statistics.fmean(times)
     extrapolated = per_point * total
     axes = " x ".join(f"{a} ({n})" for a in SWEEP_AXES)
+    per_arrays = f"{1e6 * arrays_s / total:.1f} us"
     return [
         f"Package-deal sweep: {SWEEP_SCENARIO} over {axes} = {total:,} points, {problem.size} packages,"
         f" {len(result.solutions)} solutions; {len(result.labels)} Nash supports on the grid.",
@@ -588,7 +589,7 @@ def sweep_section(config: Config) -> list[str]:
         f" (mean {fmt_s(per_point)} per point), agreeing with the arrays route within {AGREE_TOL:g};"
         " its whole-grid time is extrapolated (~).",
         f"{'route':<28}{'time':>12}{'per point':>14}{'ratio':>10}",
-        f"{'arrays (sweep_deal)':<28}{fmt_s(arrays_s):>12}{fmt_s(arrays_s / total):>14}"
+        f"{'arrays (sweep_deal)':<28}{fmt_s(arrays_s):>12}{per_arrays:>14}"
         f"{fmt_ratio(extrapolated, arrays_s):>10}",
         f"{'per-point (bargain, ~)':<28}{'~' + fmt_s(extrapolated):>12}{fmt_s(per_point):>14}{'1x':>10}",
     ]
