@@ -315,27 +315,33 @@ def _evaluate_vertices(
                 good &= X[v, s] > tol  # also False for nan
             if not good.any():
                 continue
-            pay = np.zeros((other, N))
-            for s in vert.support:
+            pay = opponent[vert.support[0]] * X[v, vert.support[0]]
+            for s in vert.support[1:]:
                 pay += opponent[s] * X[v, s]
             best = pay.max(axis=0)
             br[v] = pay >= best - tol
             for t in vert.tight:
                 good &= br[v, t]
-            if len(vert.support) > 1 and good.any():
+            if good.any():
                 # a vertex only where its tight constraints are independent: the indifference system
                 # must be non-singular at the point (a cancelled factor can hide a singular one)
-                where = np.flatnonzero(good)  # only where the vertex is still a candidate
-                det = _det_indifference(opponent[..., where], vert.support, vert.tight)
-                good[where] &= np.abs(det) > tol[where]  # on payoffs normalised to [0, 1]
+                if len(vert.support) == 2 or 8 * np.count_nonzero(good) > N:
+                    good &= np.abs(_det_indifference(opponent, vert.support, vert.tight)) > tol
+                else:  # only where the vertex is still a candidate
+                    where = np.flatnonzero(good)
+                    det = _det_indifference(opponent[..., where], vert.support, vert.tight)
+                    good[where] &= np.abs(det) > tol[where]  # on payoffs normalised to [0, 1]
             ok[v] = good
     # one vertex may be reached through several tight sets at degenerate points: keep the first
+    near = tol * 10
     for v, vert in enumerate(vertices):
         if len(vert.support) == 1 or not ok[v].any():  # pure vertices: done above
             continue
         for w in range(v):
             if vertices[w].support == vert.support and ok[w].any():
-                same = ok[w] & np.all(np.abs(X[w] - X[v]) <= tol * 10, axis=0)
+                same = ok[w].copy()  # equal on the support (both are 0 off it)
+                for s in vert.support:
+                    same &= np.abs(X[w, s] - X[v, s]) <= near
                 ok[v] &= ~same
     return X, ok, br
 
@@ -471,14 +477,18 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool 
     replies_x: dict[int, npt.NDArray[np.int64]] = {}
     replies_y: dict[int, npt.NDArray[np.int64]] = {}
     for k, (vi, vj) in enumerate(pairs):
-        if payoffs:
+        if payoffs:  # x^T M y for M = A, B, summed over the supports; zero where the pair is no equilibrium
+            sx, sy = vx[vi].support, vy[vj].support
             with np.errstate(all="ignore"):  # off the points where the pair is valid, mixtures may be nan
-                for s in vx[vi].support:
-                    for t in vy[vj].support:
-                        w = X[vi, s] * Y[vj, t]
-                        pays[k, :, 0] += w * A[s, t]
-                        pays[k, :, 1] += w * B[s, t]
-            pays[k][~valid_arr[k]] = 0.0
+                for a, M in enumerate((A, B)):
+                    total = np.zeros(N)
+                    for s in sx:
+                        inner = M[s, sy[0]] * Y[vj, sy[0]]
+                        for t in sy[1:]:
+                            inner += M[s, t] * Y[vj, t]
+                        inner *= X[vi, s]
+                        total += inner
+                    pays[k, :, a] = np.where(valid_arr[k], total, 0.0)
         nx = replies_x[vi] if vi in replies_x else replies_x.setdefault(vi, brx[vi].sum(axis=0))
         ny = replies_y[vj] if vj in replies_y else replies_y.setdefault(vj, bry[vj].sum(axis=0))
         degenerate |= valid_arr[k] & ((nx > len(vx[vi].support)) | (ny > len(vy[vj].support)))
