@@ -32,8 +32,9 @@ At a point the judge only needs the game's *discrete* solution there
   within :data:`BAND` of either threshold are unsure.
 
 Every answer comes with an ``unsure`` mask: points where the arrays do not decide as the per-point
-judge would for certain (possible mixed equilibria, payoffs tied within :data:`BAND` of an actor's
-range for three or more actors, no equilibrium found, parameters out of bounds). The caller
+judge would for certain (possible mixed equilibria; for three or more actors, a verdict resting on a
+pure profile whose best replies are tied within :data:`BAND` of an actor's payoff range; no
+equilibrium found; parameters out of bounds). The caller
 (:func:`~bargaining.analysis.record.consistent_region`) judges those points one by one, so the
 region is identical to the per-point judge's.
 
@@ -49,7 +50,6 @@ region is identical to the per-point judge's.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -185,30 +185,62 @@ class _Normal2Solution(PointSolution):
 
 
 class _NormalNSolution(PointSolution):
-    """Pure profiles tested on the payoff array, mixed equilibria ruled out by elimination where they can be."""
+    """Pure profiles tested on the payoff array, mixed equilibria ruled out by elimination where they can be.
 
-    def __init__(self, game: NormalFormGame, payoffs: FloatArray, valid: BoolArray, size: int) -> None:
+    A profile is *surely* an equilibrium when every actor's strategy beats each alternative by more
+    than the margin (:data:`BAND` of the actor's payoff range), *surely not* when some alternative
+    beats it by more; a verdict that rests on a profile in between (a near-tie) is unsure.
+    """
+
+    def __init__(self, game: NormalFormGame, payoffs: FloatArray, size: int) -> None:
         self.game = game
         self.size = size
         self.P = payoffs  # (n, m_1, ..., m_n, N)
-        self.valid = valid.reshape(*game.shape, size)
         n = game.n_actors
-        axes = tuple(range(n))
         span = payoffs.max(axis=tuple(range(1, n + 1))) - payoffs.min(axis=tuple(range(1, n + 1)))  # (n, N)
         self.margin = BAND * (1.0 + span)  # (n, N)
-        tied = np.zeros(size, dtype=bool)
+        loose = np.ones((*game.shape, size), dtype=bool)
+        tight = np.ones((*game.shape, size), dtype=bool)
         for i in range(n):
             u = payoffs[i]
-            for s, t in itertools.combinations(range(game.shape[i]), 2):
-                d = np.abs(np.take(u, t, axis=i) - np.take(u, s, axis=i))
-                tied |= (d <= self.margin[i]).any(axis=tuple(range(n - 1)))
-        self.unsure = tied
-        del axes
+            margin = self.margin[i]
+            best_other = np.full(u.shape, -np.inf)
+            for t in range(game.shape[i]):
+                alt = np.take(u, [t], axis=i)  # every profile's payoff had i played t
+                others = np.broadcast_to(alt, u.shape).copy()
+                index = [slice(None)] * u.ndim
+                index[i] = t  # type: ignore[call-overload]
+                others[tuple(index)] = -np.inf  # t against itself is no alternative
+                best_other = np.maximum(best_other, others)
+            loose &= best_other - u <= margin
+            tight &= best_other - u < -margin
+        self.loose = loose  # (m_1, ..., m_n, N): an equilibrium within the margin
+        self.tight = tight  # a strict equilibrium by more than the margin
+        self.unsure = np.asarray(~np.isfinite(payoffs).reshape(-1, size).all(axis=0), dtype=np.bool_)
+
+    def _mask(self, alive: Sequence[BoolArray], i: int) -> BoolArray:
+        """(others' strategies..., N): the surviving profiles of the actors other than ``i``."""
+        game, n, N = self.game, self.game.n_actors, self.size
+        others = [alive[j] for j in range(n) if j != i]
+        mask = np.ones((*[game.shape[j] for j in range(n) if j != i], N), dtype=bool)
+        for k, a in enumerate(others):
+            shape = [1] * (n - 1) + [N]
+            shape[k] = a.shape[0]
+            mask &= a.reshape(shape)
+        return mask
+
+    def _beaten(self, alive: Sequence[BoolArray], i: int, s: int, t: int) -> BoolArray:
+        """Where ``t`` beats ``s`` for actor ``i`` by more than the margin against every surviving profile."""
+        n = self.game.n_actors
+        u = self.P[i]
+        gain = np.take(u, t, axis=i) - np.take(u, s, axis=i)  # (others..., N)
+        worst = np.where(self._mask(alive, i), gain, np.inf).min(axis=tuple(range(n - 1)))
+        return np.asarray(worst > self.margin[i], dtype=np.bool_)
 
     def _alive(self, fixed: Mapping[int, int]) -> list[BoolArray]:
         """Strategies surviving iterated strict dominance (by pure strategies, by more than the
         margin) with the actors in ``fixed`` held at their strategies: (m_i, N) per actor."""
-        game, n, N = self.game, self.game.n_actors, self.size
+        game, N = self.game, self.size
         alive = []
         for i, m in enumerate(game.shape):
             a = np.ones((m, N), dtype=bool)
@@ -221,20 +253,11 @@ class _NormalNSolution(PointSolution):
             for i, m in enumerate(game.shape):
                 if i in fixed or m < 2:
                     continue
-                others = [alive[j] for j in range(n) if j != i]
-                mask = np.ones((*[game.shape[j] for j in range(n) if j != i], N), dtype=bool)
-                for k, a in enumerate(others):
-                    shape = [1] * (n - 1) + [N]
-                    shape[k] = a.shape[0]
-                    mask &= a.reshape(shape)
-                u = self.P[i]
                 for s in range(m):
                     for t in range(m):
                         if s == t:
                             continue
-                        gain = np.take(u, t, axis=i) - np.take(u, s, axis=i)  # (others..., N)
-                        worst = np.where(mask, gain, np.inf).min(axis=tuple(range(n - 1)))
-                        beaten = alive[i][s] & alive[i][t] & (worst > self.margin[i])
+                        beaten = alive[i][s] & alive[i][t] & self._beaten(alive, i, s, t)
                         if beaten.any():
                             alive[i][s] &= ~beaten
                             changed = True
@@ -248,47 +271,34 @@ class _NormalNSolution(PointSolution):
         if profile is None:
             return np.zeros(N, dtype=bool), self.unsure
         index = tuple(profile.get(i, slice(None)) for i in range(n))
-        pure = self.valid[index].reshape(-1, N).any(axis=0)
+        surely = self.tight[index].reshape(-1, N).any(axis=0)  # a pure equilibrium explains the group
+        maybe = self.loose[index].reshape(-1, N).any(axis=0)
         alive = self._alive(profile)
-        unique = np.ones(N, dtype=bool)
+        unique = np.ones(N, dtype=bool)  # the others' one surviving profile: no mixed equilibrium either
         for i in range(n):
             if i not in profile:
                 unique &= alive[i].sum(axis=0) == 1
-        # an observed actor whose strategy is strictly beaten against every surviving profile
-        refuted = np.zeros(N, dtype=bool)
+        refuted = np.zeros(N, dtype=bool)  # an observed actor's strategy beaten against every surviving profile
         for i, s in profile.items():
-            others = [alive[j] for j in range(n) if j != i]
-            mask = np.ones((*[game.shape[j] for j in range(n) if j != i], N), dtype=bool)
-            for k, a in enumerate(others):
-                shape = [1] * (n - 1) + [N]
-                shape[k] = a.shape[0]
-                mask &= a.reshape(shape)
-            u = self.P[i]
             for t in range(game.shape[i]):
-                if t == s:
-                    continue
-                gain = np.take(u, t, axis=i) - np.take(u, s, axis=i)
-                refuted |= np.where(mask, gain, np.inf).min(axis=tuple(range(n - 1))) > self.margin[i]
-        certain = pure | unique | refuted
-        return np.asarray(pure, dtype=np.bool_), self.unsure | ~certain
+                if t != s:
+                    refuted |= self._beaten(alive, i, s, t)
+        certain = surely | (~maybe & (unique | refuted))
+        return np.asarray(surely, dtype=np.bool_), self.unsure | ~certain
 
     def holds(self, claim: Entry) -> tuple[BoolArray, BoolArray]:
         game, N = self.game, self.size
         profile = _strategy_index(game, claim)
-        flat = self.valid.reshape(-1, N)
-        plays = np.array([all(p[i] == s for i, s in profile.items()) for p in np.ndindex(*game.shape)], dtype=bool)[
-            :, None
-        ]
-        some = flat.any(axis=0)
-        pure_all = some & (plays | ~flat).all(axis=0)
+        plays = np.array([all(p[i] == s for i, s in profile.items()) for p in np.ndindex(*game.shape)], dtype=bool)
+        tight, loose = self.tight.reshape(-1, N), self.loose.reshape(-1, N)
+        refuted = (tight & ~plays[:, None]).any(axis=0)  # a pure equilibrium not playing the claim
+        pure_all = tight.any(axis=0) & ~(loose & ~plays[:, None]).any(axis=0)
         alive = self._alive({})
-        forced = np.ones(N, dtype=bool)
+        forced = np.ones(N, dtype=bool)  # elimination leaves the claimed actors their claim alone
         for i, s in profile.items():
             forced &= alive[i][s] & (alive[i].sum(axis=0) == 1)
-        # a pure equilibrium not playing the claim refutes it; all pure playing it is certain only if forced
-        refuted = some & ~pure_all
-        certain = refuted | (pure_all & forced)
-        return np.asarray(pure_all, dtype=np.bool_), self.unsure | ~certain
+        holds = pure_all & forced
+        return np.asarray(holds, dtype=np.bool_), self.unsure | ~(refuted | holds)
 
 
 class _DealSolution(PointSolution):
@@ -406,14 +416,13 @@ class ArrayJudge:
             deal = deal_solutions(self._deal, params, only=("nash",))
             return _DealSolution(problem, deal.weights("nash"))
         game = self.scenario.normal_form
+        if self.kind == "normal_n":
+            return _NormalNSolution(game, game.payoff_array(params), size)
         names = tuple(sorted(s.name for s in game.parameter_symbols()))
         plan = _plan(game, names, deadline_seconds())
         with np.errstate(all="ignore"):
             out = solve_chunk(plan, params)
-        if self.kind == "normal2":
-            return _Normal2Solution(game, out, size)
-        P = game.payoff_array(params)
-        return _NormalNSolution(game, P, np.asarray(out["valid"], dtype=np.bool_), size)
+        return _Normal2Solution(game, out, size)
 
 
 def chunk_size(scenario: Scenario) -> int:
