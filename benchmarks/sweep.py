@@ -52,6 +52,20 @@ What is measured
    first call (sympy caches) is as cold as a user's. The figure reported is the median of the
    calls that follow.
 
+5. **Scaling** (issue 13, items 3 and 4). Each game is swept on grids of 10^4, 10^5, 10^6 and 10^7
+   points (``--quick``: 10^4 and 10^5), each time against a hand-written numpy baseline on the same
+   grid, timed in the same process: the 2x2 closed form above, and for the 3x3 game
+   :func:`vertex_formulas_3x3`, the same vertex formulas (support enumeration with the indifference
+   conditions solved in closed form: Cramer's rule for two strategies, cofactor sums for three) and
+   the best-reply checks, evaluated with plain numpy on the whole grid. The 3x3 sweep keeps
+   everything up to 10^6 points (10^7 points of it would need about 6 GiB) and is also run keeping
+   only the outcomes (``keep="outcomes"``) at every size, against the same baseline in blocks of
+   10^6 points keeping only counts. Agreement is asserted on every grid: the 2x2 sweep equals the
+   closed form at every point, the 3x3 sweep's count of equilibria equals the baseline's at every
+   non-degenerate point. The table gives time per point and sweep / baseline (below 1: the sweep
+   is faster). In full mode the 2x2 game is then swept over 10^8 points keeping only outcomes, in a
+   fresh process whose peak resident memory is reported against the default 1 GiB budget.
+
 Times are medians over calls (``time.perf_counter``, garbage collector off during a call). The ratio
 columns are *baseline time / sweep time* on the same grid: above 1 means the sweep is faster. For the
 large grid, the script also reports how much of the sweep's time is kernel time. This is mostly page
@@ -62,6 +76,10 @@ Goals
 * 10^6 points of the 2x2 game in under 1 s, and within 3x of the hand-written numpy closed form.
 * The sweep at least 100x faster than the fastest per-point loop, for both games, on the large grid.
 * The threshold with its comparative statics (the payoff is linear in r) in under 0.5 s.
+* From the scaling table: at 10^6 points the 2x2 sweep within 3x of the closed form and the 3x3 sweep
+  within 5x of the hand-written vertex formulas; time per point flat (largest over smallest within 2x)
+  from 10^4 to 10^7 points (2x2 keeping everything, 3x3 keeping outcomes); the outcomes-only sweep of
+  10^8 points within the default budget of 1 GiB (peak resident memory of its process).
 
 Each goal ends in one line ``goal ...: met (...)`` or ``goal ...: not met (...)``. Speed is reported,
 never enforced: the exit status is non-zero only if an agreement check fails.
@@ -70,17 +88,19 @@ How to run
 ----------
 From the repository root, with the ``bench`` extra (QuantEcon) installed::
 
-    python benchmarks/sweep.py           # full run, under a minute
-    python benchmarks/sweep.py --quick   # smoke run: smaller 3x3 grid, 10^2-point loops (under 10 s)
+    python benchmarks/sweep.py           # full run, a few minutes (10^7-point grids, 10^8 outcomes-only)
+    python benchmarks/sweep.py --quick   # smoke run: smaller 3x3 grid, 10^2-point loops, scaling to 10^5 (~20 s)
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -644,6 +664,257 @@ def goals(results: list[GameResult], th: ThresholdResult) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- scaling (issue 13, items 3 and 4)
+
+
+COORD_ROW: list[list[Any]] = [["a", 0.0, 1.5], [0.2, "b", -0.5], [2.0, -0.2, 0.1]]
+COORD_COL: list[list[Any]] = [["a", 0.2, 2.0], [-0.1, "b", -0.2], [1.5, -0.5, 0.3]]
+
+
+def coordination_payoffs(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The 3x3 game's payoff arrays A, B (3, 3, N) at the points (a, b), written out by hand."""
+    N = a.size
+
+    def fill(table: list[list[Any]]) -> FloatArray:
+        M = np.empty((3, 3, N))
+        for i in range(3):
+            for j in range(3):
+                cell = table[i][j]
+                M[i, j] = a if cell == "a" else b if cell == "b" else cell
+        return M
+
+    return fill(COORD_ROW), fill(COORD_COL)
+
+
+def _cofactor_sums(M: FloatArray, by_row: bool) -> list[FloatArray]:
+    """Row sums (by_row) or column sums of the cofactor matrix of each 3x3 M[..., k]."""
+    cof: list[list[FloatArray]] = [[np.empty(0)] * 3 for _ in range(3)]
+    for i in range(3):
+        for j in range(3):
+            r0, r1 = [r for r in range(3) if r != i]
+            c0, c1 = [c for c in range(3) if c != j]
+            minor = M[r0, c0] * M[r1, c1] - M[r0, c1] * M[r1, c0]
+            cof[i][j] = minor if (i + j) % 2 == 0 else -minor
+    if by_row:
+        return [cof[i][0] + cof[i][1] + cof[i][2] for i in range(3)]
+    return [cof[0][j] + cof[1][j] + cof[2][j] for j in range(3)]
+
+
+def vertex_formulas_3x3(A: FloatArray, B: FloatArray, tol: float = 1e-9) -> tuple[BoolArray, list[Pair]]:
+    """Hand-written numpy evaluation of a 3x3 game's candidate formulas at every point (support
+    enumeration, Avis et al. 2010): for every pair of supports S, T of equal size k, the row mixture
+    on S that makes the column player indifferent over T and the column mixture on T that makes the
+    row player indifferent over S, in closed form (k = 1: pure; k = 2: x_s0 = d1 / (d0 + d1) with
+    d0 = B[s0,t0] - B[s0,t1], d1 = B[s1,t1] - B[s1,t0]; k = 3: cofactor sums of the 3x3 matrix),
+    kept where both are positive on their supports and every support strategy is a best reply.
+    Exact for non-degenerate games. Returns validity (pairs, N) and, for the pairs valid somewhere,
+    the two mixtures (N, 3), zero where the pair is not an equilibrium."""
+    N = A.shape[-1]
+    valid_rows: list[BoolArray] = []
+    mixtures: list[Pair] = []
+    with np.errstate(all="ignore"):
+        for k in (1, 2, 3):
+            for S in itertools.combinations(range(3), k):
+                for T in itertools.combinations(range(3), k):
+                    x = np.zeros((3, N))
+                    y = np.zeros((3, N))
+                    if k == 1:
+                        x[S[0]] = 1.0
+                        y[T[0]] = 1.0
+                    elif k == 2:
+                        (s0, s1), (t0, t1) = S, T
+                        d0, d1 = B[s0, t0] - B[s0, t1], B[s1, t1] - B[s1, t0]
+                        x[s0], x[s1] = d1 / (d0 + d1), d0 / (d0 + d1)
+                        e0, e1 = A[s0, t0] - A[s1, t0], A[s1, t1] - A[s0, t1]
+                        y[t0], y[t1] = e1 / (e0 + e1), e0 / (e0 + e1)
+                    else:
+                        cx = _cofactor_sums(B, by_row=True)
+                        cy = _cofactor_sums(A, by_row=False)
+                        total_x, total_y = cx[0] + cx[1] + cx[2], cy[0] + cy[1] + cy[2]
+                        for s in range(3):
+                            x[s] = cx[s] / total_x
+                            y[s] = cy[s] / total_y
+                    ok = np.ones(N, dtype=bool)
+                    for s in S:
+                        ok &= x[s] > tol
+                    for t in T:
+                        ok &= y[t] > tol
+                    row_pay = A[:, 0] * y[0] + A[:, 1] * y[1] + A[:, 2] * y[2]  # (3, N)
+                    col_pay = B[0] * x[0] + B[1] * x[1] + B[2] * x[2]  # (3, N)
+                    row_best, col_best = row_pay.max(axis=0) - tol, col_pay.max(axis=0) - tol
+                    for s in S:
+                        ok &= row_pay[s] >= row_best
+                    for t in T:
+                        ok &= col_pay[t] >= col_best
+                    valid_rows.append(ok)
+                    if ok.any():
+                        mixtures.append((np.where(ok, x, 0.0).T, np.where(ok, y, 0.0).T))
+    return np.array(valid_rows), mixtures
+
+
+def vertex_formula_counts(case: Case, shape: tuple[int, int], block: int = 10**6) -> npt.NDArray[np.int8]:
+    """Equilibria per point of the 3x3 game by :func:`vertex_formulas_3x3`, in blocks of ``block``
+    points (only the counts kept: the baseline of the outcomes-only sweep on large grids)."""
+    grid = case.grid(shape)
+    total = math.prod(shape)
+    counts = np.empty(total, dtype=np.int8)
+    for start in range(0, total, block):
+        stop = min(total, start + block)
+        i, j = np.unravel_index(np.arange(start, stop), shape)
+        A, B = coordination_payoffs(grid["a"][i], grid["b"][j])
+        valid, _ = vertex_formulas_3x3(A, B)
+        counts[start:stop] = valid.sum(axis=0)
+    return counts
+
+
+def vertex_formulas_grid(case: Case, shape: tuple[int, int]) -> tuple[BoolArray, list[Pair]]:
+    """:func:`vertex_formulas_3x3` on the whole grid at once (what a user writes)."""
+    grid = case.grid(shape)
+    a = np.repeat(grid["a"], shape[1])
+    b = np.tile(grid["b"], shape[0])
+    return vertex_formulas_3x3(*coordination_payoffs(a, b))
+
+
+@dataclass
+class ScaleRow:
+    """One grid size of one game: seconds of the sweep and of its baseline (None: not run)."""
+
+    points: int
+    keep: str
+    sweep_s: float
+    baseline_s: float | None
+    calls: int
+
+
+def scale_sizes(config: Config) -> list[tuple[int, int]]:
+    return [(100, 100), (100, 1000), (1000, 1000), (1000, 10000)][: 2 if config.name == "quick" else 4]
+
+
+def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]]:
+    """Time per point from 10^4 to 10^7 points (10^5 in quick mode), against the hand-written baseline
+    on the same grid: the 2x2 closed form, the 3x3 vertex formulas (whole grid, or in blocks keeping
+    counts when the sweep keeps only outcomes). Agreement is asserted on every grid."""
+    rows: list[ScaleRow] = []
+    notes: list[str] = []
+    fixed = case.scenario.values()
+    sweep(case.scenario, case.grid((10, 10)))  # the plan (sympy) is cached per game: not timed here
+    modes = [("all", 10**7)] if case.key == "2x2" else [("all", 10**6), ("outcomes", 10**7)]
+    for keep, most in modes:
+        for shape in scale_sizes(config):
+            points = math.prod(shape)
+            if points > most:
+                continue
+            calls = 3 if points <= 10**5 else 2 if points <= 10**6 else 1
+            grid = case.grid(shape)
+            sweep_s, s = timed(partial(sweep, case.scenario, grid, keep=keep), calls)
+            assert isinstance(s, Sweep)
+            plain = ~s.degenerate.reshape(-1)
+            label = f"{fmt_points(points)} ({keep}):"
+            if case.key == "2x2":
+                fn = partial(inspection_closed_form, grid["f"], grid["l"], fixed["e"], fixed["m"])
+                base_s, closed = timed(fn, calls)
+                check_closed_form(s, closed)
+                notes.append(f"{label} sweep = numpy closed form at every point")
+            elif keep == "all":
+                base_s, (valid, _) = timed(partial(vertex_formulas_grid, case, shape), calls)
+                assert np.array_equal(valid.sum(axis=0)[plain], s.count.reshape(-1)[plain]), "3x3: counts differ"
+                notes.append(
+                    f"{label} sweep count = vertex formulas' count at all {int(plain.sum()):,} non-degenerate points"
+                )
+            else:
+                base_s, counts = timed(partial(vertex_formula_counts, case, shape), calls)
+                assert np.array_equal(counts[plain], s.count.reshape(-1)[plain]), "3x3: counts differ"
+                notes.append(
+                    f"{label} sweep count = vertex formulas' count (blocks of 10^6, counts kept) at all "
+                    f"{int(plain.sum()):,} non-degenerate points"
+                )
+            rows.append(ScaleRow(points, keep, sweep_s, base_s, calls))
+            del s
+            print(f"  {case.key}: {fmt_points(points)} points ({keep}) done")
+    return rows, notes
+
+
+def summary_child(key: str, points: int) -> None:
+    """Run in a child process: the outcomes-only sweep of ``points`` points; prints seconds and peak RSS."""
+    case = next(c for c in cases() if c.key == key)
+    side = math.isqrt(points)
+    shape = (side, points // side)
+    sweep(case.scenario, case.grid((10, 10)))
+    seconds, s = time_call(partial(sweep, case.scenario, case.grid(shape), keep="outcomes"))
+    assert isinstance(s, Sweep) and s.codes is not None
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{seconds} {rss_mib} {s.codes.dtype} {len(s.sets)} {math.prod(shape)}")
+
+
+def bench_summary(key: str, points: int) -> tuple[float, float, str]:
+    """The outcomes-only sweep of ``points`` points in a fresh process: seconds, peak RSS (MiB), detail."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--summary-child", key, str(points)], capture_output=True, text=True, check=True
+    )
+    seconds, rss, dtype, sets, total = proc.stdout.split()[-5:]
+    return float(seconds), float(rss), f"{int(total):,} points, codes {dtype}, {sets} sets of equilibria"
+
+
+def print_scaling(case: Case, rows: list[ScaleRow], notes: list[str]) -> None:
+    print(
+        f"{case.key}: time per point by grid size (sweep keep=..., baseline = "
+        f"{'numpy closed form' if case.key == '2x2' else 'hand-written numpy vertex formulas'})"
+    )
+    header = (
+        f"{'points':>8} {'keep':>9} {'calls':>5} {'sweep':>10} {'per point':>11} {'baseline':>10} "
+        f"{'per point':>11} {'sweep/baseline':>15}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        base = r.baseline_s
+        print(
+            f"{fmt_points(r.points):>8} {r.keep:>9} {r.calls:>5} {fmt_s(r.sweep_s):>10} "
+            f"{1e9 * r.sweep_s / r.points:>8.1f} ns "
+            f"{fmt_s(base):>10} {'-' if base is None else f'{1e9 * base / r.points:.1f} ns':>11} "
+            f"{'-' if base is None else f'{r.sweep_s / base:.2f}x':>15}"
+        )
+    for note in notes:
+        print(note)
+
+
+def scaling_goals(scaled: dict[str, list[ScaleRow]], summary: tuple[float, float, str] | None) -> list[str]:
+    lines = []
+    for key, limit in (("2x2", 3.0), ("3x3", 5.0)):
+        rows = scaled[key]
+        at = next((r for r in rows if r.points == 10**6 and r.keep == "all"), None)
+        ratio = None if at is None or at.baseline_s is None else at.sweep_s / at.baseline_s
+        what = "numpy closed form" if key == "2x2" else "hand-written numpy vertex formulas"
+        lines.append(
+            goal_line(
+                f"{key} sweep of 10^6 points within {limit:g}x of the {what} (scaling table)",
+                None if ratio is None else ratio <= limit,
+                f"{ratio or 0:.2f}x",
+            )
+        )
+        flat = "all" if key == "2x2" else "outcomes"
+        rows = [r for r in rows if r.keep == flat]
+        per = [r.sweep_s / r.points for r in rows]
+        spread = max(per) / min(per)
+        reached = fmt_points(rows[-1].points)
+        lines.append(
+            goal_line(
+                f"{key} flat time per point from 10^4 to 10^7 points, keep={flat} (largest / smallest within 2x)",
+                None if rows[-1].points < 10**7 else spread <= 2,
+                f"{spread:.2f}x up to {reached} points: "
+                + ", ".join(f"{fmt_points(r.points)} {1e9 * p:.0f} ns" for r, p in zip(rows, per, strict=True)),
+            )
+        )
+    lines.append(
+        goal_line(
+            "outcomes-only sweep of 10^8 points within the default 1 GiB budget",
+            None if summary is None else summary[1] <= 1024,
+            "-" if summary is None else f"2x2, {summary[2]}: {fmt_s(summary[0])}, peak RSS {summary[1]:,.0f} MiB",
+        )
+    )
+    return lines
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -663,7 +934,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="smoke mode: smaller 3x3 grid, fewer calls, 10^2-point loops"
     )
+    parser.add_argument("--summary-child", nargs=2, metavar=("GAME", "POINTS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.summary_child:
+        summary_child(args.summary_child[0], int(args.summary_child[1]))
+        return 0
     config = QUICK if args.quick else FULL
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"nashpy(\.|$)")
 
@@ -695,7 +970,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"threshold first call {fmt_s(th.first_s)}, median of the next {th.calls} calls {fmt_s(th.median_s)}")
     print()
-    for line in goals(results, th):
+    print("Scaling: one game at a time, median seconds per call (the first call on a game, with its sympy")
+    print("setup, is made before); sweep/baseline is the sweep's time over the baseline's on the same grid.")
+    scaled: dict[str, list[ScaleRow]] = {}
+    for case in cases():
+        rows, notes = bench_scaling(case, config)
+        scaled[case.key] = rows
+        print_scaling(case, rows, notes)
+    summary = None
+    if config.name == "full":
+        summary = bench_summary("2x2", 10**8)
+        print(
+            f"2x2 outcomes-only sweep of 10^8 points in a fresh process: {fmt_s(summary[0])}, peak RSS "
+            f"{summary[1]:,.0f} MiB ({summary[2]})"
+        )
+    print()
+    for line in goals(results, th) + scaling_goals(scaled, summary):
         print(line)
     print(f"total {time.perf_counter() - start:.1f} s")
     return 0
