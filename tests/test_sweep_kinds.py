@@ -15,6 +15,7 @@ import bargaining.analysis.sweep_tree as sweep_tree_module
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.subgame import subgame_perfect
 from bargaining.analysis.sweep import MAX_POINTS, DealSweep, Sweep, TreeSweep, sweep
+from bargaining.analysis.sweep_deal import sweep_deal
 from bargaining.analysis.sweep_grid import point_values
 from bargaining.cli import main
 from bargaining.errors import ScenarioError
@@ -237,8 +238,16 @@ def test_grids_above_the_budget_are_refused_before_any_work(monkeypatch: pytest.
     # the compiled route is bounded by the memory budget instead (here 1 MiB: 10^5 points are too many)
     with pytest.raises(ScenarioError, match=r"grid: expected a tree sweep's arrays within the memory budget of 1 MiB"):
         sweep(load("eu_russia_offer"), {"T": np.linspace(0, 5, 400), "C_TCN": np.linspace(3, 8, 250)}, budget=1)
+    # a package deal: the arrays route is bounded by memory, the per-point route by MAX_POINTS
+    with pytest.raises(ScenarioError, match=r"grid: expected a package-deal sweep's arrays within the memory budget"):
+        sweep(load("eu_russia_package"), {"T": np.linspace(0, 5, 400), "C_TCN": np.linspace(3, 8, 250)}, budget=1)
     with pytest.raises(ScenarioError, match=rf"at most {MAX_POINTS:,} points"):
-        sweep(load("eu_russia_package"), {"T": np.linspace(0, 5, n), "C_TCN": np.linspace(3, 8, n)})
+        sweep_deal(
+            load("eu_russia_package"), {"T": np.linspace(0, 5, n), "C_TCN": np.linspace(3, 8, n)}, route="per-point"
+        )
+    # a kind solved point by point (two-level) keeps the point cap
+    with pytest.raises(ScenarioError, match=rf"at most {MAX_POINTS:,} points"):
+        sweep(load("eu_russia_ratification"), {"cap_b": np.linspace(0.3, 0.9, n), "cap_c": np.linspace(0.3, 0.9, n)})
 
 
 def test_offer_parameters_cannot_be_swept_and_bounds_are_checked() -> None:
@@ -322,8 +331,12 @@ def test_cli_tree_plot_one_and_two_axes(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_cli_refuses_a_grid_above_the_budget_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(capsys, "sweep", "eu_russia_package", "--grid", "T=0:5:200", "--grid", "C_TCN=3:8:200")
+    grid = ["--grid", "cap_b=0.3:0.9:200", "--grid", "cap_c=0.3:0.9:200"]
+    code, _, err = run_cli(capsys, "sweep", "eu_russia_ratification", *grid)
     assert code == 2 and "--grid" in err and f"{MAX_POINTS:,}" in err
+    grid = ["--grid", "T=0:5:400", "--grid", "C_TCN=3:8:250", "--budget", "1"]
+    code, _, err = run_cli(capsys, "sweep", "eu_russia_package", *grid)
+    assert code == 2 and "--grid" in err and "memory budget of 1 MiB" in err
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
