@@ -501,13 +501,22 @@ def _intuitive(
     return True, "survives: " + "; ".join(said)
 
 
-def _thresholds(game: SignallingGame, nums: _Numbers) -> tuple[BeliefThreshold, ...]:
-    """For two types: at every message and pair of actions, the belief in the first type that makes
-    the receiver indifferent, solved with sympy in the parameters."""
+_Formulas = tuple[tuple[int, int, int, sympy.Expr, sympy.Expr], ...]
+_FORMULAS: dict[int, tuple[SignallingGame, _Formulas]] = {}
+
+
+def _threshold_formulas(game: SignallingGame) -> _Formulas:
+    """For two types: ``(message, a, b, slope, formula)`` for every message and pair of actions whose
+    comparison depends on the belief: the receiver's payoff difference of ``a`` over ``b`` is
+    ``slope * mu + const`` in the belief ``mu`` in the first type, and ``formula`` solves it for 0.
+    Value-independent, so found once per game object (kept for the last 32 games)."""
+    kept = _FORMULAS.get(id(game))
+    if kept is not None and kept[0] is game:
+        return kept[1]
     mu = sympy.Dummy("mu")
     out = []
     ur = game.receiver_payoffs
-    for j, m in enumerate(game.messages):
+    for j in range(len(game.messages)):
         for a, b in combinations(range(len(game.actions)), 2):
             diff = mu * (ur[0][j][a] - ur[0][j][b]) + (1 - mu) * (ur[1][j][a] - ur[1][j][b])
             slope = sympy.expand(diff).coeff(mu, 1)
@@ -516,15 +525,29 @@ def _thresholds(game: SignallingGame, nums: _Numbers) -> tuple[BeliefThreshold, 
             solutions = sympy.solve(sympy.Eq(diff, 0), mu)
             if len(solutions) != 1:  # pragma: no cover - linear in mu with a non-zero slope
                 continue
-            formula = sympy.simplify(solutions[0])
-            slope_at = nums.number(slope, "payoffs")
-            value: Fraction | None
-            if slope_at == 0:
-                value, above = None, None
-            else:
-                value = nums.number(formula, "payoffs")
-                above = game.actions[a] if slope_at > 0 else game.actions[b]
-            out.append(BeliefThreshold(m, (game.actions[a], game.actions[b]), game.types[0], formula, value, above))
+            out.append((j, a, b, slope, sympy.simplify(solutions[0])))
+    found = tuple(out)
+    if len(_FORMULAS) >= 32:
+        _FORMULAS.clear()
+    _FORMULAS[id(game)] = (game, found)
+    return found
+
+
+def _thresholds(game: SignallingGame, nums: _Numbers) -> tuple[BeliefThreshold, ...]:
+    """For two types: at every message and pair of actions, the belief in the first type that makes
+    the receiver indifferent, solved with sympy in the parameters (once per game:
+    :func:`_threshold_formulas`) and evaluated exactly at the values."""
+    out = []
+    for j, a, b, slope, formula in _threshold_formulas(game):
+        slope_at = nums.number(slope, "payoffs")
+        value: Fraction | None
+        if slope_at == 0:
+            value, above = None, None
+        else:
+            value = nums.number(formula, "payoffs")
+            above = game.actions[a] if slope_at > 0 else game.actions[b]
+        m = game.messages[j]
+        out.append(BeliefThreshold(m, (game.actions[a], game.actions[b]), game.types[0], formula, value, above))
     return tuple(out)
 
 
