@@ -88,8 +88,9 @@ TOL = 1e-9
 """Tolerance of a probability, and of a payoff comparison relative to the actor's payoff range at the point."""
 ROUNDING = 64 * float(np.finfo(float).eps)
 """Rounding allowance per unit of payoff magnitude (payoffs far from 0 are known less precisely)."""
-DEFAULT_CHUNK = 1 << 15
-"""Points a chunk: its temporary arrays stay in the processor's caches."""
+DEFAULT_CHUNK = 1 << 13
+"""Points a chunk: its temporaries (64 KiB a float array) stay in the caches and below the allocator's
+threshold for fresh memory from the kernel (larger ones page-fault on every chunk)."""
 
 
 def _normalised(payoffs: FloatArray) -> tuple[FloatArray, FloatArray]:
