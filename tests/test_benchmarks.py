@@ -115,3 +115,32 @@ def test_bargain_benchmark_quick_mode_runs() -> None:
         assert re.search(line, out, re.MULTILINE), out
     assert re.search(r"^first bargain call in this process \(.+\): [\d.]+ m?s$", out, re.MULTILINE), out
     assert_goal_lines(out, BARGAIN_GOALS)
+
+
+REGION_SCRIPT = SCRIPT.with_name("region.py")
+REGION_BUILTINS = (
+    "central_asia_signing",
+    "eu_russia_2007",
+    "eu_russia_offer",
+    "eu_russia_package",
+    "eurasia_chain",
+    "russia_uzbekistan_2007",
+)
+
+
+def test_region_benchmark_quick_mode_runs() -> None:
+    out = run_quick(REGION_SCRIPT)
+    for name in REGION_BUILTINS:
+        assert re.search(rf"^{name}\s+\S+ m?s\s+\S+ m?s\s+\d+\s+~", out, re.MULTILINE), f"no row for {name}:\n{out}"
+        assert re.search(rf"^goal {name} region of 10,000 samples under 10 s: (met|NOT met)", out, re.MULTILINE), out
+
+
+CLUSTER_SCRIPT = SCRIPT.with_name("cluster.py")
+
+
+def test_cluster_benchmark_quick_mode_runs() -> None:
+    pytest.importorskip("distributed")
+    out = run_quick(CLUSTER_SCRIPT)
+    for case in ("eurasia_chain, compiled", "eu_russia_ratification, per point"):
+        assert re.search(rf"^{re.escape(case)}.*\d\.\d+x$", out, re.MULTILINE), f"no row for {case!r}:\n{out}"
+    assert "results identical" in out
