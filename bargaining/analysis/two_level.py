@@ -32,6 +32,7 @@ For a :class:`~bargaining.games.two_level.TwoLevelGame` at given parameter value
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,6 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy
 
+from bargaining.analysis.deadline import too_large
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.result import FrozenMap, Result, clean_number
 from bargaining.analysis.statics import ComparativeStatics, comparative_statics
@@ -46,6 +48,7 @@ from bargaining.errors import ScenarioError
 from bargaining.expressions import check_finite_real, parameter_symbol
 from bargaining.games.bargain import BargainingProblem, Issue
 from bargaining.games.two_level import Ratifier, TwoLevelGame
+from bargaining.kernels.axiomatic import Solution
 from bargaining.scenario import Scenario
 
 __all__ = [
@@ -136,6 +139,13 @@ def _pick(bounds: Sequence[Bound], largest: bool) -> Bound:
     return Bound(best.value, best.formula, tied)
 
 
+@functools.lru_cache(maxsize=512)
+def _cut(demand: sympy.Expr, alpha: sympy.Expr, beta: sympy.Expr) -> sympy.Expr:
+    """The offer at which the payoff line :math:`\\alpha + \\beta v` meets ``demand``: :math:`(e - \\alpha)/\\beta`,
+    simplified (value-independent: kept for the expressions, not found again at every call)."""
+    return sympy.simplify((demand - alpha) / beta)
+
+
 def acceptance(
     game: TwoLevelGame, ratifier: Ratifier | None, values: Mapping[str, float], *, actor: str | None = None
 ) -> Interval | None:
@@ -169,7 +179,7 @@ def acceptance(
             if _num(alpha, values, f"payoffs.{side}") < _num(demand, values, where) - TOL:
                 return None  # a constant payoff below the demand: nothing is accepted
         else:
-            cut = sympy.simplify((demand - alpha) / beta)
+            cut = _cut(demand, alpha, beta)
             (lows if slope > 0 else highs).append(Bound(_num(cut, values, where), cut, (name,)))
     low, high = _pick(lows, largest=True), _pick(highs, largest=False)
     if low.value > high.value + TOL * (1 + abs(high.value)):
@@ -337,7 +347,7 @@ def ratify(
         game.disagreement,
         parameters=game.parameters,
     )
-    deal = bargain(problem, vals, exact=exact, budget=budget)
+    deal = bargain(problem, vals, exact=False, budget=budget)
     nash = deal.solutions["nash"]
     lottery = tuple((ends[k][1].value, float(w)) for k, w in nash.lottery)
     component = {k: next(j for j, i in enumerate(zone) if ends[k][1].value in i) for k, _ in nash.lottery}
@@ -348,7 +358,7 @@ def ratify(
     else:
         offer = None
         notes.append("The Nash point is a lottery over offers in different parts of the zone: see the lottery.")
-    formulas = deal.exact.get("nash")
+    formulas = _nash_formulas(problem, nash, vals, budget) if exact else None
     offer_formula: sympy.Expr | None = None
     if len(nash.lottery) == 1:
         offer_formula = ends[nash.lottery[0][0]][1].formula
@@ -373,6 +383,40 @@ def ratify(
     )
 
 
+_NASH: dict[tuple[Any, ...], tuple[sympy.Expr, sympy.Expr] | None] = {}
+_NASH_KEPT = 256
+
+
+def _nash_formulas(
+    problem: BargainingProblem, nash: Solution, values: Mapping[str, float], budget: float | None
+) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The Nash point's payoffs as formulas: ``bargain(problem, values, exact=True).exact["nash"]``.
+
+    Those formulas depend on the values only through which packages the Nash point mixes
+    (``nash.lottery``): a package's utilities, or the point of the segment between two packages where
+    :math:`(u_1 - d_1)(u_2 - d_2)` is largest, solved with sympy. They are kept by the formulas of
+    the lottery's packages and of the disagreement point, so a second call with the same packages
+    in the lottery (a slider move in explore) does not solve again; a call that ran out of time is
+    not kept. Not tried (None), as ``bargain`` does, when a formula is too large to expand."""
+    exprs = [e for i in problem.issues for row in i.utilities for e in row]
+    exprs += [e for x in problem.interactions for e in x.utilities] + list(problem.disagreement)
+    exprs += list(problem.discount or ()) + list(problem.power or ())
+    if too_large(exprs) is not None:
+        return None
+    key = (tuple(problem.utility_expr(k) for k, _ in nash.lottery), tuple(problem.disagreement), problem.power)
+    if key in _NASH:
+        return _NASH[key]
+    full = bargain(problem, values, exact=True, budget=budget)
+    found = full.exact.get("nash")
+    same = [k for k, _ in full.solutions["nash"].lottery] == [k for k, _ in nash.lottery]
+    late = any(note.startswith("Exact forms:") for note in full.notes)
+    if same and not late:
+        if len(_NASH) >= _NASH_KEPT:
+            _NASH.clear()
+        _NASH[key] = found
+    return found
+
+
 def _offer_formula(
     game: TwoLevelGame, payoffs: Sequence[sympy.Expr], values: Mapping[str, float], offer: float
 ) -> sympy.Expr | None:
@@ -382,7 +426,7 @@ def _offer_formula(
         alpha, beta = game.payoff_line(a)
         if abs(_num(beta, values, f"payoffs.{a}")) <= TOL:
             continue
-        formula = sympy.simplify((target - alpha) / beta)
+        formula = _cut(target, alpha, beta)
         if v not in formula.free_symbols and np.isclose(_num(formula, values, "offer"), offer, rtol=1e-9, atol=1e-9):
             return formula
     return None
