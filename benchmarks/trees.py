@@ -34,7 +34,9 @@ What is measured
 
 4. **Compiled game trees** (:func:`bargaining.analysis.compiled_tree.compile_tree`): the offer tree
    ``eu_russia_offer`` over a grid of 10^6 points of (T, C_TCN) and the chain ``eurasia_chain`` over
-   10^5 points, evaluated in one vectorised pass, against calling
+   10^5 points, evaluated in one vectorised pass (the mesh given by its axes, ``T[:, None]`` and
+   ``C_TCN[None, :]``, as ``np.meshgrid(..., sparse=True)`` gives it; the same mesh given as full
+   arrays, evaluated as scattered points, is timed too and printed beside it), against calling
    :func:`bargaining.analysis.subgame.subgame_perfect` (``exact=False``) point by point. The per-point
    time is measured on a few hundred random points of the same box and extrapolated per point; the
    compiled evaluation is the median of several calls over the whole grid (compiling, once per tree,
@@ -478,6 +480,7 @@ class GameRow:
     compiled_s: float
     baseline_per_point: float
     checked: int
+    full_s: float = math.nan
 
     @property
     def ratio(self) -> float:
@@ -509,10 +512,17 @@ def bench_game(plan: GamePlan) -> GameRow:
         for a, v in spe.payoff.items():
             assert abs(out.payoffs[a][k] - v) <= 1e-9 * (1 + abs(v)), f"{plan.name}: point {k} payoff {a}"
     axes = [np.linspace(*box[a], n) for a, n in zip(("T", "C_TCN"), plan.shape, strict=True)]
-    mesh = dict(zip(("T", "C_TCN"), np.meshgrid(*axes, indexing="ij"), strict=True))
-    compiled.evaluate({a: v[:2] for a, v in mesh.items()})  # warm-up
+    mesh = dict(zip(("T", "C_TCN"), np.meshgrid(*axes, indexing="ij", sparse=True), strict=True))
+    full = dict(zip(("T", "C_TCN"), np.meshgrid(*axes, indexing="ij"), strict=True))
+    on_axes, on_full = compiled.evaluate(mesh), compiled.evaluate(full)  # warm-up, and the same answers
+    assert np.array_equal(on_axes.codes, on_full.codes), f"{plan.name}: codes on the axes and on full arrays"
+    pairs = [(on_axes.offers[p], on_full.offers[p]) for p in on_axes.offers]
+    pairs += [(on_axes.payoffs[a], on_full.payoffs[a]) for a in on_axes.payoffs]
+    for mine, other in pairs:
+        assert np.array_equal(mine, other, equal_nan=True), f"{plan.name}: on the axes and on full arrays"
     seconds = median_seconds(partial(compiled.evaluate, mesh), plan.calls)
-    row = GameRow(plan, math.prod(plan.shape), compiled.route, compile_s, seconds, per_point, plan.baseline)
+    full_s = median_seconds(partial(compiled.evaluate, full), plan.calls)
+    row = GameRow(plan, math.prod(plan.shape), compiled.route, compile_s, seconds, per_point, plan.baseline, full_s)
     print(f"  {plan.name} over {fmt_count(row.points)} points: done ({plan.baseline} points agree)")
     return row
 
@@ -520,7 +530,7 @@ def bench_game(plan: GamePlan) -> GameRow:
 def print_games(rows: Sequence[GameRow]) -> None:
     header = (
         f"{'tree':<16} {'points':>8} {'route':>9} {'compile':>9} {'compiled':>10} {'per point':>10}"
-        f" {'subgame_perfect/pt':>19} {'ratio/pt':>9}"
+        f" {'subgame_perfect/pt':>19} {'ratio/pt':>9} {'full arrays':>12}"
     )
     print(header)
     print("-" * len(header))
@@ -528,7 +538,7 @@ def print_games(rows: Sequence[GameRow]) -> None:
         print(
             f"{r.plan.name:<16} {fmt_count(r.points):>8} {r.route:>9} {fmt_s(r.compile_s):>9}"
             f" {fmt_s(r.compiled_s):>10} {r.compiled_s / r.points * 1e9:>8.0f}ns"
-            f" {fmt_s(r.baseline_per_point):>19} {r.ratio:>8.0f}x"
+            f" {fmt_s(r.baseline_per_point):>19} {r.ratio:>8.0f}x {fmt_s(r.full_s):>12}"
         )
 
 
@@ -662,7 +672,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(
         "Compiled game trees: compile = compile_tree once (symbolic backward induction, formulas compiled);"
-        " compiled = median of the evaluation of the whole grid of (T, C_TCN); subgame_perfect/pt = the per-point"
+        " compiled = median of the evaluation of the whole grid of (T, C_TCN) given by its axes (full arrays = the"
+        " same grid given as full arrays, evaluated as scattered points); subgame_perfect/pt = the per-point"
         " solver (exact=False, warm caches) timed on random points of the same box, which also checked the"
         " compiled answers; ratio/pt = its time per point / the compiled time per point."
     )

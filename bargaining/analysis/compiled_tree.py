@@ -80,6 +80,7 @@ __all__ = [
     "MAX_ALTERNATIVES",
     "MAX_CANDIDATES",
     "MAX_SWITCHES",
+    "MESH_CHUNK",
     "SAMPLES",
     "CompiledTree",
     "TreeEvaluation",
@@ -104,7 +105,10 @@ MAX_SWITCHES = 4
 BISECTIONS = 56
 """Halvings of a sample interval on the numeric route (2**-56 of it: below a double's resolution)."""
 CHUNK = 1 << 15
-"""Points evaluated at once (arrays that fit in a core's cache)."""
+"""Scattered points evaluated at once (arrays that fit in a core's cache)."""
+MESH_CHUNK = 1 << 16
+"""Points of a mesh given by its axes evaluated at once (whole rows: arrays of one axis are small,
+so more points fit the same cache; benchmarks/trees.py measured 2^15 to 2^17)."""
 
 Route = Literal["symbolic", "numeric"]
 
@@ -278,20 +282,46 @@ def _or(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
 def _select(mask: Any, a: Any, b: Any) -> Any:
     """``np.where(mask, a, b)``, without the work where ``mask`` is the same at every point (then
     ``a`` or ``b`` itself, which broadcasts to the same values)."""
-    if np.ndim(mask) == 0:
+    if not getattr(mask, "ndim", 0):
         return a if mask else b
-    if not mask.any():
+    count = np.count_nonzero(mask)
+    if not count:
         return b
-    if mask.all():
+    if count == mask.size:
         return a
     return np.where(mask, a, b)
+
+
+def _two(u0: Any, u1: Any, tie: float) -> tuple[Any, Any]:
+    r"""Whether the first of two moves is within the tie tolerance of the best (``u0``, ``u1``: the
+    mover's payoffs) and where both are (None: nowhere), by the rule: best :math:`= \max(u_0, u_1)`,
+    floor :math:`=` best :math:`- t(1 + |\text{best}|)`, move :math:`j` near where :math:`u_j \ge`
+    floor.
+
+    When ``u1`` is one finite number :math:`s` the floor is :math:`s`'s own wherever
+    :math:`u_0 \le s`, and where :math:`u_0 > s + 4t(1 + |s|)` the second move is not near (its
+    payoff is more than the tolerance below :math:`u_0`, rounding included); if no point lies
+    between the two, the first move is near where :math:`u_0 \ge s - t(1 + |s|)` and
+    :math:`u_0 < \infty` (the rule's floor is NaN at :math:`u_0 = \infty`) and there is no tie.
+    Otherwise (and whenever ``u1`` varies) the rule is applied as it stands."""
+    if getattr(u1, "ndim", 1) == 0 and getattr(u0, "ndim", 0) and math.isfinite(u1) and tie >= 0:
+        floor_s = u1 - tie * (1.0 + np.abs(u1))
+        high = u1 + 4.0 * tie * (1.0 + np.abs(u1))
+        ge = u0 >= floor_s
+        if not (ge & (u0 <= high)).any():
+            return ge & (u0 < np.inf), None
+    best = np.maximum(u0, u1)
+    floor = _floor(best, tie)
+    near0 = u0 >= floor
+    tied = near0 & (u1 >= floor)
+    return near0, tied if tied.any() else None
 
 
 def _floor(best: Any, tie: float) -> Any:
     """``best - tie * (1 + |best|)``, the least payoff within the tie tolerance of ``best`` (the same
     operations in the same order as the per-point solver, on one scratch array)."""
     scale = np.abs(best)
-    if np.ndim(scale):
+    if scale.ndim:
         np.add(scale, 1.0, out=scale)
         np.multiply(scale, tie, out=scale)
         return np.subtract(best, scale, out=scale)
@@ -300,7 +330,7 @@ def _floor(best: Any, tie: float) -> Any:
 
 def _take(x: Any, idx: IntArray, shape: tuple[int, ...]) -> Any:
     """``x`` (broadcastable to ``shape``, 0-d kept as it is) at the flat positions ``idx`` of ``shape``."""
-    if not np.ndim(x):
+    if not getattr(x, "ndim", 0):
         return x
     arr = np.asarray(x)
     if arr.shape == shape:
@@ -416,18 +446,18 @@ class _Evaluator:
             return result
         i = tree.actors.index(node.actor)
         own = [p.value[i] for p in plays]
+        if len(plays) == 2:  # the common case, in fewer operations
+            near0, tied = _two(own[0], own[1], tie)
+            result.tied = _or(result.tied, tied)
+            # 1 where the second move is taken, as one byte a point (a view of the mask, no copy)
+            result.choice[n] = np.asarray(np.logical_not(near0)).view(np.int8)
+            result.value = [_select(near0, a, b) for a, b in zip(plays[0].value, plays[1].value, strict=True)]
+            return result
         best = own[0]
         for u in own[1:]:
             best = np.maximum(best, u)
         floor = _floor(best, tie)
         near = [u >= floor for u in own]
-        if len(plays) == 2:  # the common case, in fewer operations
-            tied = near[0] & near[1]
-            result.tied = _or(result.tied, tied if np.any(tied) else None)
-            # 1 where the second move is taken, as one byte a point (a view of the mask, no copy)
-            result.choice[n] = np.asarray(np.logical_not(near[0])).view(np.int8)
-            result.value = [_select(near[0], a, b) for a, b in zip(plays[0].value, plays[1].value, strict=True)]
-            return result
         taken = np.zeros(np.shape(near[0]), dtype=bool)
         count = np.zeros(np.shape(near[0]), dtype=np.int64)
         choice = np.zeros(np.shape(near[0]), dtype=np.int64)
@@ -483,7 +513,7 @@ class _Evaluator:
             """Play below at ``v`` (only where ``valid``; None: everywhere), kept where it beats the best
             so far by the per-point solver's rule: more by the tolerance, or as good and a smaller number.
             ``last``: no candidate follows (the best's tie threshold is not kept)."""
-            if valid is not None and (np.ndim(valid) == 0 or valid.all()):
+            if valid is not None and (not getattr(valid, "ndim", 0) or valid.all()):
                 if not valid.all():
                     return
                 valid = None
@@ -492,7 +522,9 @@ class _Evaluator:
                 return
             if not state or 4 * count >= size:  # the whole chunk, the invalid points masked
                 idx = None
-                v_at = v if valid is None else np.where(valid, v, lo)
+                # invalid points are masked out below; an offer node further down checks its bounds
+                # (which may depend on this number), so there they are evaluated at the low bound
+                v_at = v if valid is None or not self.c._nested[node.id] else np.where(valid, v, lo)
                 p = self.play(node.next, {**env, node.parameter: v_at}, shape, sub_tie, at)
             else:  # only the valid points
                 idx = np.flatnonzero(np.broadcast_to(valid, shape))
@@ -519,7 +551,7 @@ class _Evaluator:
             better = u > thr
             smaller = v_at < bv
             u_thr = None
-            if np.any(smaller):
+            if smaller.any():
                 tol = TIE * (1.0 + np.abs(u))
                 better = better | ((np.abs(u - bu) <= tol) & smaller)
                 if not last:
@@ -558,7 +590,7 @@ class _Evaluator:
                 tied = _select(
                     better, False if p.tied is None else p.tied, False if best.tied is None else best.tied
                 )
-                best.tied = None if np.ndim(tied) == 0 and not tied else tied
+                best.tied = None if not getattr(tied, "ndim", 0) and not tied else tied
 
         consider(lo, 0, None)
         if self.c.route == "symbolic":
@@ -662,6 +694,19 @@ def _offers_on_paths(tree: TreeGame) -> dict[str, bool]:
     return out
 
 
+def _nested_offers(tree: TreeGame) -> dict[str, bool]:
+    """For every offer node, whether another offer node lies below it."""
+    under: dict[str, bool] = {o: False for o in tree.outcomes}
+    out: dict[str, bool] = {}
+    for nid in reversed(tree.order):
+        node = tree.nodes[nid]
+        targets = [node.next] if isinstance(node, OfferNode) else [t for _, t in node.moves]
+        if isinstance(node, OfferNode):
+            out[nid] = under[node.next]
+        under[nid] = isinstance(node, OfferNode) or any(under[t] for t in targets)
+    return out
+
+
 def path_label(path: tuple[str, ...], outcome: str | None) -> str:
     """``offer, accept (deal)``: the moves from the root and where play ends (``chance`` after a chance node).
 
@@ -758,6 +803,7 @@ class CompiledTree:
     _candidates: Mapping[str, tuple[_Formula, ...]] = field(repr=False)
     _routes: tuple[tuple[tuple[tuple[str, int], ...], tuple[str, ...]], ...] = field(repr=False)
     _offers_below: Mapping[str, bool] = field(repr=False, default_factory=dict)
+    _nested: Mapping[str, bool] = field(repr=False, default_factory=dict)
 
     def __repr__(self) -> str:
         count = sum(len(c) for c in self.candidates.values())
@@ -768,13 +814,15 @@ class CompiledTree:
         )
 
     def evaluate(
-        self, grid: Mapping[str, npt.ArrayLike], fixed: Mapping[str, float] | None = None, *, chunk: int = CHUNK
+        self, grid: Mapping[str, npt.ArrayLike], fixed: Mapping[str, float] | None = None, *, chunk: int | None = None
     ) -> TreeEvaluation:
         """Path code, offers on the path, payoffs and ties at every point of ``grid``.
 
         ``grid`` maps parameters to arrays (broadcast together: give a mesh, or 1-D arrays of one
         length for scattered points); ``fixed`` sets other parameters; the rest keep ``defaults``.
-        Parameters chosen at offer nodes cannot be given (the mover sets them).
+        Parameters chosen at offer nodes cannot be given (the mover sets them). ``chunk``: points
+        evaluated at once (:data:`CHUNK` for scattered points, :data:`MESH_CHUNK` for a mesh given by
+        its axes, which is evaluated by whole rows).
         """
         fixed = dict(fixed or {})
         offered = {self.tree.nodes[n].parameter for n in self.tree.offer_nodes()}  # type: ignore[union-attr]
@@ -795,21 +843,22 @@ class CompiledTree:
         shape = np.broadcast_shapes(*(a.shape for a in given)) if given else ()
         total = max(1, math.prod(shape))
         inner = math.prod(shape[1:]) if len(shape) >= 2 else 0
-        if self.route == "symbolic" and 0 < inner <= chunk and any(a.shape != shape for a in given):
+        mesh_chunk = MESH_CHUNK if chunk is None else chunk
+        if self.route == "symbolic" and 0 < inner <= mesh_chunk and any(a.shape != shape for a in given):
             # a mesh given by its axes: chunks of whole rows, every array kept as given (broadcastable
             # to the chunk), so formulas of some axes only are computed on those axes
             layout: tuple[int, ...] = shape
             inputs = {
                 name: a.reshape((1,) * (len(shape) - a.ndim) + a.shape) for name, a in zip(grid, given, strict=True)
             }
-            step = max(1, chunk // inner)
+            step = max(1, mesh_chunk // inner)
         else:  # scattered points (or a mesh given in full): chunks of the flattened points
             layout = (total,)
             inputs = {
                 name: np.ascontiguousarray(a).reshape(-1)
                 for name, a in zip(grid, np.broadcast_arrays(*given) if given else [], strict=True)
             }
-            step = chunk
+            step = CHUNK if chunk is None else chunk
         scalars = {k: np.float64(v) for k, v in {**self.defaults, **fixed}.items() if k not in inputs}
         actors = self.tree.actors
         codes = np.empty(layout, dtype=np.int64)
@@ -1049,5 +1098,6 @@ def compile_tree(
         _candidates=candidates,
         _routes=tuple((taken, passed) for _, _, taken, passed in routes),
         _offers_below=_offers_on_paths(tree),
+        _nested=_nested_offers(tree),
     )
 
