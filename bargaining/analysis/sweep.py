@@ -13,8 +13,15 @@ degenerate are flagged, and where two extreme equilibria share a strategy a cont
 (``continuum``). For three or more actors every pure profile is a candidate and the
 pure-equilibrium test is applied to the payoff array of the whole chunk.
 
-The grid is processed in chunks of flat indices by a pure function of the chunk's parameter arrays
-(:func:`solve_chunk`), so the same code can be mapped over blocks by Dask.
+The grid is processed in chunks of flat indices by a pure function of the chunk's bounds
+(:func:`_solve_points`, around :func:`solve_chunk`) through
+:func:`~bargaining.analysis.engine.map_chunks`: in this process, or with ``scheduler=`` on a Dask
+cluster. Each chunk's equilibria are written into arrays allocated once for the whole grid (at the
+most candidates the memory budget allows; pages never written are never touched) and cut to size in
+place at the end, or, with ``keep="outcomes"``, folded into each point's code of its set of
+equilibria (:class:`OutcomeSet`), which keeps 10^8 points within the default budget. The symbolic
+plan is cached per game and deadline, so only a game's first sweep pays sympy. A 2 x 2 game's
+vertices are evaluated in closed form (:func:`_vertices_2x2`), the same numbers as the general route.
 
 >>> from bargaining.io.scenario_file import load
 >>> s = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]})
@@ -1103,7 +1110,21 @@ def sweep(
     vertices are solved numerically at every point, with a note. ``progress(done, total)`` is
     called as points are done.
 
+    ``scheduler`` (every kind): ``None`` computes the chunks in this process; a
+    ``dask.distributed.Client`` or a scheduler's address computes them on that Dask cluster
+    (:func:`~bargaining.analysis.engine.map_chunks`), with the same result. ``keep`` (normal-form
+    games): ``"all"`` keeps every candidate's validity, mixtures and payoffs at every point;
+    ``"outcomes"`` keeps only each point's set of equilibria (``codes``, ``sets``), about 3 bytes a
+    point, for grids too large for the per-candidate arrays: its outcomes, counts and ``to_dict``
+    are the same.
+
     >>> from bargaining.io.scenario_file import load
+    >>> light = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]}, keep="outcomes")
+    >>> light.count.tolist(), light.outcome_codes()[1].tolist()
+    ([2, 2, 2, 2, 2], [0, 0, 0, 1, 1])
+    >>> [o["label"] for o in light.outcomes()][1]
+    'EU no_offer; RU reject | EU offer; RU accept (degenerate)'
+
     >>> type(sweep(load("eu_russia_offer"), {"T": [1, 4]})).__name__
     'TreeSweep'
     """
