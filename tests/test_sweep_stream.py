@@ -188,3 +188,13 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return bool(np.array_equal(a, b))
     return bool(a == b)
+
+
+def test_grids_of_10_to_the_8_points_are_allowed_when_only_outcomes_are_kept() -> None:
+    from bargaining.analysis.sweep import parse_grids
+
+    texts = ["a=-1:1:10000", "b=-1:1:10000"]
+    with pytest.raises(ScenarioError, match=r"grid: expected a grid of at most 16,777,216 points"):
+        parse_grids(texts)
+    grid = parse_grids(texts, keep="outcomes")
+    assert [len(v) for v in grid.values()] == [10000, 10000]

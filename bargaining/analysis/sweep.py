@@ -956,31 +956,37 @@ def _grid_spec(text: str) -> tuple[str, float, float, int]:
     return name.strip(), lo, hi, n
 
 
-def _check_points(total: int, budget: float | None) -> None:
-    most = int(budget_mb(budget) * 2**20 // MIN_BYTES_PER_POINT)
+OUTCOME_BYTES_PER_POINT = 6
+"""The least memory a grid point costs a sweep that keeps only outcomes (its code and two flags)."""
+
+
+def _check_points(total: int, budget: float | None, keep: Keep = "all") -> None:
+    per_point = MIN_BYTES_PER_POINT if keep == "all" else OUTCOME_BYTES_PER_POINT
+    most = int(budget_mb(budget) * 2**20 // per_point)
     if total > most:
         raise ScenarioError(
             f"a grid of at most {most:,} points within the memory budget of {budget_mb(budget):,.0f} MiB "
-            f"(at least {MIN_BYTES_PER_POINT} bytes a point; a coarser grid or fewer axes, or {RAISE})",
+            f"(at least {per_point} bytes a point; a coarser grid or fewer axes, or {RAISE})",
             found=f"{total:,} points" if total < 10**15 else f"{float(total):.3g} points",
             field="grid",
         )
 
 
-def parse_grid(text: str, *, budget: float | None = None) -> tuple[str, FloatArray]:
+def parse_grid(text: str, *, budget: float | None = None, keep: Keep = "all") -> tuple[str, FloatArray]:
     """``"p=0:1:11"`` -> ``("p", array of 11 points from 0 to 1)``; N is checked against the budget
-    (at least :data:`MIN_BYTES_PER_POINT` bytes a point) before the axis is allocated.
+    (at least :data:`MIN_BYTES_PER_POINT` bytes a point, :data:`OUTCOME_BYTES_PER_POINT` with
+    ``keep="outcomes"``) before the axis is allocated.
 
     >>> name, values = parse_grid("p=0:1:5")
     >>> name, values.tolist()
     ('p', [0.0, 0.25, 0.5, 0.75, 1.0])
     """
     name, lo, hi, n = _grid_spec(text)
-    _check_points(n, budget)
+    _check_points(n, budget, keep)
     return name, np.linspace(lo, hi, n)
 
 
-def parse_grids(texts: Sequence[str], *, budget: float | None = None) -> dict[str, FloatArray]:
+def parse_grids(texts: Sequence[str], *, budget: float | None = None, keep: Keep = "all") -> dict[str, FloatArray]:
     """Several ``NAME=LOW:HIGH:N`` axes as a grid: each parameter once, and the product of the axes'
     lengths checked against the budget before any axis is allocated.
 
@@ -997,7 +1003,7 @@ def parse_grids(texts: Sequence[str], *, budget: float | None = None) -> dict[st
         if name in seen:
             raise ScenarioError("each parameter on one axis", found=f"{name} twice", field=f"grid {name}")
         seen.add(name)
-    _check_points(math.prod(n for *_, n in specs), budget)
+    _check_points(math.prod(n for *_, n in specs), budget, keep)
     return {name: np.linspace(lo, hi, n) for name, lo, hi, n in specs}
 
 
