@@ -187,6 +187,73 @@ def test_evaluate_on_a_mesh_keeps_its_shape_and_matches_scattered_points() -> No
     assert close(float(mesh.payoffs["RU"][3, 2]), spe.payoff["RU"])
 
 
+def same_evaluation(a: Any, b: Any) -> None:
+    """Two evaluations equal bit for bit (NaN where NaN), points in the same order."""
+    np.testing.assert_array_equal(a.codes.ravel(), b.codes.ravel())
+    np.testing.assert_array_equal(a.ties.ravel(), b.ties.ravel())
+    for p in a.offers:
+        np.testing.assert_array_equal(a.offers[p].ravel(), b.offers[p].ravel())
+    for actor in a.payoffs:
+        np.testing.assert_array_equal(a.payoffs[actor].ravel(), b.payoffs[actor].ravel())
+    assert a.notes == b.notes
+
+
+@pytest.mark.parametrize("name", TREES)
+def test_a_mesh_by_its_axes_is_the_mesh_as_scattered_points(name: str) -> None:
+    """The mesh path (chunks of rows, formulas of one axis on that axis) gives every point exactly
+    what the scattered-points path gives, at chunk sizes that split rows unevenly; a 3-d mesh too."""
+    scenario = load(name)
+    compiled = compile_tree(scenario)
+    free = list(random_points(scenario, 1, seed=0))  # the parameters not chosen at offer nodes
+    x, y, z = ("T", *[n for n in free if n != "T"][-2:])
+    box = {p.name: (p.min, p.max) for p in scenario.parameters}
+    rng = np.random.default_rng(3)
+    a = np.concatenate([np.linspace(*box[x], 23), rng.uniform(*box[x], 6)])
+    b = np.linspace(*box[y], 17)
+    full = np.meshgrid(a, b, indexing="ij")
+    flat = compiled.evaluate({x: full[0].ravel(), y: full[1].ravel()}, chunk=50)
+    for chunk in (17, 40, 1000, None):
+        on_axes = compiled.evaluate({x: a[:, None], y: b[None, :]}, chunk=chunk)
+        assert on_axes.codes.shape == (a.size, b.size)
+        same_evaluation(on_axes, flat)
+    c = np.linspace(*box[z], 4)
+    cube = np.meshgrid(a[:7], b[:5], c, indexing="ij")
+    flat3 = compiled.evaluate({x: cube[0].ravel(), y: cube[1].ravel(), z: cube[2].ravel()})
+    same_evaluation(compiled.evaluate({x: a[:7, None, None], y: b[:5, None], z: c}, chunk=45), flat3)
+
+
+def rule(u0: np.ndarray, u1: Any, tie: float) -> tuple[np.ndarray, np.ndarray]:
+    """The tie rule as the per-point solver states it (first move near, both near)."""
+    best = np.maximum(u0, u1)
+    floor = best - tie * (1.0 + np.abs(best))
+    return u0 >= floor, (u0 >= floor) & (u1 >= floor)
+
+
+@pytest.mark.parametrize("tie", [1e-9, 0.0])
+def test_two_move_shortcut_is_the_tie_rule(tie: float) -> None:
+    """The two-move decision against one number (which skips the max and the floor where no point can
+    tie) gives the rule's answer at random payoffs, payoffs within a few tolerances of the number,
+    huge and tiny ones, infinities and NaN."""
+    from bargaining.analysis.compiled_tree import _two
+
+    rng = np.random.default_rng(11)
+    for s in [0.0, 0.5, -3.0, 1e-300, 1e12, -7e15, 2.5e-9]:
+        scale = 1e-9 * (1 + abs(s))
+        near = s + scale * rng.uniform(-6, 6, 4000)
+        far = s + rng.normal(0, 10, 500) * (1 + abs(s))
+        special = np.array([np.inf, -np.inf, np.nan, s, np.nextafter(s, np.inf), np.nextafter(s, -np.inf)])
+        apart = far[np.abs(far - s) > 1e-3 * (1 + abs(s))]  # no point near s: the shortcut is taken
+        for u0 in (near, far, special, np.concatenate([far, special]), np.concatenate([apart, special[:3]])):
+            for u1 in (np.float64(s), np.asarray(s)):
+                with np.errstate(all="ignore"):  # as evaluate runs it: inf - inf is NaN, quietly
+                    near0, tied = _two(u0, u1, tie)
+                    want0, want_tied = rule(u0, u1, tie)
+                np.testing.assert_array_equal(near0, want0)
+                np.testing.assert_array_equal(np.zeros(u0.shape, bool) if tied is None else tied, want_tied)
+                if u0 is not near and u0.size > special.size and np.isnan(u0[-1]):
+                    assert tied is None  # the shortcut was taken (with infinities and NaN among the points)
+
+
 def test_defaults_reproduce_the_documented_chain() -> None:
     """At the built-in's values: Russia presses without the TCN clause and accepts v*_chain = 0.48379."""
     out = compile_tree(load("eurasia_chain")).evaluate({})
