@@ -29,8 +29,9 @@ probabilities where possible) and read back as behaviour per type.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -47,7 +48,7 @@ from bargaining.expressions import compile_numpy
 from bargaining.games.bayesian import BayesianGame
 from bargaining.scenario import Scenario
 
-__all__ = ["BayesNash", "BeliefThreshold", "bayes_nash", "belief_thresholds", "interim_payoffs"]
+__all__ = ["BayesNash", "BeliefThreshold", "bayes_nash", "belief_thresholds", "exante_scenario", "interim_payoffs"]
 
 TIE = 1e-9
 MAX_PROFILES = 1_000_000
@@ -126,19 +127,73 @@ class BayesNash(Result):
         }
 
 
+_KEPT: dict[int, tuple[object, dict[Any, Any]]] = {}
+_KEPT_GAMES = 32
+
+
+def _kept(game: BayesianGame) -> dict[Any, Any]:
+    """The value-independent work kept for the game object ``game`` (for the last 32 games): its
+    compiled payoffs and priors, its ex-ante scenario. A game is immutable, so what is kept stays
+    true; the object itself is held, so its id is not reused while kept."""
+    entry = _KEPT.get(id(game))
+    if entry is None or entry[0] is not game:
+        if len(_KEPT) >= _KEPT_GAMES:
+            _KEPT.clear()
+        entry = (game, {})
+        _KEPT[id(game)] = entry
+    return entry[1]
+
+
+def _compiled(game: BayesianGame, names: tuple[str, ...]) -> tuple[Callable[..., Any], list[Callable[..., Any]]]:
+    """The payoffs at every type and action profile, and each actor's prior, compiled to numpy in the
+    parameters ``names`` (once per game object and names)."""
+    kept = _kept(game)
+    key = ("compiled", names)
+    if key not in kept:
+        symbols = [game.parameters[n].symbol for n in names]
+        types = list(game.type_profiles())
+        actions = list(product(*game.actions))
+        exprs = [game.payoff_expr(a, t, x) for a in game.actors for t in types for x in actions]
+        kept[key] = (compile_numpy(symbols, exprs), [compile_numpy(symbols, list(row)) for row in game.prior])
+    found: tuple[Callable[..., Any], list[Callable[..., Any]]] = kept[key]
+    return found
+
+
 def _arrays(game: BayesianGame, values: Mapping[str, float]) -> tuple[np.ndarray, list[np.ndarray]]:
     """``u[i][type profile][action profile]`` and each actor's prior as numbers."""
-    names = sorted(values)
+    names = tuple(sorted(values))
     args = [values[n] for n in names]
-    symbols = [game.parameters[n].symbol for n in names]
-    types = list(game.type_profiles())
-    actions = list(product(*game.actions))
-    exprs = [game.payoff_expr(a, t, x) for a in game.actors for t in types for x in actions]
-    f = compile_numpy(symbols, exprs)
-    flat = np.broadcast_to(np.asarray(f(*args), dtype=float), (len(exprs),))
+    f, prior_functions = _compiled(game, names)
+    size = len(game.actors) * math.prod(len(t) for t in game.types) * math.prod(len(x) for x in game.actions)
+    flat = np.broadcast_to(np.asarray(f(*args), dtype=float), (size,))
     u = flat.reshape(len(game.actors), *(len(t) for t in game.types), *(len(x) for x in game.actions))
-    priors = [np.asarray(compile_numpy(symbols, list(row))(*args), dtype=float).reshape(len(row)) for row in game.prior]
+    priors = [
+        np.asarray(g(*args), dtype=float).reshape(len(row)) for g, row in zip(prior_functions, game.prior, strict=True)
+    ]
     return u, priors
+
+
+def exante_scenario(model: Scenario | BayesianGame) -> Scenario:
+    """The Bayesian game's type-strategy (ex-ante) form (:meth:`~bargaining.games.bayesian.BayesianGame.exante`)
+    as a scenario with the same title and parameters; kept for the game object, so that the form's
+    compiled payoff tables serve every call.
+
+    >>> from bargaining.io.scenario_file import load
+    >>> sc = load("central_asia_beliefs")
+    >>> form = exante_scenario(sc)
+    >>> form.game.strategies[1], form is exante_scenario(sc)
+    (('sign__sign', 'sign__stay_out', 'stay_out__sign', 'stay_out__stay_out'), True)
+    """
+    scenario = Scenario.of(model)
+    game = scenario.game
+    if not isinstance(game, BayesianGame):
+        raise ScenarioError('a Bayesian game (game = "bayesian")', found=f"a {scenario.kind} game", field="game")
+    kept = _kept(game)
+    key = ("exante", scenario.title, scenario.parameters)
+    if key not in kept:
+        kept[key] = Scenario(scenario.title, game.exante(), parameters=scenario.parameters)
+    found: Scenario = kept[key]
+    return found
 
 
 def interim_payoffs(
@@ -176,10 +231,18 @@ def _profile_count(game: BayesianGame, agents: list[tuple[int, int]]) -> int:
 
 
 def bayes_nash(
-    model: Scenario | BayesianGame, values: Mapping[str, float] | None = None, *, thresholds: bool = False
+    model: Scenario | BayesianGame,
+    values: Mapping[str, float] | None = None,
+    *,
+    thresholds: bool = False,
+    exante_solver: Callable[[Mapping[str, float]], EquilibriumSet] | None = None,
 ) -> BayesNash:
     """Every pure Bayes–Nash equilibrium of the agent form, and the two-actor ex-ante form's equilibria;
-    with ``thresholds``, the belief thresholds of :func:`belief_thresholds` too."""
+    with ``thresholds``, the belief thresholds of :func:`belief_thresholds` too.
+
+    The ex-ante form's equilibria are ``equilibria(exante_scenario(model), values)``; ``exante_solver``,
+    given the values, answers in its place and must give the same (the prepared solver of
+    :func:`bargaining.analysis.live.live` does, keeping the exact forms it has solved)."""
     scenario = Scenario.of(model)
     game = scenario.game
     if not isinstance(game, BayesianGame):
@@ -236,8 +299,8 @@ def bayes_nash(
     behaviour: list[dict[str, dict[str, dict[str, float]]]] = []
     exante_set: EquilibriumSet | None = None
     if n == 2:
-        exante = game.exante()
-        exante_set = equilibria(Scenario(scenario.title, exante, parameters=scenario.parameters), vals)
+        solver = exante_solver or functools.partial(equilibria, exante_scenario(scenario))
+        exante_set = solver(vals)
         for eq in exante_set:
             per: dict[str, dict[str, dict[str, float]]] = {}
             for j, who in enumerate(game.actors):
@@ -362,7 +425,7 @@ def belief_thresholds(
             continue
         here = all(float(d.xreplace(at)) >= -TIE * (1 + abs(float(d.xreplace(at)))) for *_, d in open_conditions)
         if exante is None:
-            exante = Scenario(scenario.title, game.exante(), parameters=scenario.parameters)
+            exante = exante_scenario(scenario)
         for i, k, other, d in open_conditions:
             a = game.actors[i]
             prefer = BayesianGame.strategy_name([plan[a][t] for t in game.types[i]])
