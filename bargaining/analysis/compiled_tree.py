@@ -310,7 +310,10 @@ def _two(u0: Any, u1: Any, tie: float) -> tuple[Any, Any]:
         ge = u0 >= floor_s
         if not (ge & (u0 <= high)).any():
             return ge & (u0 < np.inf), None
-    best = np.maximum(u0, u1)
+    if getattr(u1, "ndim", 1) == 0 and getattr(u0, "ndim", 0):  # numpy's maximum is faster on two arrays
+        best = np.maximum(u0, np.full(np.shape(u0), u1))
+    else:
+        best = np.maximum(u0, u1)
     floor = _floor(best, tie)
     near0 = u0 >= floor
     tied = near0 & (u1 >= floor)
