@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import bargaining
 from bargaining._repr import repr_html
+from bargaining.analysis.bayes_nash import BayesNash
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.dispatch import solve
 from bargaining.analysis.incentives import best_reply
@@ -218,3 +219,33 @@ def test_demo_view_from_the_prepared_threshold_equals_the_view_solved_afresh() -
             slow.formula_latex,
         )
         assert np.array_equal(fast.map.difference >= 0, slow.map.difference >= 0)
+
+
+def test_bayesian_route_equals_bayes_nash_at_random_points_and_at_the_belief_threshold() -> None:
+    """central_asia_beliefs on the prepared route (payoffs compiled once, the ex-ante form's exact
+    forms kept per support) gives the very BayesNash of solve() (Result equality: pure equilibria,
+    interim payoffs, behaviour and the ex-ante EquilibriumSet with its exact probabilities), at 25
+    random points of the slider box and on the belief threshold mu* = c/(c + g), where Russia is
+    indifferent and a continuum of mixed equilibria appears."""
+    sc = bargaining.load("central_asia_beliefs")
+    solver = live(sc)
+    assert solver.route == "Bayesian, ex-ante exact forms kept"
+    rng = np.random.default_rng(11)
+    points = [{p.name: float(np.round(rng.uniform(*slider_range(p)[:2]), 2)) for p in sc.parameters} for _ in range(25)]
+    points += [{"mu": 0.6, "c": 3.0, "g": 2.0}, {"mu": 0.5, "c": 1.0, "g": 1.0}, {"mu": 0.25, "c": 1.0, "g": 3.0}]
+    exact_forms = 0
+    for values in points:
+        try:
+            slow = solve(sc, values)
+        except bargaining.ScenarioError:
+            with pytest.raises(bargaining.ScenarioError):
+                solver.solve(values)
+            continue
+        fast = solver.solve(values)
+        assert fast == slow, values
+        assert isinstance(fast, BayesNash) and isinstance(slow, BayesNash)
+        assert fast.exante is not None and slow.exante is not None
+        for a, b in zip(fast.exante.equilibria, slow.exante.equilibria, strict=True):
+            assert a.exact_probabilities == b.exact_probabilities and a.exact_payoffs == b.exact_payoffs
+            exact_forms += a.exact_probabilities is not None
+    assert exact_forms > 0

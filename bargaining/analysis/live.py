@@ -23,7 +23,13 @@ same numbers and formulas, tested against the slow path) as ``solve``:
   so. A tree whose offers only the numeric route solves is solved by ``subgame_perfect``.
 * **Package deal.** :func:`~bargaining.analysis.deal.bargain` with ``exact=False``: the frontier
   and every solution in numbers (what the display shows), without the formulas on the edges.
-* **Everything else** (signalling, two-level, Bayesian, three or more actors): ``solve`` itself.
+* **Bayesian game, two actors.** :func:`~bargaining.analysis.bayes_nash.bayes_nash` with its
+  payoffs compiled once per game, and the ex-ante (type-strategy) form's equilibria from a prepared
+  solver of that form (:func:`~bargaining.analysis.bayes_nash.exante_scenario`, the normal-form
+  route above: exact forms solved once per support).
+* **Everything else** (signalling, two-level, three or more actors): ``solve`` itself, whose
+  value-independent work is kept by the solvers themselves (the signalling game's belief-threshold
+  formulas, the ratifiers' cuts and the Nash point's formulas per pair of packages).
 
 >>> from bargaining.io.scenario_file import load
 >>> solver = live(load("eu_russia_offer"))
@@ -47,17 +53,19 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+from bargaining.analysis.bayes_nash import bayes_nash, exante_scenario
 from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, compile_tree
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.dispatch import Solution, solve
 from bargaining.analysis.incentives import DECIMALS, BestReply, _exact_values, best_reply
 from bargaining.analysis.indifference import indifference, matches
-from bargaining.analysis.nash import _LATE, _Entries, col_tight, equilibria
+from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
 from bargaining.analysis.subgame import SubgamePerfect, _path
 from bargaining.analysis.threshold import Threshold, _evaluate, _open_conditions, _side, threshold_again
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
+from bargaining.games.bayesian import BayesianGame
 from bargaining.games.incentives import COMPLY, DEFY, exact
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
@@ -74,7 +82,8 @@ class LiveSolver:
     """One model prepared for solving at many points (:func:`live`); :meth:`solve` at one.
 
     ``route`` names what a move costs: ``"normal form, exact forms kept"``, ``"compiled tree"``,
-    ``"package deal, numbers"`` or ``"solve"`` (the slow path itself).
+    ``"package deal, numbers"``, ``"Bayesian, ex-ante exact forms kept"`` or ``"solve"`` (the slow
+    path itself).
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -84,6 +93,7 @@ class LiveSolver:
         self._compiled: CompiledTree | None = None
         self._solved: dict[tuple[int, tuple[int, ...], tuple[int, ...]], _Solved] = {}
         self._formulas: dict[tuple[str, int], sympy.Expr] = {}
+        self._exante: LiveSolver | None = None
         if isinstance(game, TreeGame) and game.perfect_information:
             try:
                 compiled = compile_tree(scenario)
@@ -94,6 +104,9 @@ class LiveSolver:
             self.route = "compiled tree" if self._compiled is not None else "solve"
         elif scenario.kind == "bargain":
             self.route = "package deal, numbers"
+        elif isinstance(game, BayesianGame) and len(game.actors) == 2:
+            self._exante = LiveSolver(exante_scenario(scenario))
+            self.route = "Bayesian, ex-ante exact forms kept"
         elif isinstance(game, NormalFormGame) and game.n_actors == 2:
             self.route = "normal form, exact forms kept"
         else:
@@ -112,6 +125,8 @@ class LiveSolver:
             return bargain(self.scenario, vals, exact=False)
         if self.route == "normal form, exact forms kept":
             return self._normal(vals)
+        if self._exante is not None:
+            return bayes_nash(self.scenario, vals, exante_solver=self._exante._normal)
         return solve(self.scenario, vals)
 
     # ------------------------------------------------------------------------------ normal form
@@ -153,7 +168,7 @@ class LiveSolver:
                 return tuple(full), w
         return None
 
-    def _normal(self, vals: dict[str, float]) -> Solution:
+    def _normal(self, vals: Mapping[str, float]) -> EquilibriumSet:
         game = self.scenario.game
         assert isinstance(game, NormalFormGame)
         found = equilibria(self.scenario, vals, exact=False)
