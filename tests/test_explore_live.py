@@ -229,7 +229,7 @@ def test_bayesian_route_equals_bayes_nash_at_random_points_and_at_the_belief_thr
     indifferent and a continuum of mixed equilibria appears."""
     sc = bargaining.load("central_asia_beliefs")
     solver = live(sc)
-    assert solver.route == "Bayesian, ex-ante exact forms kept"
+    assert solver.route == "Bayesian, exact forms kept"
     rng = np.random.default_rng(11)
     points = [{p.name: float(np.round(rng.uniform(*slider_range(p)[:2]), 2)) for p in sc.parameters} for _ in range(25)]
     points += [{"mu": 0.6, "c": 3.0, "g": 2.0}, {"mu": 0.5, "c": 1.0, "g": 1.0}, {"mu": 0.25, "c": 1.0, "g": 3.0}]

@@ -68,7 +68,9 @@ from bargaining.expressions import compile_numpy
 from bargaining.games.bayesian import BayesianGame
 from bargaining.games.incentives import COMPLY, DEFY, exact
 from bargaining.games.normal import NormalFormGame
+from bargaining.games.signalling import SignallingGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
+from bargaining.games.two_level import TwoLevelGame
 from bargaining.kernels.bimatrix import vertex_enumeration
 from bargaining.scenario import Scenario
 
@@ -82,8 +84,9 @@ class LiveSolver:
     """One model prepared for solving at many points (:func:`live`); :meth:`solve` at one.
 
     ``route`` names what a move costs: ``"normal form, exact forms kept"``, ``"compiled tree"``,
-    ``"package deal, numbers"``, ``"Bayesian, ex-ante exact forms kept"`` or ``"solve"`` (the slow
-    path itself).
+    ``"package deal, numbers"``, ``"Bayesian, exact forms kept"``, ``"signalling, formulas
+    kept"`` and ``"two-level, formulas kept"`` (``solve`` itself, whose solvers keep their
+    value-independent formulas) or ``"solve"`` (the slow path itself).
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -106,9 +109,13 @@ class LiveSolver:
             self.route = "package deal, numbers"
         elif isinstance(game, BayesianGame) and len(game.actors) == 2:
             self._exante = LiveSolver(exante_scenario(scenario))
-            self.route = "Bayesian, ex-ante exact forms kept"
+            self.route = "Bayesian, exact forms kept"
         elif isinstance(game, NormalFormGame) and game.n_actors == 2:
             self.route = "normal form, exact forms kept"
+        elif isinstance(game, SignallingGame):
+            self.route = "signalling, formulas kept"
+        elif isinstance(game, TwoLevelGame):
+            self.route = "two-level, formulas kept"
         else:
             self.route = "solve"
 
