@@ -53,6 +53,12 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
+# Private names of other modules used here (their owners' to make public; asked of the lead):
+# compiled_tree._Evaluator (one-point evaluation of a compiled tree), subgame._path (the path of a
+# plan), nash._Entries and nash._LATE (a payoff table's entries, the late-exact-forms note),
+# threshold._evaluate/_side/_open_conditions (a threshold's value, side and validity conditions),
+# incentives._exact_values (the values as exact decimals). Public names would be Evaluator,
+# play_path, PayoffEntries, LATE_NOTE, evaluate_threshold, side_of, open_conditions, exact_values.
 from bargaining.analysis.bayes_nash import bayes_nash, exante_scenario
 from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, compile_tree
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
