@@ -834,6 +834,19 @@ def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]
     return rows, notes
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB: VmHWM from /proc (Linux), else ru_maxrss. (ru_maxrss
+    alone would not do in a child: it keeps the parent's peak across fork and exec.)"""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 2**20)
+
+
 def summary_child(key: str, points: int) -> None:
     """Run in a child process: the outcomes-only sweep of ``points`` points; prints seconds and peak RSS."""
     case = next(c for c in cases() if c.key == key)
@@ -842,7 +855,7 @@ def summary_child(key: str, points: int) -> None:
     sweep(case.scenario, case.grid((10, 10)))
     seconds, s = time_call(partial(sweep, case.scenario, case.grid(shape), keep="outcomes"))
     assert isinstance(s, Sweep) and s.codes is not None
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mib = peak_rss_mib()
     print(f"{seconds} {rss_mib} {s.codes.dtype} {len(s.sets)} {math.prod(shape)}")
 
 
