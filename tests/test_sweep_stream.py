@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bargaining.analysis.sweep as sweep_module
+from bargaining.analysis.deadline import within_deadline
 from bargaining.analysis.nash import equilibria
 from bargaining.analysis.sweep import Sweep, sweep
 from bargaining.budget import deadline_seconds
@@ -145,7 +146,7 @@ def test_the_result_arrays_are_not_copied_when_frozen() -> None:
 
 def test_the_plan_is_computed_once_per_game(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = sweep_module.within_deadline  # the symbolic work runs through it (in a forked worker)
+    real = within_deadline  # the symbolic work runs through it (in a forked worker)
     scenario = linear_2x2([[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 1.0, 0.0]], [[0.0] * 4, [0.375, 0.0, 0.0, 0.0]])
 
     def counted(*args: Any, **kwargs: Any) -> Any:
