@@ -1143,12 +1143,11 @@ def sweep(
             found=repr(keep),
             field="keep",
         )
-    on = {} if scheduler is None else {"scheduler": scheduler}
     with using_budget(budget):
         if scenario.kind == "tree":
             return sweep_tree(scenario, grid, values, progress=progress, scheduler=scheduler)
         if scenario.kind == "bargain":
-            return sweep_deal(scenario, grid, values, progress=progress, **on)
+            return sweep_deal(scenario, grid, values, progress=progress, scheduler=scheduler)
         if scenario.kind in KINDS:
             return sweep_points(scenario, grid, values, progress=progress, scheduler=scheduler)
         return _sweep_normal(
