@@ -199,3 +199,10 @@ def test_grids_of_10_to_the_8_points_are_allowed_when_only_outcomes_are_kept() -
         parse_grids(texts)
     grid = parse_grids(texts, keep="outcomes")
     assert [len(v) for v in grid.values()] == [10000, 10000]
+
+
+def test_more_candidates_than_the_budget_holds_are_refused_naming_the_outcomes_mode() -> None:
+    grid = {"a": np.linspace(-2, 2, 200), "b": np.linspace(-2, 2, 200)}  # 40,000 points, 2.6 MB a candidate
+    with pytest.raises(ScenarioError, match=r'keep="outcomes".*found 2 candidate equilibria of 2 MiB each'):
+        sweep(COORDINATION, grid, budget=4)  # the grid passes; its candidates' arrays do not
+    assert normal(sweep(COORDINATION, grid, budget=4, keep="outcomes")).count.min() >= 1
