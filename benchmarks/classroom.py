@@ -295,8 +295,10 @@ def main() -> int:
     args = parser.parse_args()
     n = 12 if args.quick else 60
     rows = builtins(8 if args.quick else 40, 2 if args.quick else 6)
-    print(f"explore(model), per built-in: median per move, {8 if args.quick else 40} moves after, "
-          f"{2 if args.quick else 6} before (the old path, in this process)")
+    print(
+        f"explore(model), per built-in: median per move, {8 if args.quick else 40} moves after, "
+        f"{2 if args.quick else 6} before (the old path, in this process)"
+    )
     print(f"{'model':28} {'route':30} {'prepare':>9} {'before':>10} {'after':>9} {'widget':>9} {'ratio':>7}")
     for name, route, prepare, before, after, widget in rows:
         print(

@@ -343,7 +343,6 @@ def live(scenario: Scenario) -> LiveSolver:
     return solver
 
 
-
 class LiveThreshold:
     r"""A threshold prepared once (``prepared``: the comparison with every other actor's play given)
     and answered at each slider move, the same :class:`~bargaining.analysis.threshold.Threshold` as
@@ -431,8 +430,10 @@ class LiveThreshold:
             return threshold_again(p, self.scenario, vals)  # numpy disagrees: the slow path's notes
         target = self.target
         in_range = target.min - 1e-12 <= value <= target.max + 1e-12
-        notes = () if in_range else (
-            f"The threshold {value:g} lies outside {target.name}'s range [{target.min:g}, {target.max:g}].",
+        notes = (
+            ()
+            if in_range
+            else (f"The threshold {value:g} lies outside {target.name}'s range [{target.min:g}, {target.max:g}].",)
         )
         found = value if math.isfinite(value) else None
         side: Any = self._side(found if in_range else None, vals)
