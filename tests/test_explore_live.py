@@ -249,3 +249,27 @@ def test_bayesian_route_equals_bayes_nash_at_random_points_and_at_the_belief_thr
             assert a.exact_probabilities == b.exact_probabilities and a.exact_payoffs == b.exact_payoffs
             exact_forms += a.exact_probabilities is not None
     assert exact_forms > 0
+
+
+def test_a_bayesian_game_too_large_for_its_ex_ante_form_answers_as_solve_does() -> None:
+    """13 types of two actions are 8,192 type strategies, more than the ex-ante form allows: live()
+    still prepares (route "solve") and each move raises the ScenarioError solve() raises."""
+    from bargaining.games.bayesian import BayesianGame
+    from bargaining.scenario import Scenario
+
+    types = [f"t{k}" for k in range(13)]
+    game = BayesianGame.from_formulas(
+        {"RU": ["press", "wait"], "KZ": ["sign", "stay_out"]},
+        {"KZ": types},
+        {"KZ": dict.fromkeys(types, "1/13")},
+        {"RU": "RU.press * (g * KZ.sign - 1)", "KZ": "KZ.sign * RU.press"},
+        parameters={"g": (1.0, 0.0, 5.0)},
+    )
+    sc = Scenario.of(game)
+    solver = live(sc)
+    assert solver.route == "solve"
+    with pytest.raises(bargaining.ScenarioError) as slow:
+        solve(sc, {"g": 2.0})
+    with pytest.raises(bargaining.ScenarioError) as fast:
+        solver.solve({"g": 2.0})
+    assert str(fast.value) == str(slow.value)

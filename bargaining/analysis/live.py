@@ -114,8 +114,11 @@ class LiveSolver:
         elif scenario.kind == "bargain":
             self.route = "package deal, numbers"
         elif isinstance(game, BayesianGame) and len(game.actors) == 2:
-            self._exante = LiveSolver(exante_scenario(scenario))
-            self.route = "Bayesian, exact forms kept"
+            try:  # an ex-ante form too large to build: solve() says so at every move
+                self._exante = LiveSolver(exante_scenario(scenario))
+            except ScenarioError:
+                self._exante = None
+            self.route = "Bayesian, exact forms kept" if self._exante is not None else "solve"
         elif isinstance(game, NormalFormGame) and game.n_actors == 2:
             self.route = "normal form, exact forms kept"
         elif isinstance(game, SignallingGame):
