@@ -25,6 +25,7 @@ Run: ``.venv/bin/python benchmarks/cluster.py [--quick] [--calls N]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -81,16 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     rows = []
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as lc,
-        Client(lc, set_as_default=False) as client,
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        ) as lc,
+        Client(lc, set_as_default=False) as client,  # type: ignore[no-untyped-call]
     ):
         for name, scenario, grid, values in cases:
             sweep(scenario, {k: v[:2] for k, v in grid.items()}, values)  # warm-up: compile, caches
-            local, here = _median(lambda s=scenario, g=grid, v=values: sweep(s, g, v), calls)
+            local, here = _median(functools.partial(sweep, scenario, grid, values), calls)
             start = time.perf_counter()
             sweep(scenario, grid, values, scheduler=client)
             first = time.perf_counter() - start
-            remote, there = _median(lambda s=scenario, g=grid, v=values: sweep(s, g, v, scheduler=client), calls)
+            remote, there = _median(functools.partial(sweep, scenario, grid, values, scheduler=client), calls)
             if not _same(here, there):
                 raise SystemExit(f"{name}: the cluster's result differs from one process's")
             rows.append((name, local, first, remote))
