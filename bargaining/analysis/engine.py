@@ -37,7 +37,7 @@ __all__ = ["IN_FLIGHT", "Scheduler", "chunk_bounds", "describe", "map_chunks"]
 T = TypeVar("T")
 Scheduler = Any
 """``None``, a ``dask.distributed.Client``, or a Dask scheduler's address (a string)."""
-IN_FLIGHT = 2
+IN_FLIGHT = 4
 """Chunks submitted ahead per worker thread when a Dask cluster computes them."""
 DASK_EXTRA = "pip install 'bargaining[dask]'"
 _NOTHING: Any = object()

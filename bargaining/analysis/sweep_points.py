@@ -74,12 +74,13 @@ POINTS_PER_CHUNK = 64
 
 
 def _label_chunk(
-    label: Labeller,
     scenario: Scenario,
-    axes: Mapping[str, FloatArray],
-    fixed: Mapping[str, float],
     start: int,
     stop: int,
+    *,
+    label: Labeller,
+    axes: Mapping[str, FloatArray],
+    fixed: Mapping[str, float],
 ) -> list[Summary]:
     """The summaries of flat grid points ``start`` to ``stop`` (a pure function of its arguments)."""
     return [label(scenario, point_values(axes, fixed, flat)) for flat in range(start, stop)]
@@ -261,9 +262,10 @@ def sweep_points(
     keys: dict[str, int] = {}
     codes = np.zeros(total, dtype=np.int64)
     numbers: dict[str, FloatArray] = {}
-    work = functools.partial(_label_chunk, label, scenario, axes, fixed)
-    step = max(1, min(POINTS_PER_CHUNK, total // 100))
-    for start, _stop, found in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
+    work = functools.partial(_label_chunk, label=label, axes=axes, fixed=fixed)
+    # in this process, chunks of about 1 % of the grid (for progress); on a cluster, at least 32 tasks
+    step = max(1, min(POINTS_PER_CHUNK, total // 100 if scheduler is None else -(-total // 32)))
+    for start, _stop, found in map_chunks(work, total, step, scheduler=scheduler, progress=progress, shared=scenario):
         for offset, (text, nums) in enumerate(found):
             flat = start + offset
             codes[flat] = keys.setdefault(text, len(keys))
