@@ -163,6 +163,13 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--plot", metavar="FILE", help="draw the equilibria over the grid to FILE (.png, .pdf, .svg)")
     sw.add_argument("--force", action="store_true", help="overwrite --out and --plot files")
     sw.add_argument("--json", action="store_true")
+    sw.add_argument(
+        "--keep",
+        choices=("all", "outcomes"),
+        default="all",
+        help="outcomes: keep only each point's set of equilibria, not every candidate's mixtures and payoffs "
+        "(normal-form games; for grids too large for memory)",
+    )
     _budget_option(sw)
     _dask_option(sw)
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -383,7 +390,7 @@ def _sweep(args: argparse.Namespace) -> str:
 
     scenario = _load(args.scenario)
     values = _values(scenario, args.set)
-    grid = parse_grids(args.grid)
+    grid = parse_grids(args.grid, keep=args.keep)
     # both files checked before the work, for early feedback; the writes check again as they place the files
     try:
         if args.out is not None:
@@ -394,7 +401,7 @@ def _sweep(args: argparse.Namespace) -> str:
         _check_plot(args.plot, args.force)
     progress = _Progress(args.quiet)
     try:
-        result = sweep(scenario, grid, values, progress=progress, scheduler=args.dask)
+        result = sweep(scenario, grid, values, progress=progress, scheduler=args.dask, keep=args.keep)
     except ScenarioError as err:
         raise _on_cluster("--dask", err) from None
     finally:

@@ -144,7 +144,8 @@ def outcome_figure(result: AnySweep) -> Figure:
 
     Along one axis (the others, if any, of one value) the picture is bands and curves over the
     parameter instead (:func:`_outcome_line`): a normal-form sweep draws one row per equilibrium,
-    filled where it is one, above each actor's payoff in it; a tree sweep draws the subgame-perfect
+    filled where it is one, above each actor's payoff in it (kept as outcomes: bands of each point's set
+    of equilibria, with no payoffs, which were not kept); a tree sweep draws the subgame-perfect
     outcome as bands above the offers on the path and the payoffs; a package-deal sweep draws the
     Nash solution's packages as bands above each solution's payoffs."""
     axes = list(result.axes.items())
@@ -234,7 +235,7 @@ def _outcome_line(result: AnySweep, k: int) -> Figure:
     xs = raw[order]
     edges = _edges(xs)
     fig = Figure(figsize=(7.6, 6.4), layout="constrained")
-    if isinstance(result, Sweep):
+    if isinstance(result, Sweep) and result.kept != "outcomes":
         labels = [result.label(c) for c in range(len(result.candidates))]
         valid = np.stack([_along(result.valid[c], k, n_axes)[order] > 0 for c in range(len(labels))])
         rows = [c for c in range(len(labels)) if valid[c].any()]

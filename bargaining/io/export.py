@@ -60,6 +60,14 @@ def _columns(result: AnySweep) -> tuple[list[str], list[npt.NDArray[Any]]]:
     grid = {k: v.reshape(-1) for k, v in result.grid().items()}
     header = list(grid)
     columns: list[npt.NDArray[Any]] = list(grid.values())
+    if isinstance(result, Sweep) and result.kept == "outcomes":
+        found, codes = result.outcome_codes()
+        flat = np.asarray(codes).reshape(-1)
+        labels = np.array([o["label"] for o in found], dtype=object)
+        degenerate = np.array([bool(o["degenerate"]) for o in found], dtype=bool)
+        header += ["equilibria", "degenerate", "outcome", "code"]
+        columns += [result.count.reshape(-1), degenerate[flat], labels[flat], flat]
+        return header, columns
     if isinstance(result, Sweep):
         header += ["equilibria", "degenerate"]
         columns += [result.count.reshape(-1), result.degenerate.reshape(-1)]
@@ -108,7 +116,8 @@ def _write_rows(result: AnySweep, stream: IO[str]) -> None:
 def to_csv(result: AnySweep) -> str:
     """One row per grid point (C order over the axes): the swept parameters, then by kind
 
-    - normal form: number of equilibria, degenerate, then each candidate's validity and mixtures;
+    - normal form: number of equilibria, degenerate, then each candidate's validity and mixtures (a
+      sweep kept as outcomes: number of equilibria, degenerate, the outcome's label and code);
     - tree: the outcome label and code, each offer (empty where off the path), each actor's payoff, tie;
     - package deal: the Nash solution's packages and code, then ``solution.actor`` payoffs.
 
@@ -125,6 +134,17 @@ def _arrays(result: AnySweep) -> dict[str, npt.NDArray[Any]]:
     arrays: dict[str, npt.NDArray[Any]] = {f"axis_{a}": np.asarray(v) for a, v in result.axes.items()}
     arrays["fixed_names"] = np.array(list(result.values), dtype=str)
     arrays["fixed_values"] = np.array(list(result.values.values()), dtype=float)
+    if isinstance(result, Sweep) and result.kept == "outcomes":
+        found, codes = result.outcome_codes()
+        arrays |= {
+            "codes": np.asarray(codes),
+            "labels": np.array([o["label"] for o in found], dtype=str),
+            "count": result.count,
+            "degenerate": np.array([bool(o["degenerate"]) for o in found], dtype=bool)[np.asarray(codes)],
+            "candidates": np.array([result.label(k) for k in range(len(result.candidates))], dtype=str),
+        }
+        arrays |= {f"threshold_{k}": np.asarray(v) for k, v in result.thresholds.items()}
+        return arrays
     if isinstance(result, Sweep):
         arrays |= {
             "valid": result.valid,
