@@ -430,6 +430,205 @@ def _covers(
     return out
 
 
+class _Side2x2:
+    """One actor's five vertices of a 2 x 2 game on a chunk (:func:`_side_2x2`): validity ``ok``, the
+    opponent's best replies ``br`` (a pair of arrays, None where never needed), whether a vertex has
+    more best replies than its support's size (``over``, a degenerate game), and its mixture (a pair
+    of arrays or numbers)."""
+
+    __slots__ = ("br", "mix", "ok", "over")
+
+    def __init__(self) -> None:
+        self.ok: list[BoolArray] = []
+        self.br: list[tuple[BoolArray, BoolArray] | None] = []
+        self.over: list[BoolArray | None] = []
+        self.mix: list[tuple[Any, Any]] = []
+
+
+SUPPORTS_2X2 = ((0,), (0,), (1,), (1,), (0, 1))
+"""The supports of a 2 x 2 game's vertices, in the order of :func:`_vertices` (pure s tight u at 2s + u)."""
+
+
+def _side_2x2(
+    o00: FloatArray,
+    o01: FloatArray,
+    o10: FloatArray,
+    o11: FloatArray,
+    f: Callable[..., Any] | None,
+    args: Sequence[FloatArray],
+    N: int,
+) -> _Side2x2:
+    r""":func:`_vertices_2x2` fused: the same comparisons on the same numbers, each shared term computed
+    once and written in place, and the mixed vertex's replies and determinant only where its
+    probabilities both exceed the tolerance somewhere in the chunk.
+
+    ``o[s][u]`` is the opponent's payoff when this actor plays s and it plays u. Normalised as in
+    :func:`_normalised`: :math:`\hat o = (o - lo) / span` with :math:`lo, hi` the least and greatest
+    of the four, :math:`span = hi - lo` (1 where :math:`span \le \rho \max(|lo|, |hi|)`, :math:`\rho` =
+    :data:`ROUNDING`, the table then being constant and :math:`\hat o = 0`), tolerance
+    :math:`\tau = \max(TOL, \rho \max(|lo|, |hi|) / span)`.
+
+    >>> one, zero = np.ones(1), np.zeros(1)
+    >>> side = _side_2x2(one, zero, zero, one, lambda: [0.5, 0.5], [], 1)  # the opponent copies
+    >>> [bool(k[0]) for k in side.ok], [float(p[0]) for p in side.mix[4]]
+    ([True, False, False, True, True], [0.5, 0.5])
+    """
+    side = _Side2x2()
+    lo = np.minimum(o00, o01)
+    np.minimum(lo, np.minimum(o10, o11), out=lo)
+    hi = np.maximum(o00, o01)
+    np.maximum(hi, np.maximum(o10, o11), out=hi)
+    size = np.abs(lo)
+    np.maximum(size, np.abs(hi), out=size)
+    span = np.subtract(hi, lo, out=hi)
+    size *= ROUNDING  # size * ROUNDING == ROUNDING * size (one rounding either way)
+    constant = span <= size
+    flat = constant.any()
+    if flat:
+        span[constant] = 1.0
+    scaled = np.empty((4, N))
+    for k, o in enumerate((o00, o01, o10, o11)):
+        np.subtract(o, lo, out=scaled[k])
+        scaled[k] /= span
+    if flat:
+        scaled[:, constant] = 0.0
+    tol = np.divide(size, span, out=size)
+    np.maximum(tol, TOL, out=tol)
+    one = 1.0 > tol
+    every = bool(one.all())
+    with np.errstate(all="ignore"):
+        m = np.empty(N)
+        for s in (0, 1):
+            r0, r1 = scaled[2 * s], scaled[2 * s + 1]
+            np.maximum(r0, r1, out=m)
+            m -= tol
+            rep0, rep1 = r0 >= m, r1 >= m
+            first = rep0 if every else one & rep0
+            second = rep1 & ~first if every else one & rep1 & ~first
+            side.ok += [first, second]
+            side.br += [(rep0, rep1), (rep0, rep1)]
+            both = rep0 & rep1
+            side.over += [both, both]
+            side.mix += [(1.0, 0.0), (1.0, 0.0)] if s == 0 else [(0.0, 1.0), (0.0, 1.0)]
+        if f is None:
+            return side
+        values = f(*args)
+        p0 = np.broadcast_to(np.asarray(values[0], dtype=float), (N,))
+        p1 = np.broadcast_to(np.asarray(values[1], dtype=float), (N,))
+        side.mix.append((p0, p1))
+        side.over.append(None)  # two best replies are never more than a support of two
+        good = p0 > tol
+        good &= p1 > tol
+        if not good.any():
+            side.ok.append(good)
+            side.br.append(None)
+            return side
+        pay0 = scaled[0] * p0
+        pay0 += scaled[2] * p1
+        pay1 = scaled[1] * p0
+        pay1 += scaled[3] * p1
+        np.maximum(pay0, pay1, out=m)
+        m -= tol
+        rep0, rep1 = pay0 >= m, pay1 >= m
+        det = np.subtract(scaled[0], scaled[2], out=pay0)
+        det -= scaled[1]
+        det += scaled[3]
+        np.abs(det, out=det)
+        good &= rep0
+        good &= rep1
+        good &= det > tol
+        side.ok.append(good)
+        side.br.append((rep0, rep1))
+    return side
+
+
+def _solve_2x2(
+    P: FloatArray, compiled: Sequence[Sequence[Callable[..., Any] | None]], args: Sequence[FloatArray], full: bool
+) -> dict[str, Any]:
+    """:func:`_solve_points`' result for a 2 x 2 game from its payoffs ``P`` (2, 2, 2, N) on the chunk:
+    :func:`solve_chunk` with :func:`_side_2x2`, the same pairs in the same order, the same flags,
+    mixtures and payoffs, bit for bit.
+
+    A pair (i, j) of vertices is an equilibrium where both are vertices and each one's support is
+    among the other's best replies; the game is degenerate at a point where an equilibrium's vertex
+    has more best replies than its support's size; the payoffs are :math:`x^\\top A y` and
+    :math:`x^\\top B y` summed over the supports in the general route's order.
+    """
+    N = P.shape[-1]
+    A, B = P[0], P[1]
+    fx = compiled[0][4] if len(compiled[0]) == 5 else None
+    fy = compiled[1][4] if len(compiled[1]) == 5 else None
+    x = _side_2x2(B[0, 0], B[0, 1], B[1, 0], B[1, 1], fx, args, N)
+    y = _side_2x2(A[0, 0], A[1, 0], A[0, 1], A[1, 1], fy, args, N)
+    live_x = [i for i, ok in enumerate(x.ok) if ok.any()]
+    live_y = [j for j, ok in enumerate(y.ok) if ok.any()]
+    covers: dict[tuple[int, int, tuple[int, ...]], BoolArray | None] = {}
+
+    def cover(side: _Side2x2, a: int, v: int, T: tuple[int, ...]) -> BoolArray | None:
+        key = (a, v, T)
+        if key not in covers:
+            br = side.br[v]
+            assert br is not None
+            m = side.ok[v] & br[T[0]]
+            if len(T) == 2:
+                m &= br[T[1]]
+            covers[key] = m if m.any() else None
+        return covers[key]
+
+    keys: list[tuple[int, int]] = []
+    valid: list[BoolArray] = []
+    for i in live_x:
+        for j in live_y:
+            cx = cover(x, 0, i, SUPPORTS_2X2[j])
+            cy = None if cx is None else cover(y, 1, j, SUPPORTS_2X2[i])
+            if cx is None or cy is None:
+                continue
+            ok = cx & cy
+            if ok.any():
+                keys.append((i, j))
+                valid.append(ok)
+    K = len(keys)
+    degenerate = np.zeros(N, dtype=bool)
+    continuum = np.zeros(N, dtype=bool)
+    for k, (i, j) in enumerate(keys):
+        ox, oy = x.over[i], y.over[j]
+        if ox is not None or oy is not None:
+            flag = ox if oy is None else oy if ox is None else ox | oy
+            degenerate |= valid[k] & flag
+    for a, b in itertools.combinations(range(K), 2):
+        if keys[a][0] == keys[b][0] or keys[a][1] == keys[b][1]:  # two extreme equilibria share a strategy
+            continuum |= valid[a] & valid[b]
+    valid_arr = np.array(valid, dtype=bool).reshape(K, N)
+    result: dict[str, Any] = {"keys": keys, "valid": valid_arr, "degenerate": degenerate, "continuum": continuum}
+    if not full:
+        return result
+    probs = [np.zeros((K, N, 2)), np.zeros((K, N, 2))]
+    pays = np.zeros((K, N, 2))
+    with np.errstate(all="ignore"):
+        for k, (i, j) in enumerate(keys):
+            ok = valid_arr[k]
+            X, Y = x.mix[i], y.mix[j]
+            for dest, mix in ((probs[0][k], X), (probs[1][k], Y)):
+                for s in (0, 1):
+                    if isinstance(mix[s], np.ndarray):
+                        np.copyto(dest[:, s], mix[s], where=ok)
+                    elif mix[s]:
+                        dest[:, s] = ok
+            sx, sy = SUPPORTS_2X2[i], SUPPORTS_2X2[j]
+            for a, M in enumerate((A, B)):  # x^T M y over the supports, as solve_chunk sums it
+                total = np.zeros(N)
+                for s in sx:
+                    inner = M[s, sy[0]] * Y[sy[0]]
+                    for t in sy[1:]:
+                        inner += M[s, t] * Y[t]
+                    inner *= X[s]
+                    total += inner
+                np.copyto(pays[k, :, a], total, where=ok)
+    result["probabilities"] = probs
+    result["payoffs"] = pays
+    return result
+
+
 def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool = True) -> dict[str, npt.NDArray[Any]]:
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
@@ -557,6 +756,11 @@ def _solve_points(
                 probs.append(p)
             result["probabilities"] = probs
         return result
+    if _closed_2x2(plan):
+        P = game.payoff_array(params)
+        if P.ndim == n + 1:  # payoffs that use no parameter: the same table at every point
+            P = np.repeat(P[..., None], N, axis=-1)
+        return _solve_2x2(P, plan.compiled, [np.asarray(params[name], dtype=float) for name in plan.names], full)
     out = solve_chunk(plan, params, payoffs=full)
     pairs = out["pairs"]
     valid = out["valid"]
