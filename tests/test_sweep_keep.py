@@ -7,11 +7,12 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
 
-from bargaining.analysis.sweep import sweep
+from bargaining.analysis.sweep import Sweep, sweep
 from bargaining.cli import main
 from bargaining.display.plots import outcome_figure
 from bargaining.io.export import to_csv, write_npz
@@ -23,14 +24,19 @@ GRIDS = [
 ]
 
 
+def normal_sweep(grid: dict[str, np.ndarray], keep: Literal["all", "outcomes"] = "all") -> Sweep:
+    result = sweep(load("eu_russia_2007"), grid, keep=keep)
+    assert isinstance(result, Sweep)
+    return result
+
+
 def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
 @pytest.mark.parametrize("grid", GRIDS)
 def test_the_csv_of_a_sweep_kept_as_outcomes_names_each_points_equilibria(grid: dict[str, np.ndarray]) -> None:
-    scenario = load("eu_russia_2007")
-    whole, kept = sweep(scenario, grid), sweep(scenario, grid, keep="outcomes")
+    whole, kept = normal_sweep(grid), normal_sweep(grid, "outcomes")
     full_rows, kept_rows = _rows(to_csv(whole)), _rows(to_csv(kept))
     assert len(full_rows) == len(kept_rows) == np.prod([len(v) for v in grid.values()])
     for a, b in zip(full_rows, kept_rows, strict=True):
@@ -41,9 +47,8 @@ def test_the_csv_of_a_sweep_kept_as_outcomes_names_each_points_equilibria(grid: 
 
 
 def test_a_sweep_kept_as_outcomes_is_drawn_and_saved(tmp_path: Path) -> None:
-    scenario = load("eu_russia_2007")
     for grid in GRIDS:
-        kept = sweep(scenario, grid, keep="outcomes")
+        kept = normal_sweep(grid, "outcomes")
         figure = outcome_figure(kept)
         assert figure.axes  # bands along one axis, a map over two
         path = write_npz(kept, tmp_path / f"kept{len(grid)}.npz")
@@ -51,7 +56,7 @@ def test_a_sweep_kept_as_outcomes_is_drawn_and_saved(tmp_path: Path) -> None:
             assert "valid" not in data
             _, codes = kept.outcome_codes()
             assert np.array_equal(data["codes"], codes)
-            assert np.array_equal(data["count"], sweep(scenario, grid).count)
+            assert np.array_equal(data["count"], normal_sweep(grid).count)
 
 
 def test_the_command_keeps_outcomes_with_the_same_json(capsys: pytest.CaptureFixture[str]) -> None:
