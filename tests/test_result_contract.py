@@ -24,6 +24,7 @@ from bargaining.analysis.repeated import grim_trigger
 from bargaining.analysis.result import FrozenMap, Result
 from bargaining.analysis.screening import screening_threshold
 from bargaining.analysis.subgame import credibility, sequential_reading
+from bargaining.analysis.sweep import Sweep
 from bargaining.analysis.threshold_line import threshold_line
 from bargaining.analysis.two_level import ratification_threshold, ratify
 from bargaining.games.incentives import ExternalIncentives, Normal, Uniform
@@ -125,7 +126,24 @@ def _walk(value: Any) -> list[Any]:
 def test_result_contract(cls: type[Result]) -> None:
     if cls.__qualname__ not in FACTORIES:
         pytest.skip("no factory yet (the test above fails for it)")
-    make = FACTORIES[cls.__qualname__]
+    _check_contract(cls, FACTORIES[cls.__qualname__])
+
+
+VARIANTS: dict[str, tuple[type[Result], Callable[[], Any]]] = {
+    "Sweep kept as outcomes": (
+        Sweep,
+        lambda: bargaining.sweep(_load("conditionality"), {"r": [0.0, 1.0, 2.0], "p": [0.5, 1.0]}, keep="outcomes"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_result_contract_of_other_shapes_of_a_class(name: str) -> None:
+    """Results a class takes in another mode (a sweep kept as outcomes) keep the contract too."""
+    _check_contract(*VARIANTS[name])
+
+
+def _check_contract(cls: type[Result], make: Callable[[], Any]) -> None:
     first, second = make(), make()
     assert type(first) is cls
     # frozen, and read-only all the way down
