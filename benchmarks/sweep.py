@@ -312,6 +312,40 @@ def inspection_closed_form(
     return valid, np.stack([monitor, 1.0 - monitor], axis=-1), np.stack([readmit, 1.0 - readmit], axis=-1)
 
 
+def inspection_closed_form_full(
+    f: FloatArray, loss: FloatArray, e: float, g: float, m: float
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    """The closed form evaluated at every grid point, as the sweep works: f and l first written out as
+    full arrays (C order over the grid ``f x loss``), then validity, both mixtures and both actors'
+    payoffs (x^T A y, x^T B y), each a full array (grid, grid x 2, grid x 2, grid x 2). The output of
+    the sweep on a grid with one equilibrium a point; :func:`inspection_closed_form` instead works
+    the formulas out on the axes (1,000 values each) and broadcasts them into its full outputs."""
+    shape = (f.size, loss.size)
+    F = np.repeat(f, loss.size).reshape(shape)
+    L = np.tile(loss, f.size).reshape(shape)
+    valid = (e < F) & (m < L)
+    with np.errstate(all="ignore"):
+        p = e / F  # P(monitor)
+        q = 1.0 - m / L  # P(readmit)
+        x = np.stack([p, 1.0 - p], axis=-1)
+        y = np.stack([q, 1.0 - q], axis=-1)
+        # EU: [[g-m, -m], [g, -l]]; Russia: [[-e, -f], [-e, 0]]
+        eu = p * (q * (g - m) - (1.0 - q) * m) + (1.0 - p) * (q * g - (1.0 - q) * L)
+        ru = p * (-q * e - (1.0 - q) * F) + (1.0 - p) * (-q * e)
+    pays = np.stack([eu, ru], axis=-1)
+    mask = valid[..., None]
+    return valid, np.where(mask, x, 0.0), np.where(mask, y, 0.0), np.where(mask, pays, 0.0)
+
+
+def check_closed_form_full(s: Sweep, result: tuple[BoolArray, FloatArray, FloatArray, FloatArray]) -> None:
+    """The sweep's validity, mixtures and payoffs equal the full-array closed form's at every point."""
+    valid, x, y, pays = result
+    check_closed_form(s, (valid, x, y))
+    k = next(k for k, c in enumerate(s.candidates) if c.supports == ((0, 1), (0, 1)))
+    gap = float(np.max(np.abs(s.payoffs[k] - pays), initial=0.0))
+    assert gap <= MATCH_TOL, f"sweep and closed form differ in payoffs by {gap:.3g}"
+
+
 def check_closed_form(s: Sweep, result: tuple[BoolArray, FloatArray, FloatArray]) -> None:
     """The sweep finds exactly the closed form's equilibrium at every grid point."""
     valid, x, y = result
@@ -784,6 +818,9 @@ class ScaleRow:
     sweep_s: float
     baseline_s: float | None
     calls: int
+    full_s: float | None = None  # 2x2: the closed form at every point (full arrays, payoffs too)
+    cpu_s: float | None = None  # the sweep's CPU seconds (time.process_time), median
+    faults: int | None = None  # minor page faults a sweep call (mean over the calls)
 
 
 def scale_sizes(config: Config) -> list[tuple[int, int]]:
@@ -804,17 +841,27 @@ def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]
             points = math.prod(shape)
             if points > most:
                 continue
-            calls = 3 if points <= 10**5 else 2 if points <= 10**6 else 1
+            calls = 5 if points <= 10**4 else 3 if points <= 10**5 else 2 if points <= 10**6 else 1
             grid = case.grid(shape)
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            cpu = time.process_time()
             sweep_s, s = timed(partial(sweep, case.scenario, grid, keep=keep), calls)
+            cpu_s = (time.process_time() - cpu) / calls  # a mean over the same calls (the median is wall)
+            faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) // calls
             assert isinstance(s, Sweep)
+            full_s = None
             plain = ~s.degenerate.reshape(-1)
             label = f"{fmt_points(points)} ({keep}):"
             if case.key == "2x2":
                 fn = partial(inspection_closed_form, grid["f"], grid["l"], fixed["e"], fixed["m"])
                 base_s, closed = timed(fn, calls)
                 check_closed_form(s, closed)
-                notes.append(f"{label} sweep = numpy closed form at every point")
+                del closed
+                fn_full = partial(inspection_closed_form_full, grid["f"], grid["l"], fixed["e"], fixed["g"], fixed["m"])
+                full_s, closed_full = timed(fn_full, calls)
+                check_closed_form_full(s, closed_full)
+                del closed_full
+                notes.append(f"{label} sweep = both numpy closed forms at every point (payoffs too, full arrays)")
             elif keep == "all":
                 base_s, (valid, _) = timed(partial(vertex_formulas_grid, case, shape), calls)
                 assert np.array_equal(valid.sum(axis=0)[plain], s.count.reshape(-1)[plain]), "3x3: counts differ"
@@ -828,7 +875,7 @@ def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]
                     f"{label} sweep count = vertex formulas' count (blocks of 10^6, counts kept) at all "
                     f"{int(plain.sum()):,} non-degenerate points"
                 )
-            rows.append(ScaleRow(points, keep, sweep_s, base_s, calls))
+            rows.append(ScaleRow(points, keep, sweep_s, base_s, calls, full_s, cpu_s, faults))
             del s
             print(f"  {case.key}: {fmt_points(points)} points ({keep}) done")
     return rows, notes
@@ -869,24 +916,40 @@ def bench_summary(key: str, points: int) -> tuple[float, float, str]:
 
 
 def print_scaling(case: Case, rows: list[ScaleRow], notes: list[str]) -> None:
+    two = case.key == "2x2"
     print(
         f"{case.key}: time per point by grid size (sweep keep=..., baseline = "
-        f"{'numpy closed form' if case.key == '2x2' else 'hand-written numpy vertex formulas'})"
+        + (
+            "numpy closed form worked out on the axes and broadcast into full outputs; 'full' = the closed "
+            "form at every point, payoffs too, full arrays)"
+            if two
+            else "hand-written numpy vertex formulas at every point)"
+        )
     )
     header = (
-        f"{'points':>8} {'keep':>9} {'calls':>5} {'sweep':>10} {'per point':>11} {'baseline':>10} "
-        f"{'per point':>11} {'sweep/baseline':>15}"
+        f"{'points':>8} {'keep':>9} {'calls':>5} {'sweep':>10} {'per point':>11} {'cpu/point':>10} "
+        f"{'faults':>8} {'baseline':>10} {'per point':>11} {'sweep/baseline':>15}"
+        + (f" {'full':>10} {'per point':>11} {'sweep/full':>11}" if two else "")
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         base = r.baseline_s
-        print(
+        line = (
             f"{fmt_points(r.points):>8} {r.keep:>9} {r.calls:>5} {fmt_s(r.sweep_s):>10} "
             f"{1e9 * r.sweep_s / r.points:>8.1f} ns "
+            f"{'-' if r.cpu_s is None else f'{1e9 * r.cpu_s / r.points:.1f} ns':>10} "
+            f"{'-' if r.faults is None else f'{r.faults:,}':>8} "
             f"{fmt_s(base):>10} {'-' if base is None else f'{1e9 * base / r.points:.1f} ns':>11} "
             f"{'-' if base is None else f'{r.sweep_s / base:.2f}x':>15}"
         )
+        if two:
+            full = r.full_s
+            line += (
+                f" {fmt_s(full):>10} {'-' if full is None else f'{1e9 * full / r.points:.1f} ns':>11} "
+                f"{'-' if full is None else f'{r.sweep_s / full:.2f}x':>11}"
+            )
+        print(line)
     for note in notes:
         print(note)
 
@@ -905,6 +968,16 @@ def scaling_goals(scaled: dict[str, list[ScaleRow]], summary: tuple[float, float
                 f"{ratio or 0:.2f}x",
             )
         )
+        if key == "2x2":
+            full = None if at is None or at.full_s is None else at.sweep_s / at.full_s
+            lines.append(
+                goal_line(
+                    f"{key} sweep of 10^6 points within {limit:g}x of the numpy closed form at every point "
+                    "(full arrays, payoffs too: the sweep's output)",
+                    None if full is None else full <= limit,
+                    f"{full or 0:.2f}x",
+                )
+            )
         flat = "all" if key == "2x2" else "outcomes"
         rows = [r for r in rows if r.keep == flat]
         per = [r.sweep_s / r.points for r in rows]

@@ -206,3 +206,17 @@ def test_more_candidates_than_the_budget_holds_are_refused_naming_the_outcomes_m
     with pytest.raises(ScenarioError, match=r'keep="outcomes".*found 2 candidate equilibria of 2 MiB each'):
         sweep(COORDINATION, grid, budget=4)  # the grid passes; its candidates' arrays do not
     assert normal(sweep(COORDINATION, grid, budget=4, keep="outcomes")).count.min() >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=4), st.data())
+def test_a_chunks_parameters_are_the_grids_values_at_its_flat_indices(shape: list[int], data: st.DataObject) -> None:
+    total = int(np.prod(shape))
+    start = data.draw(st.integers(0, total - 1))
+    stop = data.draw(st.integers(start + 1, total))
+    axes = tuple((f"x{i}", np.arange(n, dtype=np.float64) + 10.0 * i) for i, n in enumerate(shape))
+    params = sweep_module._chunk_params(axes, {"c": 2.5}, tuple(shape), start, stop)
+    idx = np.unravel_index(np.arange(start, stop), tuple(shape))
+    for (name, values), i in zip(axes, idx, strict=True):
+        assert np.array_equal(params[name], values[i])
+    assert params["c"].shape == () and float(params["c"]) == 2.5

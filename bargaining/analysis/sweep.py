@@ -95,9 +95,11 @@ TOL = 1e-9
 """Tolerance of a probability, and of a payoff comparison relative to the actor's payoff range at the point."""
 ROUNDING = 64 * float(np.finfo(float).eps)
 """Rounding allowance per unit of payoff magnitude (payoffs far from 0 are known less precisely)."""
-DEFAULT_CHUNK = 1 << 13
-"""Points a chunk: its temporaries (64 KiB a float array) stay in the caches and below the allocator's
-threshold for fresh memory from the kernel (larger ones page-fault on every chunk)."""
+DEFAULT_CHUNK = 1 << 14
+"""Points a chunk: its temporaries (128 KiB a float
+array) stay in the caches and are reused by the allocator from chunk to chunk, while each numpy call
+does enough work to make its fixed cost small (measured: 2^14 against 2^13 and 2^15,
+benchmarks/sweep.py)."""
 
 
 def _normalised(payoffs: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -198,6 +200,12 @@ def _symbolic_vertices(game: NormalFormGame) -> tuple[tuple[Vertex, ...], tuple[
     A, B = table[0], table[1]
     # x: support among rows of A, tight among columns (B, the column actor's payoffs); y: the other way
     return _vertices(B.T), _vertices(A)
+
+
+@functools.cache
+def _parameter_names(game: NormalFormGame) -> tuple[str, ...]:
+    """The game's parameters' names, sorted: found once per game (its formulas' free symbols)."""
+    return tuple(sorted(s.name for s in game.parameter_symbols()))
 
 
 @functools.cache
@@ -450,10 +458,10 @@ SUPPORTS_2X2 = ((0,), (0,), (1,), (1,), (0, 1))
 
 
 def _side_2x2(
-    o00: FloatArray,
-    o01: FloatArray,
-    o10: FloatArray,
-    o11: FloatArray,
+    o00: FloatArray | float,
+    o01: FloatArray | float,
+    o10: FloatArray | float,
+    o11: FloatArray | float,
     f: Callable[..., Any] | None,
     args: Sequence[FloatArray],
     N: int,
@@ -474,10 +482,18 @@ def _side_2x2(
     ([True, False, False, True, True], [0.5, 0.5])
     """
     side = _Side2x2()
-    lo = np.minimum(o00, o01)
-    np.minimum(lo, np.minimum(o10, o11), out=lo)
-    hi = np.maximum(o00, o01)
-    np.maximum(hi, np.maximum(o10, o11), out=hi)
+    entries = (o00, o01, o10, o11)
+    arrays = [o for o in entries if isinstance(o, np.ndarray)]
+    numbers = [float(o) for o in entries if not isinstance(o, np.ndarray)]
+    if not arrays:  # the same four payoffs at every point
+        arrays = [np.full(N, numbers[0])]
+    lo, hi = arrays[0].copy(), arrays[0].copy()
+    for o in arrays[1:]:
+        np.minimum(lo, o, out=lo)
+        np.maximum(hi, o, out=hi)
+    if numbers:  # the least and greatest are exact whatever the order: the numbers folded first
+        np.minimum(lo, min(numbers), out=lo)
+        np.maximum(hi, max(numbers), out=hi)
     size = np.abs(lo)
     np.maximum(size, np.abs(hi), out=size)
     span = np.subtract(hi, lo, out=hi)
@@ -487,8 +503,8 @@ def _side_2x2(
     if flat:
         span[constant] = 1.0
     scaled = np.empty((4, N))
-    for k, o in enumerate((o00, o01, o10, o11)):
-        np.subtract(o, lo, out=scaled[k])
+    for k, entry in enumerate(entries):
+        np.subtract(entry, lo, out=scaled[k])
         scaled[k] /= span
     if flat:
         scaled[:, constant] = 0.0
@@ -542,8 +558,48 @@ def _side_2x2(
     return side
 
 
+def _table_2x2(game: NormalFormGame, params: Mapping[str, Any], N: int) -> list[list[list[Any]]] | None:
+    """A 2 x 2 payoff table's eight entries ``[actor][s][t]`` on a chunk, each a number where it uses
+    no parameter that varies over the chunk, else an array (N,): the game's own compiled table
+    (what :meth:`~bargaining.games.normal.NormalFormGame.payoff_array` evaluates, called with the same
+    arguments, so the same numbers) without writing constants out at every point. None when the
+    payoffs are not a table of terms, or are not finite somewhere (``payoff_array`` then says where)."""
+    tables = game._compiled_tables
+    if any(t is None for t in tables):
+        return None
+    args = [np.asarray(params[s.name], dtype=float) for s in game._parameter_order]
+    out: list[list[list[Any]]] = []
+    with np.errstate(all="ignore"):
+        for table in tables:
+            assert table is not None
+            keys, slots, g = table
+            found = g(*args) if g is not None else []
+            entry: list[list[Any]] = [[0.0, 0.0], [0.0, 0.0]]
+            for key, slot in zip(keys, slots, strict=True):
+                try:
+                    value = np.asarray(found[slot], dtype=float)
+                except (OverflowError, TypeError, ValueError):
+                    return None
+                if value.ndim == 0:
+                    number = float(value) + 0.0  # no negative zeros in tables
+                    if not math.isfinite(number):
+                        return None
+                    entry[key[0]][key[1]] = number
+                    continue
+                value = np.broadcast_to(value, (N,)) + 0.0
+                if not np.isfinite(value).all():
+                    return None
+                entry[key[0]][key[1]] = value
+            out.append(entry)
+    return out
+
+
 def _solve_2x2(
-    P: FloatArray, compiled: Sequence[Sequence[Callable[..., Any] | None]], args: Sequence[FloatArray], full: bool
+    P: Sequence[Sequence[Sequence[Any]]],
+    compiled: Sequence[Sequence[Callable[..., Any] | None]],
+    args: Sequence[FloatArray],
+    full: bool,
+    N: int,
 ) -> dict[str, Any]:
     """:func:`_solve_points`' result for a 2 x 2 game from its payoffs ``P`` (2, 2, 2, N) on the chunk:
     :func:`solve_chunk` with :func:`_side_2x2`, the same pairs in the same order, the same flags,
@@ -554,12 +610,11 @@ def _solve_2x2(
     has more best replies than its support's size; the payoffs are :math:`x^\\top A y` and
     :math:`x^\\top B y` summed over the supports in the general route's order.
     """
-    N = P.shape[-1]
     A, B = P[0], P[1]
     fx = compiled[0][4] if len(compiled[0]) == 5 else None
     fy = compiled[1][4] if len(compiled[1]) == 5 else None
-    x = _side_2x2(B[0, 0], B[0, 1], B[1, 0], B[1, 1], fx, args, N)
-    y = _side_2x2(A[0, 0], A[1, 0], A[0, 1], A[1, 1], fy, args, N)
+    x = _side_2x2(B[0][0], B[0][1], B[1][0], B[1][1], fx, args, N)
+    y = _side_2x2(A[0][0], A[1][0], A[0][1], A[1][1], fy, args, N)
     live_x = [i for i, ok in enumerate(x.ok) if ok.any()]
     live_y = [j for j, ok in enumerate(y.ok) if ok.any()]
     covers: dict[tuple[int, int, tuple[int, ...]], BoolArray | None] = {}
@@ -591,10 +646,9 @@ def _solve_2x2(
     degenerate = np.zeros(N, dtype=bool)
     continuum = np.zeros(N, dtype=bool)
     for k, (i, j) in enumerate(keys):
-        ox, oy = x.over[i], y.over[j]
-        if ox is not None or oy is not None:
-            flag = ox if oy is None else oy if ox is None else ox | oy
-            degenerate |= valid[k] & flag
+        for over in (x.over[i], y.over[j]):
+            if over is not None:
+                degenerate |= valid[k] & over
     for a, b in itertools.combinations(range(K), 2):
         if keys[a][0] == keys[b][0] or keys[a][1] == keys[b][1]:  # two extreme equilibria share a strategy
             continuum |= valid[a] & valid[b]
@@ -618,10 +672,10 @@ def _solve_2x2(
             for a, M in enumerate((A, B)):  # x^T M y over the supports, as solve_chunk sums it
                 total = np.zeros(N)
                 for s in sx:
-                    inner = M[s, sy[0]] * Y[sy[0]]
+                    inner = M[s][sy[0]] * Y[sy[0]]
                     for t in sy[1:]:
-                        inner += M[s, t] * Y[t]
-                    inner *= X[s]
+                        inner = inner + M[s][t] * Y[t]
+                    inner = inner * X[s]
                     total += inner
                 np.copyto(pays[k, :, a], total, where=ok)
     result["probabilities"] = probs
@@ -712,11 +766,30 @@ point) or ``"outcomes"`` (each point's set of equilibria as a small integer code
 def _chunk_params(
     axes: Axes, fixed: Mapping[str, float], shape: tuple[int, ...], start: int, stop: int
 ) -> dict[str, FloatArray]:
-    """Every parameter's values at the flat grid indices ``[start, stop)`` (C order over the axes)."""
-    n = stop - start
-    idx = np.unravel_index(np.arange(start, stop), shape) if shape else ()
-    params = {k: np.full(n, v) for k, v in fixed.items()}
-    params |= {a: values[i] for (a, values), i in zip(axes, idx, strict=True)}
+    r"""Every parameter's values at the flat grid indices ``[start, stop)`` (C order over the axes): an
+    array (N,) for each axis, a 0-d array for each parameter held fixed (broadcast where used).
+
+    Axis a, of stride :math:`s_a` (the product of the later axes' lengths), takes value
+    :math:`\lfloor k / s_a \rfloor \bmod n_a` at flat index k: constant on runs of :math:`s_a` indices,
+    so the chunk's values are the few values it meets, each repeated over its run (no index arrays).
+
+    >>> a, b = np.array([0.0, 1.0]), np.array([10.0, 20.0, 30.0])
+    >>> p = _chunk_params((("a", a), ("b", b)), {"c": 5.0}, (2, 3), 2, 5)
+    >>> p["a"].tolist(), p["b"].tolist(), float(p["c"])
+    ([0.0, 1.0, 1.0], [30.0, 10.0, 20.0], 5.0)
+    """
+    params: dict[str, FloatArray] = {k: np.asarray(float(v)) for k, v in fixed.items()}  # the same everywhere
+    stride = math.prod(shape)
+    for (a, values), n in zip(axes, shape, strict=True):
+        stride //= n
+        if stride == 1:  # the last axis: its values over and over, from the chunk's offset
+            offset = start % n
+            params[a] = np.tile(np.asarray(values), -(-(offset + stop - start) // n))[offset : offset + stop - start]
+            continue
+        first, last = start // stride, (stop - 1) // stride
+        runs = np.arange(first, last + 2) * stride
+        np.clip(runs, start, stop, out=runs)
+        params[a] = np.repeat(np.asarray(values)[np.arange(first, last + 1) % n], np.diff(runs))
     return params
 
 
@@ -756,11 +829,9 @@ def _solve_points(
                 probs.append(p)
             result["probabilities"] = probs
         return result
-    if _closed_2x2(plan):
-        P = game.payoff_array(params)
-        if P.ndim == n + 1:  # payoffs that use no parameter: the same table at every point
-            P = np.repeat(P[..., None], N, axis=-1)
-        return _solve_2x2(P, plan.compiled, [np.asarray(params[name], dtype=float) for name in plan.names], full)
+    table = _table_2x2(game, params, N) if _closed_2x2(plan) else None
+    if table is not None:
+        return _solve_2x2(table, plan.compiled, [np.asarray(params[name], dtype=float) for name in plan.names], full, N)
     out = solve_chunk(plan, params, payoffs=full)
     pairs = out["pairs"]
     valid = out["valid"]
@@ -1383,7 +1454,7 @@ def _sweep_normal(
     game = scenario.normal_form
     axes = grid_axes(scenario, grid)
     fixed = {k: v for k, v in scenario.values(values).items() if k not in axes}
-    names = tuple(sorted(s.name for s in game.parameter_symbols()))
+    names = _parameter_names(game)
     shape = tuple(len(v) for v in axes.values())
     total = math.prod(shape)
     n_profiles = math.prod(game.shape)
