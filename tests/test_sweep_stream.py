@@ -220,3 +220,28 @@ def test_a_chunks_parameters_are_the_grids_values_at_its_flat_indices(shape: lis
     for (name, values), i in zip(axes, idx, strict=True):
         assert np.array_equal(params[name], values[i])
     assert params["c"].shape == () and float(params["c"]) == 2.5
+
+
+def test_chunks_reusing_their_buffers_leave_earlier_results_alone() -> None:
+    """Computed in this process a 2 x 2 chunk's temporaries and results are buffers reused by the next
+    chunk (and the next sweep): every result is copied out first, so a sweep equals the same sweep made
+    with fresh arrays for every chunk (as on a cluster), and a later sweep does not change it."""
+    grid = {"f": np.linspace(0.5, 6, 31), "l": np.linspace(0.5, 4, 29)}
+    reused = normal(sweep(INSPECTION, grid, chunk=64))
+    kept = [a.copy() for a in (reused.valid, *reused.probabilities, reused.payoffs, reused.degenerate)]
+    scenario, names = INSPECTION, tuple(sorted(s.name for s in INSPECTION.normal_form.parameter_symbols()))
+    plan = sweep_module._plan(scenario.normal_form, names, deadline_seconds())
+    axes = tuple((k, np.asarray(v, dtype=float)) for k, v in grid.items())
+    fixed = {k: v for k, v in scenario.values().items() if k not in grid}
+    for start in range(0, 31 * 29, 64):  # chunk by chunk: reused buffers give the fresh arrays' numbers
+        stop = min(31 * 29, start + 64)
+        fresh = sweep_module._solve_points(plan, axes, fixed, (31, 29), True, start, stop)
+        again = sweep_module._solve_points(plan, axes, fixed, (31, 29), True, start, stop, scratch=True)
+        assert fresh["keys"] == again["keys"]
+        for key in ("valid", "degenerate", "continuum", "payoffs"):
+            assert np.array_equal(fresh[key], again[key]), key
+        assert all(np.array_equal(a, b) for a, b in zip(fresh["probabilities"], again["probabilities"], strict=True))
+    sweep(INSPECTION, {"f": np.linspace(1, 5, 40), "l": np.linspace(1, 3, 40)}, chunk=64)  # the buffers again
+    after = (reused.valid, *reused.probabilities, reused.payoffs, reused.degenerate)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, after, strict=True))
+    assert reused.valid.any()

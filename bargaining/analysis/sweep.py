@@ -38,6 +38,7 @@ import functools
 import itertools
 import math
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
@@ -438,6 +439,43 @@ def _covers(
     return out
 
 
+class _Fresh:
+    """New arrays for a chunk's temporaries and results (what :class:`_Scratch` gives, never reused)."""
+
+    def take(self, name: str, shape: tuple[int, ...], dtype: type[Any] = np.float64) -> npt.NDArray[Any]:
+        return np.empty(shape, dtype)
+
+
+class _Scratch(_Fresh):
+    """Arrays reused from chunk to chunk by one thread: a chunk's temporaries (and, computed in this
+    process, its results, copied out before the next chunk) are written with ``out=`` into memory
+    taken once, so no chunk asks the allocator, and through it the kernel, for fresh pages (glibc
+    returns freed blocks of 128 KiB and more to the kernel, and every new page then faults). Each
+    name is one buffer, grown to the largest size asked; a chunk uses each name once."""
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], npt.NDArray[Any]] = {}
+
+    def take(self, name: str, shape: tuple[int, ...], dtype: type[Any] = np.float64) -> npt.NDArray[Any]:
+        size = math.prod(shape)
+        key = (name, np.dtype(dtype).char)
+        buf = self.store.get(key)
+        if buf is None or buf.size < size:
+            buf = self.store[key] = np.empty(max(size, 1), dtype)
+        return buf[:size].reshape(shape)
+
+
+_LOCAL = threading.local()
+
+
+def _scratch() -> _Scratch:
+    """This thread's :class:`_Scratch` (a few MiB for chunks of :data:`DEFAULT_CHUNK` points)."""
+    found: _Scratch | None = getattr(_LOCAL, "scratch", None)
+    if found is None:
+        found = _LOCAL.scratch = _Scratch()
+    return found
+
+
 class _Side2x2:
     """One actor's five vertices of a 2 x 2 game on a chunk (:func:`_side_2x2`): validity ``ok``, the
     opponent's best replies ``br`` (a pair of arrays, None where never needed), whether a vertex has
@@ -465,6 +503,8 @@ def _side_2x2(
     f: Callable[..., Any] | None,
     args: Sequence[FloatArray],
     N: int,
+    mem: _Fresh | None = None,
+    name: str = "",
 ) -> _Side2x2:
     r""":func:`_vertices_2x2` fused: the same comparisons on the same numbers, each shared term computed
     once and written in place, and the mixed vertex's replies and determinant only where its
@@ -474,7 +514,8 @@ def _side_2x2(
     :func:`_normalised`: :math:`\hat o = (o - lo) / span` with :math:`lo, hi` the least and greatest
     of the four, :math:`span = hi - lo` (1 where :math:`span \le \rho \max(|lo|, |hi|)`, :math:`\rho` =
     :data:`ROUNDING`, the table then being constant and :math:`\hat o = 0`), tolerance
-    :math:`\tau = \max(TOL, \rho \max(|lo|, |hi|) / span)`.
+    :math:`\tau = \max(TOL, \rho \max(|lo|, |hi|) / span)`. ``mem`` gives the temporaries
+    (:class:`_Scratch`: reused, under names starting with ``name``).
 
     >>> one, zero = np.ones(1), np.zeros(1)
     >>> side = _side_2x2(one, zero, zero, one, lambda: [0.5, 0.5], [], 1)  # the opponent copies
@@ -482,27 +523,34 @@ def _side_2x2(
     ([True, False, False, True, True], [0.5, 0.5])
     """
     side = _Side2x2()
+    mem = mem or _Fresh()
+
+    def vec(what: str, dtype: type[Any] = np.float64) -> npt.NDArray[Any]:
+        return mem.take(name + what, (N,), dtype)
+
     entries = (o00, o01, o10, o11)
     arrays = [o for o in entries if isinstance(o, np.ndarray)]
     numbers = [float(o) for o in entries if not isinstance(o, np.ndarray)]
     if not arrays:  # the same four payoffs at every point
         arrays = [np.full(N, numbers[0])]
-    lo, hi = arrays[0].copy(), arrays[0].copy()
+    lo, hi = vec("lo"), vec("hi")
+    np.copyto(lo, arrays[0])
+    np.copyto(hi, arrays[0])
     for o in arrays[1:]:
         np.minimum(lo, o, out=lo)
         np.maximum(hi, o, out=hi)
     if numbers:  # the least and greatest are exact whatever the order: the numbers folded first
         np.minimum(lo, min(numbers), out=lo)
         np.maximum(hi, max(numbers), out=hi)
-    size = np.abs(lo)
-    np.maximum(size, np.abs(hi), out=size)
+    size = np.abs(lo, out=vec("size"))
+    np.maximum(size, np.abs(hi, out=vec("m")), out=size)
     span = np.subtract(hi, lo, out=hi)
     size *= ROUNDING  # size * ROUNDING == ROUNDING * size (one rounding either way)
-    constant = span <= size
+    constant = np.less_equal(span, size, out=vec("constant", np.bool_))
     flat = constant.any()
     if flat:
         span[constant] = 1.0
-    scaled = np.empty((4, N))
+    scaled = mem.take(name + "scaled", (4, N))
     for k, entry in enumerate(entries):
         np.subtract(entry, lo, out=scaled[k])
         scaled[k] /= span
@@ -510,10 +558,10 @@ def _side_2x2(
         scaled[:, constant] = 0.0
     tol = np.divide(size, span, out=size)
     np.maximum(tol, TOL, out=tol)
-    one = 1.0 > tol
+    one = np.greater(1.0, tol, out=vec("one", np.bool_))
     every = bool(one.all())
     with np.errstate(all="ignore"):
-        m = np.empty(N)
+        m = vec("m")
         for s in (0, 1):
             r0, r1 = scaled[2 * s], scaled[2 * s + 1]
             np.maximum(r0, r1, out=m)
@@ -539,10 +587,10 @@ def _side_2x2(
             side.ok.append(good)
             side.br.append(None)
             return side
-        pay0 = scaled[0] * p0
-        pay0 += scaled[2] * p1
-        pay1 = scaled[1] * p0
-        pay1 += scaled[3] * p1
+        pay0 = np.multiply(scaled[0], p0, out=vec("pay0"))
+        pay0 += np.multiply(scaled[2], p1, out=lo)  # lo, hi: free again
+        pay1 = np.multiply(scaled[1], p0, out=vec("pay1"))
+        pay1 += np.multiply(scaled[3], p1, out=lo)
         np.maximum(pay0, pay1, out=m)
         m -= tol
         rep0, rep1 = pay0 >= m, pay1 >= m
@@ -558,7 +606,9 @@ def _side_2x2(
     return side
 
 
-def _table_2x2(game: NormalFormGame, params: Mapping[str, Any], N: int) -> list[list[list[Any]]] | None:
+def _table_2x2(
+    game: NormalFormGame, params: Mapping[str, Any], N: int, mem: _Fresh | None = None
+) -> list[list[list[Any]]] | None:
     """A 2 x 2 payoff table's eight entries ``[actor][s][t]`` on a chunk, each a number where it uses
     no parameter that varies over the chunk, else an array (N,): the game's own compiled table
     (what :meth:`~bargaining.games.normal.NormalFormGame.payoff_array` evaluates, called with the same
@@ -567,10 +617,11 @@ def _table_2x2(game: NormalFormGame, params: Mapping[str, Any], N: int) -> list[
     tables = game._compiled_tables
     if any(t is None for t in tables):
         return None
+    mem = mem or _Fresh()
     args = [np.asarray(params[s.name], dtype=float) for s in game._parameter_order]
     out: list[list[list[Any]]] = []
     with np.errstate(all="ignore"):
-        for table in tables:
+        for actor, table in enumerate(tables):
             assert table is not None
             keys, slots, g = table
             found = g(*args) if g is not None else []
@@ -586,7 +637,7 @@ def _table_2x2(game: NormalFormGame, params: Mapping[str, Any], N: int) -> list[
                         return None
                     entry[key[0]][key[1]] = number
                     continue
-                value = np.broadcast_to(value, (N,)) + 0.0
+                value = np.add(value, 0.0, out=mem.take(f"table{actor}{key}", (N,)))
                 if not np.isfinite(value).all():
                     return None
                 entry[key[0]][key[1]] = value
@@ -600,6 +651,7 @@ def _solve_2x2(
     args: Sequence[FloatArray],
     full: bool,
     N: int,
+    mem: _Fresh | None = None,
 ) -> dict[str, Any]:
     """:func:`_solve_points`' result for a 2 x 2 game from its payoffs ``P`` (2, 2, 2, N) on the chunk:
     :func:`solve_chunk` with :func:`_side_2x2`, the same pairs in the same order, the same flags,
@@ -608,13 +660,15 @@ def _solve_2x2(
     A pair (i, j) of vertices is an equilibrium where both are vertices and each one's support is
     among the other's best replies; the game is degenerate at a point where an equilibrium's vertex
     has more best replies than its support's size; the payoffs are :math:`x^\\top A y` and
-    :math:`x^\\top B y` summed over the supports in the general route's order.
+    :math:`x^\\top B y` summed over the supports in the general route's order. With ``mem`` a
+    :class:`_Scratch`, the results too are its buffers, valid until the next chunk in this thread.
     """
+    mem = mem or _Fresh()
     A, B = P[0], P[1]
     fx = compiled[0][4] if len(compiled[0]) == 5 else None
     fy = compiled[1][4] if len(compiled[1]) == 5 else None
-    x = _side_2x2(B[0][0], B[0][1], B[1][0], B[1][1], fx, args, N)
-    y = _side_2x2(A[0][0], A[1][0], A[0][1], A[1][1], fy, args, N)
+    x = _side_2x2(B[0][0], B[0][1], B[1][0], B[1][1], fx, args, N, mem, "x")
+    y = _side_2x2(A[0][0], A[1][0], A[0][1], A[1][1], fy, args, N, mem, "y")
     live_x = [i for i, ok in enumerate(x.ok) if ok.any()]
     live_y = [j for j, ok in enumerate(y.ok) if ok.any()]
     covers: dict[tuple[int, int, tuple[int, ...]], BoolArray | None] = {}
@@ -656,8 +710,11 @@ def _solve_2x2(
     result: dict[str, Any] = {"keys": keys, "valid": valid_arr, "degenerate": degenerate, "continuum": continuum}
     if not full:
         return result
-    probs = [np.zeros((K, N, 2)), np.zeros((K, N, 2))]
-    pays = np.zeros((K, N, 2))
+    probs = [mem.take("prob0", (K, N, 2)), mem.take("prob1", (K, N, 2))]
+    pays = mem.take("payoffs", (K, N, 2))
+    for arr in (*probs, pays):
+        arr.fill(0.0)
+    total, inner, term = mem.take("total", (N,)), mem.take("inner", (N,)), mem.take("term", (N,))
     with np.errstate(all="ignore"):
         for k, (i, j) in enumerate(keys):
             ok = valid_arr[k]
@@ -670,12 +727,12 @@ def _solve_2x2(
                         dest[:, s] = ok
             sx, sy = SUPPORTS_2X2[i], SUPPORTS_2X2[j]
             for a, M in enumerate((A, B)):  # x^T M y over the supports, as solve_chunk sums it
-                total = np.zeros(N)
+                total.fill(0.0)
                 for s in sx:
-                    inner = M[s][sy[0]] * Y[sy[0]]
+                    np.multiply(M[s][sy[0]], Y[sy[0]], out=inner)
                     for t in sy[1:]:
-                        inner = inner + M[s][t] * Y[t]
-                    inner = inner * X[s]
+                        inner += np.multiply(M[s][t], Y[t], out=term)
+                    inner *= X[s]
                     total += inner
                 np.copyto(pays[k, :, a], total, where=ok)
     result["probabilities"] = probs
@@ -794,14 +851,24 @@ def _chunk_params(
 
 
 def _solve_points(
-    plan: _Plan, axes: Axes, fixed: Mapping[str, float], shape: tuple[int, ...], full: bool, start: int, stop: int
+    plan: _Plan,
+    axes: Axes,
+    fixed: Mapping[str, float],
+    shape: tuple[int, ...],
+    full: bool,
+    start: int,
+    stop: int,
+    *,
+    scratch: bool = False,
 ) -> dict[str, Any]:
     """The chunk function of a normal-form sweep, pure in its bounds: the equilibria at the flat grid
     indices ``[start, stop)``, compacted to the candidates valid somewhere in the chunk.
 
     ``keys`` names each candidate (vertex pair, or pure profile), ``valid`` (K, N), ``degenerate`` and
     ``continuum`` (N,); with ``full`` also ``probabilities`` (one (K, N, m_i) per actor) and ``payoffs``
-    (K, N, n), zero where the candidate is not an equilibrium.
+    (K, N, n), zero where the candidate is not an equilibrium. With ``scratch`` (chunks computed in this
+    process, each result copied out before the next chunk) a 2 x 2 game's temporaries and results are
+    this thread's reused buffers (:class:`_Scratch`).
     """
     game = plan.game
     params = _chunk_params(axes, fixed, shape, start, stop)
@@ -829,9 +896,11 @@ def _solve_points(
                 probs.append(p)
             result["probabilities"] = probs
         return result
-    table = _table_2x2(game, params, N) if _closed_2x2(plan) else None
+    mem = _scratch() if scratch else _Fresh()
+    table = _table_2x2(game, params, N, mem) if _closed_2x2(plan) else None
     if table is not None:
-        return _solve_2x2(table, plan.compiled, [np.asarray(params[name], dtype=float) for name in plan.names], full, N)
+        args = [np.asarray(params[name], dtype=float) for name in plan.names]
+        return _solve_2x2(table, plan.compiled, args, full, N, mem)
     out = solve_chunk(plan, params, payoffs=full)
     pairs = out["pairs"]
     valid = out["valid"]
@@ -1488,7 +1557,8 @@ def _sweep_normal(
     _advise_huge(degenerate)
     _advise_huge(continuum)
     axis_items = tuple(axes.items())
-    work = functools.partial(_solve_points, plan, axis_items, fixed, shape, full)
+    # computed here, a chunk's results are copied out before the next chunk: they may reuse memory
+    work = functools.partial(_solve_points, plan, axis_items, fixed, shape, full, scratch=scheduler is None)
     for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
         at = rows.rows(out["keys"])
         if kept is None:
