@@ -63,8 +63,20 @@ What is measured
    10^6 points keeping only counts. Agreement is asserted on every grid: the 2x2 sweep equals the
    closed form at every point, the 3x3 sweep's count of equilibria equals the baseline's at every
    non-degenerate point. The table gives time per point and sweep / baseline (below 1: the sweep
-   is faster). In full mode the 2x2 game is then swept over 10^8 points keeping only outcomes, in a
-   fresh process whose peak resident memory is reported against the default 1 GiB budget.
+   is faster).
+
+   The 2x2 closed form works its formulas out on the axes (e/f on the 1,000 values of f, 1 - m/l on
+   those of l) and broadcasts them into its full outputs (validity, both mixtures), so it does far
+   less arithmetic than a solver that sees one payoff table a point. Beside it (``full``),
+   :func:`inspection_closed_form_full` evaluates the same formulas at every grid point from full
+   parameter arrays and also gives both payoffs, zero where no equilibrium: the sweep's own output;
+   both are checked equal to the sweep at every point, and the ratio to each is reported. Each size is
+   timed over 5 calls (10^4) or 3 (larger); the table also gives the first call's time, and per call
+   the CPU time, the kernel's CPU time and the minor page faults (getrusage): only the first call at a
+   size pays the kernel for memory the process never had.
+
+   In full mode the 2x2 game is then swept over 10^8 points keeping only outcomes, in a fresh process
+   whose peak resident memory is reported against the default 1 GiB budget.
 
 Times are medians over calls (``time.perf_counter``, garbage collector off during a call). The ratio
 columns are *baseline time / sweep time* on the same grid: above 1 means the sweep is faster. For the
@@ -76,7 +88,8 @@ Goals
 * 10^6 points of the 2x2 game in under 1 s, and within 3x of the hand-written numpy closed form.
 * The sweep at least 100x faster than the fastest per-point loop, for both games, on the large grid.
 * The threshold with its comparative statics (the payoff is linear in r) in under 0.5 s.
-* From the scaling table: at 10^6 points the 2x2 sweep within 3x of the closed form and the 3x3 sweep
+* From the scaling table: at 10^6 points the 2x2 sweep within 3x of the closed form (reported against
+  both forms of it) and the 3x3 sweep
   within 5x of the hand-written vertex formulas; time per point flat (largest over smallest within 2x)
   from 10^4 to 10^7 points (2x2 keeping everything, 3x3 keeping outcomes); the outcomes-only sweep of
   10^8 points within the default budget of 1 GiB (peak resident memory of its process).
@@ -295,6 +308,37 @@ def timed(fn: Callable[[], T], calls: int) -> tuple[float, T]:
     times = [elapsed]
     times.extend(time_call(fn)[0] for _ in range(calls - 1))
     return statistics.median(times), first
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One timed series of calls: the median wall seconds, the first call's, and per call (means over the
+    calls) CPU seconds (time.process_time), kernel seconds and minor page faults."""
+
+    median_s: float
+    first_s: float
+    cpu_s: float
+    kernel_s: float
+    faults: float
+
+
+def timed_usage(fn: Callable[[], T], calls: int) -> tuple[Usage, T]:
+    """:func:`timed` with the first call's time, CPU and kernel time and page faults (getrusage)."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = time.process_time()
+    elapsed, first = time_call(fn)
+    times = [elapsed]
+    times.extend(time_call(fn)[0] for _ in range(calls - 1))
+    cpu = time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    usage = Usage(
+        statistics.median(times),
+        elapsed,
+        cpu / calls,
+        (after.ru_stime - before.ru_stime) / calls,
+        (after.ru_minflt - before.ru_minflt) / calls,
+    )
+    return usage, first
 
 
 # --------------------------------------------------------------------------- closed form (2x2)
@@ -819,8 +863,7 @@ class ScaleRow:
     baseline_s: float | None
     calls: int
     full_s: float | None = None  # 2x2: the closed form at every point (full arrays, payoffs too)
-    cpu_s: float | None = None  # the sweep's CPU seconds (time.process_time), median
-    faults: int | None = None  # minor page faults a sweep call (mean over the calls)
+    usage: Usage | None = None  # the sweep's first call, CPU and kernel time, page faults
 
 
 def scale_sizes(config: Config) -> list[tuple[int, int]]:
@@ -841,13 +884,13 @@ def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]
             points = math.prod(shape)
             if points > most:
                 continue
-            calls = 5 if points <= 10**4 else 3 if points <= 10**5 else 2 if points <= 10**6 else 1
+            # 3 calls from 10^5 on: the median is not the first call at a size, which alone pays the kernel
+            # for memory the process never had (huge pages compacted: ~140 ns a point for 49 bytes a point
+            # with plain numpy on a busy machine, ~8 ns once freed memory is reused)
+            calls = 5 if points <= 10**4 else 3
             grid = case.grid(shape)
-            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-            cpu = time.process_time()
-            sweep_s, s = timed(partial(sweep, case.scenario, grid, keep=keep), calls)
-            cpu_s = (time.process_time() - cpu) / calls  # a mean over the same calls (the median is wall)
-            faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) // calls
+            usage, s = timed_usage(partial(sweep, case.scenario, grid, keep=keep), calls)
+            sweep_s = usage.median_s
             assert isinstance(s, Sweep)
             full_s = None
             plain = ~s.degenerate.reshape(-1)
@@ -875,7 +918,7 @@ def bench_scaling(case: Case, config: Config) -> tuple[list[ScaleRow], list[str]
                     f"{label} sweep count = vertex formulas' count (blocks of 10^6, counts kept) at all "
                     f"{int(plain.sum()):,} non-degenerate points"
                 )
-            rows.append(ScaleRow(points, keep, sweep_s, base_s, calls, full_s, cpu_s, faults))
+            rows.append(ScaleRow(points, keep, sweep_s, base_s, calls, full_s, usage))
             del s
             print(f"  {case.key}: {fmt_points(points)} points ({keep}) done")
     return rows, notes
@@ -927,19 +970,21 @@ def print_scaling(case: Case, rows: list[ScaleRow], notes: list[str]) -> None:
         )
     )
     header = (
-        f"{'points':>8} {'keep':>9} {'calls':>5} {'sweep':>10} {'per point':>11} {'cpu/point':>10} "
-        f"{'faults':>8} {'baseline':>10} {'per point':>11} {'sweep/baseline':>15}"
+        f"{'points':>8} {'keep':>9} {'calls':>5} {'sweep':>10} {'per point':>11} {'1st call':>10} {'cpu/pt':>9} "
+        f"{'kernel/pt':>9} {'faults':>8} {'baseline':>10} {'per point':>11} {'sweep/baseline':>15}"
         + (f" {'full':>10} {'per point':>11} {'sweep/full':>11}" if two else "")
     )
     print(header)
     print("-" * len(header))
     for r in rows:
-        base = r.baseline_s
+        base, u = r.baseline_s, r.usage
         line = (
             f"{fmt_points(r.points):>8} {r.keep:>9} {r.calls:>5} {fmt_s(r.sweep_s):>10} "
             f"{1e9 * r.sweep_s / r.points:>8.1f} ns "
-            f"{'-' if r.cpu_s is None else f'{1e9 * r.cpu_s / r.points:.1f} ns':>10} "
-            f"{'-' if r.faults is None else f'{r.faults:,}':>8} "
+            f"{'-' if u is None else fmt_s(u.first_s):>10} "
+            f"{'-' if u is None else f'{1e9 * u.cpu_s / r.points:.1f} ns':>9} "
+            f"{'-' if u is None else f'{1e9 * u.kernel_s / r.points:.1f} ns':>9} "
+            f"{'-' if u is None else f'{u.faults:,.0f}':>8} "
             f"{fmt_s(base):>10} {'-' if base is None else f'{1e9 * base / r.points:.1f} ns':>11} "
             f"{'-' if base is None else f'{r.sweep_s / base:.2f}x':>15}"
         )
@@ -950,6 +995,10 @@ def print_scaling(case: Case, rows: list[ScaleRow], notes: list[str]) -> None:
                 f"{'-' if full is None else f'{r.sweep_s / full:.2f}x':>11}"
             )
         print(line)
+    print(
+        "sweep and baselines: median wall time of the calls; 1st call: the first call's wall time; cpu/pt, "
+        "kernel/pt and faults: means a call (getrusage: CPU, kernel CPU, minor page faults)"
+    )
     for note in notes:
         print(note)
 

@@ -293,7 +293,13 @@ def _det_indifference(opponent: FloatArray, support: Sequence[int], tight: Seque
 
 
 def _evaluate_vertices(
-    plan: _Plan, side: int, args: Sequence[FloatArray], opponent: FloatArray, size: int, N: int
+    plan: _Plan,
+    side: int,
+    args: Sequence[FloatArray],
+    opponent: FloatArray,
+    size: int,
+    N: int,
+    mem: _Fresh | None = None,
 ) -> tuple[FloatArray, BoolArray, BoolArray]:
     """Mixtures (V, size, N), validity (V, N) and the opponent's best replies (V, other, N).
 
@@ -304,9 +310,12 @@ def _evaluate_vertices(
     vertices = plan.vertices[side]
     V = len(vertices)
     other = opponent.shape[1]
-    X = np.zeros((V, size, N))
-    ok = np.zeros((V, N), dtype=bool)
-    br = np.zeros((V, other, N), dtype=bool)
+    mem = mem or _Fresh()  # the three arrays, in this thread's reused buffers (_Scratch) or new
+    X = mem.take(f"X{side}", (V, size, N))
+    ok = mem.take(f"ok{side}", (V, N), np.bool_)
+    br = mem.take(f"br{side}", (V, other, N), np.bool_)
+    for arr in (X, ok, br):
+        arr.fill(0)
     # every comparison on the opponent's payoffs normalised to [0, 1] at each point: scale-free
     opponent, tol = _normalised(opponent)
     one = 1.0 > tol  # a pure strategy's probability exceeds the tolerance
@@ -740,13 +749,16 @@ def _solve_2x2(
     return result
 
 
-def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool = True) -> dict[str, npt.NDArray[Any]]:
+def solve_chunk(
+    plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool = True, mem: _Fresh | None = None
+) -> dict[str, npt.NDArray[Any]]:
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
     Two actors: ``pairs`` (2, K) vertex indices of the candidates, ``valid`` (K, N), ``prob0`` and
     ``prob1`` (V, m, N) per actor's vertex, ``payoffs`` (K, N, 2) (K, 0, 2 without ``payoffs``),
     ``degenerate`` (N,). More actors:
     ``valid`` (K, N) over all pure profiles and ``payoffs`` (K, N, n).
+    With ``mem`` a :class:`_Scratch`, ``prob0`` and ``prob1`` are its buffers (reused by the next chunk).
     """
     game = plan.game
     P = game.payoff_array(params)  # (n, m_1, ..., m_n, N)
@@ -766,8 +778,8 @@ def solve_chunk(plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool 
         X, okx, brx = _vertices_2x2(B, plan.compiled[0], args, N)
         Y, oky, bry = _vertices_2x2(A.transpose(1, 0, 2), plan.compiled[1], args, N)
     else:
-        X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N)  # brx: column best replies to x
-        Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N)  # bry: row best replies to y
+        X, okx, brx = _evaluate_vertices(plan, 0, args, B, m, N, mem)  # brx: column best replies to x
+        Y, oky, bry = _evaluate_vertices(plan, 1, args, A.transpose(1, 0, 2), nn, N, mem)  # bry: row best replies to y
     vx, vy = plan.vertices
     live_x = [i for i in range(len(vx)) if okx[i].any()]
     live_y = [j for j in range(len(vy)) if oky[j].any()]
@@ -901,7 +913,7 @@ def _solve_points(
     if table is not None:
         args = [np.asarray(params[name], dtype=float) for name in plan.names]
         return _solve_2x2(table, plan.compiled, args, full, N, mem)
-    out = solve_chunk(plan, params, payoffs=full)
+    out = solve_chunk(plan, params, payoffs=full, mem=mem)  # its mixtures are copied below
     pairs = out["pairs"]
     valid = out["valid"]
     keys = [(int(i), int(j)) for i, j in pairs.T]
