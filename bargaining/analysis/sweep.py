@@ -21,7 +21,12 @@ most candidates the memory budget allows; pages never written are never touched)
 place at the end, or, with ``keep="outcomes"``, folded into each point's code of its set of
 equilibria (:class:`OutcomeSet`), which keeps 10^8 points within the default budget. The symbolic
 plan is cached per game and deadline, so only a game's first sweep pays sympy. A 2 x 2 game's
-vertices are evaluated in closed form (:func:`_vertices_2x2`), the same numbers as the general route.
+chunk is solved in one fused pass (:func:`_solve_2x2`, :func:`_side_2x2`; :func:`_vertices_2x2` in
+:func:`solve_chunk`): the same comparisons on the same numbers as the general route, bit for bit, with
+each shared term computed once, payoffs that use no swept parameter kept as numbers, and the mixed
+vertex's tests only where its probabilities can pass. Computed in this process, a chunk's largest
+temporaries (and a 2 x 2 chunk's results, copied out before the next chunk) are buffers reused from
+chunk to chunk (:class:`_Scratch`), so chunks do not page-fault on fresh memory.
 
 >>> from bargaining.io.scenario_file import load
 >>> s = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]})
@@ -460,7 +465,18 @@ class _Scratch(_Fresh):
     process, its results, copied out before the next chunk) are written with ``out=`` into memory
     taken once, so no chunk asks the allocator, and through it the kernel, for fresh pages (glibc
     returns freed blocks of 128 KiB and more to the kernel, and every new page then faults). Each
-    name is one buffer, grown to the largest size asked; a chunk uses each name once."""
+    name is one buffer, grown to the largest size asked; a chunk uses each name once.
+
+    >>> mem = _Scratch()
+    >>> a = mem.take("a", (2, 3))
+    >>> b = mem.take("a", (4,))
+    >>> b.base is a.base, b.shape  # the same memory again
+    (True, (4,))
+    >>> mem.trim(1 << 10), len(mem.store)  # kept: 48 bytes
+    (None, 1)
+    >>> mem.trim(0), len(mem.store)
+    (None, 0)
+    """
 
     def __init__(self) -> None:
         self.store: dict[tuple[str, str], npt.NDArray[Any]] = {}
@@ -473,8 +489,15 @@ class _Scratch(_Fresh):
             buf = self.store[key] = np.empty(max(size, 1), dtype)
         return buf[:size].reshape(shape)
 
+    def trim(self, keep: int) -> None:
+        """Drop every buffer if together they hold more than ``keep`` bytes (a large game's chunks)."""
+        if sum(b.nbytes for b in self.store.values()) > keep:
+            self.store.clear()
+
 
 _LOCAL = threading.local()
+SCRATCH_KEEP = 32 << 20
+"""Bytes of reused buffers a thread keeps after a sweep (more, from a large game's chunks, are freed)."""
 
 
 def _scratch() -> _Scratch:
@@ -1579,6 +1602,8 @@ def _sweep_normal(
             kept.write(start, stop, at, out, axis_items, shape)
         degenerate[start:stop] = out["degenerate"]
         continuum[start:stop] = out["continuum"]
+    if scheduler is None:
+        _scratch().trim(SCRATCH_KEEP)
     K = len(rows.keys)
     valid, probs, pays = rows.finish(shape)
     codes, sets = kept.finish(shape) if kept is not None else (None, ())
