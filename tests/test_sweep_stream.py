@@ -84,6 +84,55 @@ def test_the_2x2_closed_forms_give_exactly_the_general_sweep(table: tuple[list[l
             assert same_equilibria(found, expected, tol=1e-7)
 
 
+def split_2x2(base: list[list[float]], slope: list[list[float]]) -> Scenario:
+    """A 2 x 2 game whose row actor's payoffs are ``base[0] + s * slope[0]`` and column actor's
+    ``base[1] + t * slope[1]``: each actor's vertices depend on one axis only (the opponent's)."""
+    rows, cols = ["u", "d"], ["l", "r"]
+
+    def entry(a: int, k: int) -> str:
+        return f"({base[a][k]!r}) + ({slope[a][k]!r}) * {'st'[a]}"
+
+    table: dict[tuple[str, ...], list[str]] = {
+        (rows[i], cols[j]): [entry(0, 2 * i + j), entry(1, 2 * i + j)] for i in range(2) for j in range(2)
+    }
+    game = NormalFormGame.from_table({"R": rows, "C": cols}, table)
+    parameters = tuple(Parameter(n, 0.0, min=-3, max=3, source="test") for n in "st")
+    return Scenario(title="split 2x2", game=game, parameters=parameters)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(eighths, min_size=4, max_size=4), min_size=2, max_size=2),
+    st.lists(st.lists(st.integers(-1, 1), min_size=4, max_size=4), min_size=2, max_size=2),
+    st.sampled_from([40, 97, 1 << 14]),
+)
+def test_vertices_worked_out_on_an_axis_give_exactly_the_general_sweep(
+    base: list[list[float]], slope: list[list[int]], chunk: int
+) -> None:
+    """Each actor's vertices depend on one axis: worked out on the values that axis takes in a chunk
+    and spread onto its points (sweep._side_on_axis), they give the general route's sweep bit for bit."""
+    scenario = split_2x2(base, [[float(x) for x in row] for row in slope])
+    grid = {"s": np.linspace(-3, 3, 25), "t": np.linspace(-3, 3, 9)}  # steps of 1/4 and 3/4: ties met
+    names = tuple(sorted(x.name for x in scenario.normal_form.parameter_symbols()))
+    plan = sweep_module._plan(scenario.normal_form, names, deadline_seconds())
+    assert all(len(used & {"s", "t"}) <= 1 for used in plan.uses)
+    calls: list[int] = []
+    real = sweep_module._side_on_axis
+
+    def counted(*args: Any) -> Any:
+        calls.append(args[1])
+        return real(*args)
+
+    sweep_module._side_on_axis = counted  # type: ignore[assignment]
+    try:
+        fast = normal(sweep(scenario, grid, chunk=chunk))
+    finally:
+        sweep_module._side_on_axis = real
+    assert fast == general(scenario, grid, chunk=chunk)
+    if any(slope[1]) and any(slope[0]):  # both actors' vertices depend on an axis: both were spread
+        assert set(calls) == {0, 1}
+
+
 @pytest.mark.parametrize("name", ["conditionality", "eu_russia_2007"])
 def test_the_2x2_builtins_sweep_alike_by_both_routes(name: str) -> None:
     scenario = load(name)

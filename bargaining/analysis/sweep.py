@@ -175,6 +175,8 @@ class _Plan:
     vertices: tuple[tuple[Vertex, ...], ...]
     compiled: tuple[tuple[Callable[..., Any] | None, ...], ...]
     note: str | None = None
+    uses: tuple[frozenset[str], ...] = ()
+    """Per actor, the parameters its vertices depend on: the opponent's payoffs' and its mixtures'."""
 
 
 MAX_VERTICES = 5_000
@@ -245,7 +247,13 @@ def _plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> _Plan
         return _Plan(game, names, (vx, vy), compiled, note)
     symbols = [sympy.Symbol(n, real=True) for n in names]
     compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in symbolic)
-    return _Plan(game, names, symbolic, compiled)
+    table = game.payoff_table()
+    uses = tuple(
+        frozenset(str(x) for e in table[1 - side].flat for x in sympy.sympify(e).free_symbols)
+        | frozenset(str(x) for v in symbolic[side] for e in v.mixture for x in sympy.sympify(e).free_symbols)
+        for side in (0, 1)
+    )
+    return _Plan(game, names, symbolic, compiled, uses=uses)
 
 
 def _one(*args: Any) -> list[float]:
@@ -684,6 +692,7 @@ def _solve_2x2(
     full: bool,
     N: int,
     mem: _Fresh | None = None,
+    sides: Sequence[_Side2x2 | None] = (None, None),
 ) -> dict[str, Any]:
     """:func:`_solve_points`' result for a 2 x 2 game from its payoffs ``P`` (2, 2, 2, N) on the chunk:
     :func:`solve_chunk` with :func:`_side_2x2`, the same pairs in the same order, the same flags,
@@ -694,13 +703,14 @@ def _solve_2x2(
     has more best replies than its support's size; the payoffs are :math:`x^\\top A y` and
     :math:`x^\\top B y` summed over the supports in the general route's order. With ``mem`` a
     :class:`_Scratch`, the results too are its buffers, valid until the next chunk in this thread.
+    ``sides`` may give either actor's vertices already worked out (:func:`_side_on_axis`).
     """
     mem = mem or _Fresh()
     A, B = P[0], P[1]
     fx = compiled[0][4] if len(compiled[0]) == 5 else None
     fy = compiled[1][4] if len(compiled[1]) == 5 else None
-    x = _side_2x2(B[0][0], B[0][1], B[1][0], B[1][1], fx, args, N, mem, "x")
-    y = _side_2x2(A[0][0], A[1][0], A[0][1], A[1][1], fy, args, N, mem, "y")
+    x = sides[0] or _side_2x2(B[0][0], B[0][1], B[1][0], B[1][1], fx, args, N, mem, "x")
+    y = sides[1] or _side_2x2(A[0][0], A[1][0], A[0][1], A[1][1], fy, args, N, mem, "y")
     live_x = [i for i, ok in enumerate(x.ok) if ok.any()]
     live_y = [j for j, ok in enumerate(y.ok) if ok.any()]
     covers: dict[tuple[int, int, tuple[int, ...]], BoolArray | None] = {}
@@ -855,15 +865,44 @@ KEEP: tuple[Keep, ...] = ("all", "outcomes")
 point) or ``"outcomes"`` (each point's set of equilibria as a small integer code, and counts)."""
 
 
+def _axis_chunk(
+    values: FloatArray, n: int, stride: int, start: int, stop: int
+) -> tuple[FloatArray, Callable[[npt.NDArray[Any]], npt.NDArray[Any]]]:
+    r"""The values an axis of stride :math:`s` (the product of the later axes' lengths) takes on the flat
+    grid indices ``[start, stop)``, and how an array over those values spreads onto the chunk.
+
+    Axis value :math:`\lfloor k / s \rfloor \bmod n` at flat index k is constant on runs of :math:`s`
+    indices: the chunk meets a few values, each repeated over its run; the last axis (:math:`s = 1`)
+    meets all its values over and over, from the chunk's offset.
+
+    >>> seen, spread = _axis_chunk(np.array([10.0, 20.0, 30.0]), 3, 1, 2, 7)
+    >>> seen.tolist(), spread(seen).tolist()
+    ([10.0, 20.0, 30.0], [30.0, 10.0, 20.0, 30.0, 10.0])
+    """
+    values = np.asarray(values)
+    N = stop - start
+    if stride == 1:
+        offset = start % n
+        reps = -(-(offset + N) // n)
+        return values, lambda arr: np.tile(arr, reps)[offset : offset + N]
+    first, last = start // stride, (stop - 1) // stride
+    runs = np.arange(first, last + 2) * stride
+    np.clip(runs, start, stop, out=runs)
+    counts = np.diff(runs)
+    return values[np.arange(first, last + 1) % n], lambda arr: np.repeat(arr, counts, axis=0)
+
+
+def _strides(shape: tuple[int, ...]) -> list[int]:
+    """Each axis's stride in the flat C-order index of a grid of ``shape``."""
+    return [math.prod(shape[a + 1 :]) for a in range(len(shape))]
+
+
 def _chunk_params(
     axes: Axes, fixed: Mapping[str, float], shape: tuple[int, ...], start: int, stop: int
 ) -> dict[str, FloatArray]:
-    r"""Every parameter's values at the flat grid indices ``[start, stop)`` (C order over the axes): an
-    array (N,) for each axis, a 0-d array for each parameter held fixed (broadcast where used).
-
-    Axis a, of stride :math:`s_a` (the product of the later axes' lengths), takes value
-    :math:`\lfloor k / s_a \rfloor \bmod n_a` at flat index k: constant on runs of :math:`s_a` indices,
-    so the chunk's values are the few values it meets, each repeated over its run (no index arrays).
+    """Every parameter's values at the flat grid indices ``[start, stop)`` (C order over the axes): an
+    array (N,) for each axis (:func:`_axis_chunk`, no index arrays), a 0-d array for each parameter
+    held fixed (broadcast where used).
 
     >>> a, b = np.array([0.0, 1.0]), np.array([10.0, 20.0, 30.0])
     >>> p = _chunk_params((("a", a), ("b", b)), {"c": 5.0}, (2, 3), 2, 5)
@@ -871,18 +910,57 @@ def _chunk_params(
     ([0.0, 1.0, 1.0], [30.0, 10.0, 20.0], 5.0)
     """
     params: dict[str, FloatArray] = {k: np.asarray(float(v)) for k, v in fixed.items()}  # the same everywhere
-    stride = math.prod(shape)
-    for (a, values), n in zip(axes, shape, strict=True):
-        stride //= n
-        if stride == 1:  # the last axis: its values over and over, from the chunk's offset
-            offset = start % n
-            params[a] = np.tile(np.asarray(values), -(-(offset + stop - start) // n))[offset : offset + stop - start]
-            continue
-        first, last = start // stride, (stop - 1) // stride
-        runs = np.arange(first, last + 2) * stride
-        np.clip(runs, start, stop, out=runs)
-        params[a] = np.repeat(np.asarray(values)[np.arange(first, last + 1) % n], np.diff(runs))
+    for (a, values), n, stride in zip(axes, shape, _strides(shape), strict=True):
+        seen, spread = _axis_chunk(values, n, stride, start, stop)
+        params[a] = spread(seen)
     return params
+
+
+AXIS_SHARE = 4
+"""A 2 x 2 actor's vertices depending on one axis are worked out on the values that axis takes in a
+chunk when they are at most 1 / AXIS_SHARE of its points, then spread onto the points."""
+
+
+def _side_on_axis(
+    plan: _Plan,
+    side: int,
+    params: Mapping[str, FloatArray],
+    axis: str,
+    seen: FloatArray,
+    spread: Callable[[npt.NDArray[Any]], npt.NDArray[Any]],
+    mem: _Fresh,
+) -> _Side2x2 | None:
+    """One actor's vertices of a 2 x 2 game (:func:`_side_2x2`) on a chunk, when they depend on one swept
+    axis only: worked out at the values ``seen`` of that axis in the chunk, the other axes held at any
+    of their values (the vertices do not use them), and spread onto the chunk's points. Each point's
+    numbers are those of the same operations on the same values, so they equal the pointwise ones
+    bit for bit. None when the payoffs there are no table (the pointwise route then answers)."""
+    n = len(seen)
+    sub = {k: (seen if k == axis else v if v.ndim == 0 else np.asarray(v[0])) for k, v in params.items()}
+    table = _table_2x2(plan.game, sub, n, _Fresh())
+    if table is None:
+        return None
+    compiled = plan.compiled[side]
+    f = compiled[4] if len(compiled) == 5 else None
+    args = [np.asarray(sub[name], dtype=float) for name in plan.names]
+    A, B = table
+    o = (B[0][0], B[0][1], B[1][0], B[1][1]) if side == 0 else (A[0][0], A[1][0], A[0][1], A[1][1])
+    small = _side_2x2(*o, f, args, n, mem, f"axis{side}")
+    done: dict[int, npt.NDArray[Any]] = {}
+
+    def out(arr: Any) -> Any:
+        if not isinstance(arr, np.ndarray):
+            return arr
+        if id(arr) not in done:
+            done[id(arr)] = spread(arr)
+        return done[id(arr)]
+
+    side_out = _Side2x2()
+    side_out.ok = [out(k) for k in small.ok]
+    side_out.br = [None if b is None else (out(b[0]), out(b[1])) for b in small.br]
+    side_out.over = [None if v is None else out(v) for v in small.over]
+    side_out.mix = [(out(p0), out(p1)) for p0, p1 in small.mix]
+    return side_out
 
 
 def _solve_points(
@@ -935,7 +1013,16 @@ def _solve_points(
     table = _table_2x2(game, params, N, mem) if _closed_2x2(plan) else None
     if table is not None:
         args = [np.asarray(params[name], dtype=float) for name in plan.names]
-        return _solve_2x2(table, plan.compiled, args, full, N, mem)
+        sides: list[_Side2x2 | None] = [None, None]
+        for side in (0, 1) if plan.uses and not GENERAL_ONLY else ():
+            used = [k for k, (a, _) in enumerate(axes) if a in plan.uses[side]]
+            if len(used) != 1:
+                continue
+            (k,) = used
+            seen, spread = _axis_chunk(axes[k][1], shape[k], _strides(shape)[k], start, stop)
+            if AXIS_SHARE * len(seen) <= N:
+                sides[side] = _side_on_axis(plan, side, params, axes[k][0], seen, spread, mem)
+        return _solve_2x2(table, plan.compiled, args, full, N, mem, sides)
     out = solve_chunk(plan, params, payoffs=full, mem=mem)  # its mixtures are copied below
     pairs = out["pairs"]
     valid = out["valid"]
