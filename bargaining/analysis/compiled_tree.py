@@ -135,10 +135,34 @@ def _offer_symbol(node: OfferNode) -> sympy.Symbol:
 
 
 def _roots_in(expr: sympy.Expr, w: sympy.Symbol) -> list[sympy.Expr]:
-    """Every root of ``expr`` in ``w`` as a formula (poles included), or :class:`_Incomplete`."""
+    """Every root of ``expr`` in ``w`` as a formula (poles included), or :class:`_Incomplete`.
+
+    An ``expr`` affine in ``w`` with integer polynomial coefficients (no denominator: ``together``
+    would leave it whole) gives :math:`-b/a` at once, as below."""
+    try:
+        whole = sympy.Poly(expr, w)
+    except sympy.PolynomialError:
+        whole = None
+    if (
+        whole is not None
+        and whole.degree() == 1
+        and (whole.domain.is_ZZ or (whole.domain.is_PolynomialRing and whole.domain.domain.is_ZZ))
+    ):
+        a, b = whole.all_coeffs()
+        root = sympy.expand(-b / a)
+        return [] if root.is_real is False else [root]
     num, den = sympy.fraction(sympy.together(expr))
     if not (num.is_polynomial(w) and den.is_polynomial(w)):
         raise _Incomplete(f"a switch condition not polynomial in {w}: {expr}")
+    if w not in den.free_symbols:  # affine in w (the common case): -b/a, as sympy.solve gives it
+        try:
+            poly = sympy.Poly(num, w)
+        except sympy.PolynomialError:
+            poly = None
+        if poly is not None and poly.degree() == 1:
+            a, b = poly.all_coeffs()
+            root = sympy.expand(-b / a)
+            return [] if root.is_real is False else [root]
     try:
         roots = list(sympy.solve(num, w))
         if w in den.free_symbols:
@@ -158,8 +182,53 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
     roots: dict[str, tuple[sympy.Expr, ...]] = {}
     critical: dict[str, tuple[sympy.Expr, ...]] = {}
 
+    offered = {_offer_symbol(tree.nodes[n]) for n in tree.offer_nodes()}  # type: ignore[arg-type]
+
+    symbols_of: dict[sympy.Expr, frozenset[sympy.Symbol]] = {}
+
+    def free(e: sympy.Expr) -> frozenset[sympy.Symbol]:
+        """``e.free_symbols``, kept (sympy works it out again at every call)."""
+        got = symbols_of.get(e)
+        if got is None:
+            got = symbols_of[e] = frozenset(sympy.sympify(e).free_symbols)
+        return got
+
     def unique(items: Sequence[Any]) -> list[Any]:
         return list(dict.fromkeys(items))
+
+    def live(*exprs: sympy.Expr) -> bool:
+        """Whether an offered number appears (a condition free of them never gives a candidate:
+        only offered numbers are ever substituted, and only conditions in them are solved)."""
+        return any(free(e) & offered for e in exprs)
+
+    def substituted(w: sympy.Symbol, cands: Sequence[sympy.Expr], items: Sequence[Any], one: bool) -> list[Any]:
+        """``items`` (expressions, or tuples of them if not ``one``) with ``w`` replaced by each candidate
+        in turn, candidate by candidate; an item free of ``w`` only at the first (it would repeat).
+        Conditions (``one``) that would be free of offered numbers are left out (never solved)."""
+        out: list[Any] = []
+        for k, c in enumerate(cands):
+            keeps = bool(free(c) & offered)
+            for x in items:
+                parts = (x,) if one else x
+                if not any(w in free(e) for e in parts):
+                    if not k:
+                        out.append(x)
+                    continue
+                if one and not keeps and not (free(x) - {w}) & offered:
+                    continue
+                new = tuple(sympy.expand(e.xreplace({w: c})) for e in parts)
+                out.append(new[0] if one else new)
+        return out
+
+    def differences(xs: Sequence[Any], ys: Sequence[Any] | None, i: int) -> list[sympy.Expr]:
+        """``x[i] - y[i]`` for x in ``xs``, y in ``ys`` (None: y after x in ``xs``), expanded where an
+        offered number appears in either."""
+        out: list[sympy.Expr] = []
+        for k, x in enumerate(xs):
+            for y in xs[k + 1 :] if ys is None else ys:
+                if live(x[i], y[i]):
+                    out.append(sympy.expand(x[i] - y[i]))
+        return out
 
     def check(n: str, items: list[Any]) -> list[Any]:
         if len(items) > max_alternatives:
@@ -173,7 +242,7 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
             w = _offer_symbol(node)
             found: list[sympy.Expr] = []
             for e in conds(node.next):
-                if w in e.free_symbols:
+                if w in free(e):
                     found += _roots_in(e, w)
             i = actors.index(node.actor)
             stationary: list[sympy.Expr] = []
@@ -214,10 +283,7 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
                     ]
                 )
             else:
-                w = _offer_symbol(node)
-                out = unique(
-                    [tuple(sympy.expand(e.xreplace({w: c})) for e in x) for c in candidates(n) for x in alts(node.next)]
-                )
+                out = unique(substituted(_offer_symbol(node), candidates(n), alts(node.next), one=False))
         alts_memo[n] = check(n, out)
         return alts_memo[n]
 
@@ -231,7 +297,7 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
                 i = actors.index(node.actor)
                 for j, (_, t1) in enumerate(node.moves):
                     for _, t2 in node.moves[j + 1 :]:
-                        out += [sympy.expand(x[i] - y[i]) for x in alts(t1) for y in alts(t2)]
+                        out += differences(alts(t1), alts(t2), i)
                 for _, t in node.moves:
                     out += conds(t)
             elif isinstance(node, ChanceNode):
@@ -240,14 +306,12 @@ def _symbolic(tree: TreeGame, max_candidates: int, max_alternatives: int) -> _Sy
             else:
                 i = actors.index(node.actor)
                 w = _offer_symbol(node)
-                mine = alts(n)
-                out += [sympy.expand(x[i] - y[i]) for k, x in enumerate(mine) for y in mine[k + 1 :]]
+                out += differences(alts(n), None, i)
                 cands = candidates(n)
                 for c in cands[2:]:
                     out += [sympy.expand(c - node.low), sympy.expand(node.high - c)]
-                below = conds(node.next)
-                out += [sympy.expand(e.xreplace({w: c})) for c in cands for e in below]
-        conds_memo[n] = check(n, unique([e for e in out if e != 0]))
+                out += substituted(w, cands, conds(node.next), one=True)
+        conds_memo[n] = check(n, unique([e for e in out if e != 0 and live(e)]))
         return conds_memo[n]
 
     for nid in reversed(tree.order):
@@ -373,9 +437,7 @@ class _Evaluator:
     points); formulas free of offered numbers are evaluated once, on the arrays as given (on a
     mesh's axes before they are broadcast)."""
 
-    def __init__(
-        self, compiled: CompiledTree, env: dict[str, npt.NDArray[Any]], size: int | tuple[int, ...]
-    ) -> None:
+    def __init__(self, compiled: CompiledTree, env: dict[str, npt.NDArray[Any]], size: int | tuple[int, ...]) -> None:
         self.c = compiled
         self.tree = compiled.tree
         self.env = env
@@ -385,6 +447,10 @@ class _Evaluator:
         self.kinds = True
         """Whether to keep which candidate each offer is (``_Play.kind``: the numeric route's
         signatures need it, a compiled tree's evaluation does not)."""
+        self.memo: dict[tuple[str, float], tuple[Any, tuple[int, ...], tuple[Any, ...], _Play]] = {}
+        """The last play of each memoised node at each tie tolerance (:meth:`play`): ``at``, shape,
+        the arrays of the offered numbers it depends on (kept, so that their ids stay theirs) and the
+        play."""
         # every formula free of offered numbers, once per chunk (common subexpressions once)
         steps, reduced = compiled._static
         args: list[Any] = [env[s.name] for s in compiled._symbols]
@@ -425,7 +491,46 @@ class _Evaluator:
     ) -> _Play:
         """Play from node ``n`` at ``env`` (points of shape ``size``: the chunk's points ``at``, None
         for all). Arrays may be smaller than the shape where play does not vary (broadcastable to it);
-        ``tied`` is None where no mover is indifferent."""
+        ``tied`` is None where no mover is indifferent.
+
+        Memoised at the nodes :func:`_varying` marks: their play is a function of the chunk's
+        parameters and of the offered numbers above them that their subtree uses, so it is kept
+        (the last one per node and tie tolerance) and given again while those numbers' arrays and
+        ``at`` are the same objects; one that uses no offered number varying above it is evaluated once at
+        every point of the chunk and taken at ``at``. Callers get a shallow copy (they change the
+        play's lists and dicts, never its arrays)."""
+        uses = self.c._varying.get(n)
+        if uses is None:
+            return self._play(n, env, size, tie, at)
+        if not uses and at is not None:
+            full = self.play(n, self.env, self.shape, tie, None)
+            shape = self.shape
+            return _Play(
+                [_take(x, at, shape) for x in full.value],
+                {k: _take(x, at, shape) for k, x in full.choice.items()},
+                {k: _take(x, at, shape) for k, x in full.offer.items()},
+                {k: _take(x, at, shape) for k, x in full.kind.items()},
+                None if full.tied is None else _take(full.tied, at, shape),
+            )
+        shape = _shape(size)
+        args = tuple(env[p] for p in uses)
+        kept = self.memo.get((n, tie))
+        if (
+            kept is not None
+            and kept[0] is at
+            and kept[1] == shape
+            and all(a is b for a, b in zip(kept[2], args, strict=True))
+        ):
+            p = kept[3]
+        else:
+            p = self._play(n, env, shape, tie, at)
+            self.memo[n, tie] = (at, shape, args, p)
+        return _Play(list(p.value), dict(p.choice), dict(p.offer), dict(p.kind), p.tied)
+
+    def _play(
+        self, n: str, env: dict[str, npt.NDArray[Any]], size: int | tuple[int, ...], tie: float, at: IntArray | None
+    ) -> _Play:
+        """Play from node ``n`` (:meth:`play`, not memoised at ``n`` itself)."""
         shape = _shape(size)
         tree = self.tree
         if n in tree.outcomes:
@@ -590,9 +695,7 @@ class _Evaluator:
             for key in best.kind:
                 best.kind[key] = _select(better, p.kind[key], best.kind[key])
             if best.tied is not None or p.tied is not None:
-                tied = _select(
-                    better, False if p.tied is None else p.tied, False if best.tied is None else best.tied
-                )
+                tied = _select(better, False if p.tied is None else p.tied, False if best.tied is None else best.tied)
                 best.tied = None if not getattr(tied, "ndim", 0) and not tied else tied
 
         consider(lo, 0, None)
@@ -710,6 +813,52 @@ def _nested_offers(tree: TreeGame) -> dict[str, bool]:
     return out
 
 
+def _varying(tree: TreeGame, candidates: Mapping[str, tuple[sympy.Expr, ...]]) -> dict[str, tuple[str, ...]]:
+    r"""The nodes whose play is worth keeping while an offer node above tries its candidates, each
+    with the offered numbers its play depends on.
+
+    A node's play depends on the chunk's parameters and on :math:`D(n)`, the offered numbers its
+    subtree's formulas use (payoffs, probabilities, bounds, candidates) that no offer node between
+    sets: :math:`D` of an outcome is its payoffs' symbols, of a decision or chance node the union
+    over its moves (and its probabilities' symbols), of an offer node setting :math:`w`
+    :math:`(D(\text{next}) \cup \text{candidates}) \setminus \{w\} \cup \text{bounds}`. Calls
+    of :math:`n` differ only in :math:`E(n) = D(n) \cap V(n)`, :math:`V(n)` the numbers set by offer
+    nodes above it (on any path). A node is kept where :math:`E(n)` is smaller than what varies
+    between calls of its parent (:math:`E(m)`, and :math:`m`'s own number at an offer node): there
+    its parent calls it again with the same inputs. In Ståhl's alternating offers the next round
+    uses no earlier offer, so it is evaluated once per chunk instead of once per candidate above."""
+    offered = {tree.nodes[n].parameter for n in tree.offer_nodes()}  # type: ignore[union-attr]
+
+    def names(*exprs: Any) -> set[str]:
+        return {s.name for e in exprs for s in sympy.sympify(e).free_symbols} & offered
+
+    deps: dict[str, set[str]] = {o: names(*tree.outcomes[o].payoffs.values()) for o in tree.outcomes}
+    for nid in reversed(tree.order):
+        node = tree.nodes[nid]
+        if isinstance(node, OfferNode):
+            inner = deps[node.next] | names(*candidates.get(nid, ())[2:])
+            deps[nid] = (inner - {node.parameter}) | names(node.low, node.high)
+        else:
+            deps[nid] = set().union(*(deps[t] for _, t in node.moves))
+            if isinstance(node, ChanceNode):
+                deps[nid] |= names(*node.probabilities)
+    above: dict[str, set[str]] = {tree.root: set()}
+    for nid in tree.order:
+        node = tree.nodes[nid]
+        mine = above.get(nid, set()) | ({node.parameter} if isinstance(node, OfferNode) else set())
+        for t in [node.next] if isinstance(node, OfferNode) else [t for _, t in node.moves]:
+            above[t] = above.get(t, set()) | mine
+    varies = {n: deps[n] & above.get(n, set()) for n in deps}
+    out: dict[str, tuple[str, ...]] = {}
+    for nid in tree.order:
+        node = tree.nodes[nid]
+        calls = varies[nid] | ({node.parameter} if isinstance(node, OfferNode) else set())
+        for t in [node.next] if isinstance(node, OfferNode) else [t for _, t in node.moves]:
+            if varies[t] < calls:
+                out[t] = tuple(sorted(varies[t]))
+    return out
+
+
 def path_label(path: tuple[str, ...], outcome: str | None) -> str:
     """``offer, accept (deal)``: the moves from the root and where play ends (``chance`` after a chance node).
 
@@ -807,6 +956,7 @@ class CompiledTree:
     _routes: tuple[tuple[tuple[tuple[str, int], ...], tuple[str, ...]], ...] = field(repr=False)
     _offers_below: Mapping[str, bool] = field(repr=False, default_factory=dict)
     _nested: Mapping[str, bool] = field(repr=False, default_factory=dict)
+    _varying: Mapping[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
 
     def __repr__(self) -> str:
         count = sum(len(c) for c in self.candidates.values())
@@ -933,9 +1083,7 @@ class CompiledTree:
                 return walk(node.next, reach)
             assert isinstance(node, DecisionNode)
             below = [self._offers_below[t] for _, t in node.moves]
-            subs = [
-                walk(t, (reach & move_is(at, j)) if below[j] else reach) for j, (_, t) in enumerate(node.moves)
-            ]
+            subs = [walk(t, (reach & move_is(at, j)) if below[j] else reach) for j, (_, t) in enumerate(node.moves)]
             if all(isinstance(x, np.int64) for x in subs) and subs == list(range(subs[0], subs[0] + len(subs))):
                 c = np.asarray(play.choice[at])
                 return c if subs[0] == 0 else np.add(c, subs[0], dtype=np.int64)
@@ -1102,5 +1250,5 @@ def compile_tree(
         _routes=tuple((taken, passed) for _, _, taken, passed in routes),
         _offers_below=_offers_on_paths(tree),
         _nested=_nested_offers(tree),
+        _varying=_varying(tree, formulas),
     )
-
