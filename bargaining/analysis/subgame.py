@@ -154,6 +154,7 @@ def _compiled(tree: TreeGame) -> dict[str, Any]:
             nid: compile_numpy(symbols, [n.low, n.high]) for nid, n in tree.nodes.items() if isinstance(n, OfferNode)
         },
         "roots": {},
+        "uses": {},
     }
     if len(_COMPILED) > 64:
         _COMPILED.clear()
@@ -184,6 +185,9 @@ class _OfferSolution:
     numeric: bool
 
 
+_ABSENT: Any = object()
+
+
 def _key(plan: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(plan.items()))
 
@@ -207,6 +211,9 @@ class _Solver:
         self.formulas: dict[str, sympy.Expr | None] = {}
         self.solutions: dict[str, _OfferSolution] = {}
         self.unattained: set[str] = set()
+        self.uses: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = compiled["uses"]
+        self.kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        """Offer nodes solved at this point (:meth:`best_offer`), by the values their subtree uses."""
 
     def _args(self, vals: Mapping[str, float]) -> list[float]:
         return [float(vals.get(s.name, self.values.get(s.name, 0.0))) for s in self.symbols]
@@ -349,10 +356,58 @@ class _Solver:
                 inside += [(r, None) for r in _brackets(fallback, args, where, a, b) if a + eps < r < b - eps]
         return inside, outside
 
+    def _subtree_uses(self, node: OfferNode) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The parameters the formulas of ``node``'s subtree use (payoffs, probabilities, bounds) and
+        the offer nodes in it (``node`` first)."""
+        hit = self.uses.get(node.id)
+        if hit is None:
+            tree = self.tree
+            nodes = tree.subtree(node.id)
+            exprs: list[Any] = []
+            for n in nodes:
+                m = tree.nodes[n]
+                if isinstance(m, OfferNode):
+                    exprs += [m.low, m.high]
+                    targets = [m.next]
+                else:
+                    targets = [t for _, t in m.moves]
+                    if isinstance(m, ChanceNode):
+                        exprs += list(m.probabilities)
+                exprs += [e for t in targets if t in tree.outcomes for e in tree.outcomes[t].payoffs.values()]
+            names = sorted({s.name for e in exprs for s in sympy.sympify(e).free_symbols})
+            offers = tuple(n for n in nodes if isinstance(tree.nodes[n], OfferNode))
+            hit = self.uses[node.id] = (tuple(names), offers)
+        return hit
+
     def best_offer(
         self, node: OfferNode, vals: Mapping[str, float]
     ) -> tuple[float, np.ndarray, dict[str, str], dict[str, float], set[str]]:
-        """The mover's best number at an offer node, with the play below it."""
+        """The mover's best number at an offer node, with the play below it.
+
+        Kept for the point: an offer node is solved once for the values of the parameters its subtree
+        uses (a nested offer node whose subtree does not use the number offered above it is not
+        solved again for every number tried above); again, the offer solutions found below it then
+        are put back."""
+        names, below = self._subtree_uses(node)
+        key = (node.id, *(float(vals.get(n, self.values.get(n, 0.0))).hex() for n in names))
+        hit = self.kept.get(key)
+        if hit is None:
+            found = self._best_offer(node, vals)
+            state = tuple((n, self.formulas.get(n, _ABSENT), self.solutions.get(n, _ABSENT)) for n in below)
+            hit = self.kept[key] = (found, state)
+        else:
+            for n, formula, solution in hit[1]:
+                if formula is not _ABSENT:
+                    self.formulas[n] = formula
+                if solution is not _ABSENT:
+                    self.solutions[n] = solution
+        v, value, plan, offers, ties = hit[0]
+        return v, value.copy(), dict(plan), dict(offers), set(ties)
+
+    def _best_offer(
+        self, node: OfferNode, vals: Mapping[str, float]
+    ) -> tuple[float, np.ndarray, dict[str, str], dict[str, float], set[str]]:
+        """:meth:`best_offer`, worked out."""
         lo, hi = (float(x) for x in self.bounds[node.id](*self._args(vals)))
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
             raise ScenarioError(
