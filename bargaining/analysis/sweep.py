@@ -177,7 +177,8 @@ class _Plan:
     compiled: tuple[tuple[Callable[..., Any] | None, ...], ...]
     note: str | None = None
     uses: tuple[frozenset[str], ...] = ()
-    """Per actor, the parameters its vertices depend on: the opponent's payoffs' and its mixtures'."""
+    """Per actor of a 2 x 2 game, the parameters its vertices depend on: the opponent's payoffs' and its
+    mixtures' (empty for other games)."""
 
 
 MAX_VERTICES = 5_000
@@ -248,6 +249,8 @@ def _plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> _Plan
         return _Plan(game, names, (vx, vy), compiled, note)
     symbols = [sympy.Symbol(n, real=True) for n in names]
     compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in symbolic)
+    if (m, n) != (2, 2):  # the parameters each actor's vertices use: for 2 x 2 games' chunks (_side_on_axis)
+        return _Plan(game, names, symbolic, compiled)
     table = game.payoff_table()
     uses = tuple(
         frozenset(str(x) for e in table[1 - side].flat for x in sympy.sympify(e).free_symbols)
