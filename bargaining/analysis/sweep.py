@@ -1072,12 +1072,18 @@ def _bytes_per_row(total: int, sizes: Sequence[int]) -> int:
 class _Rows:
     """The candidates of a sweep in order of first appearance, and (keeping everything) the arrays
     their chunks are written into: allocated once, at the most rows the memory budget allows (pages
-    never written are never touched), grown by doubling if more are needed, cut to size at the end."""
+    never written are never touched), grown by doubling if more are needed, cut to size at the end.
+    With ``lazy`` (a grid of one chunk) they are allocated at the first chunk's number of candidates,
+    exactly what is needed: small arrays then come from memory the allocator already has, where the
+    largest size would be fresh pages from the kernel (measured: 10^4 points of a 2 x 2 game, 0.03 ms
+    against 0.3 ms)."""
 
-    def __init__(self, total: int, sizes: Sequence[int], full: bool, budget_rows: int, most: int) -> None:
+    def __init__(
+        self, total: int, sizes: Sequence[int], full: bool, budget_rows: int, most: int, lazy: bool = False
+    ) -> None:
         self.total, self.sizes, self.full = total, tuple(sizes), full
         self.keys: dict[tuple[int, ...], int] = {}
-        self.cap = max(1, min(budget_rows, most)) if full else 0
+        self.cap = max(1, min(budget_rows, most)) if full and not lazy else 0
         self.valid = np.zeros((self.cap, total), dtype=bool)
         self.probs = [np.zeros((self.cap, total, m)) for m in self.sizes]
         self.pays = np.zeros((self.cap, total, len(self.sizes)))
@@ -1086,11 +1092,11 @@ class _Rows:
 
     def rows(self, keys: Sequence[tuple[int, ...]]) -> list[int]:
         """The row of each candidate (new ones appended, growing the arrays if needed)."""
-        out = []
+        out: list[int] = []
         for key in keys:
             row = self.keys.setdefault(key, len(self.keys))
-            if self.full and row >= self.cap:
-                self._grow(2 * self.cap)
+            if self.full and row >= self.cap:  # lazy, not yet allocated: this chunk's candidates exactly
+                self._grow(2 * self.cap if self.cap else len(self.keys) + len(keys) - len(out) - 1)
             out.append(row)
         return out
 
@@ -1676,7 +1682,7 @@ def _sweep_normal(
     step = max(1, min(chunk, int(budget_mb() * 2**20 / 4 // max(1, chunk_bytes))))
     most = math.prod(len(vs) for vs in plan.vertices) if game.n_actors == 2 else n_profiles
     budget_rows = int(budget_mb() * 2**20 // max(1, _bytes_per_row(total, game.shape)))
-    rows = _Rows(total, game.shape, full, budget_rows, most)
+    rows = _Rows(total, game.shape, full, budget_rows, most, lazy=total <= step)
     kept = None if full else _Outcomes(total)
     degenerate = np.zeros(total, dtype=bool)
     continuum = np.zeros(total, dtype=bool)
