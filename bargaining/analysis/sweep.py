@@ -1582,11 +1582,11 @@ def sweep(
       by a label (agreement and where; the perfect Bayesian or Bayes-Nash equilibria)
       (:class:`~bargaining.analysis.sweep_points.PointSweep`, :func:`~bargaining.analysis.sweep_points.sweep_points`).
 
-    Budgets (docs/format.md#budgets; ``budget`` in MiB, scaling every limit): package deals (and
-    trees that cannot be compiled) are solved point by point, and grids above :data:`MAX_POINTS`
-    points are refused before any work; a tree compiled once is evaluated on the whole grid, refused
-    only when its arrays would exceed the memory budget; a normal-form grid is refused when its
-    arrays would exceed the memory budget, or when the
+    Budgets (docs/format.md#budgets; ``budget`` in MiB, scaling every limit): what is solved point by
+    point (trees that cannot be compiled, two-level, signalling and Bayesian games) is refused above
+    :data:`MAX_POINTS` points before any work; a tree compiled once, and a package deal compiled
+    once, are evaluated on the whole grid, refused only when their arrays would exceed the memory
+    budget; a normal-form grid is refused when its arrays would exceed the memory budget, or when the
     game has more than :data:`MAX_VERTICES` candidate vertices per actor. The vertices' formulas
     are worked out under the budget's deadline; past it (or for payoffs too large to expand) the
     vertices are solved numerically at every point, with a note. ``progress(done, total)`` is
