@@ -12,7 +12,7 @@ do not pin down, is not reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 from typing import Any, Protocol
 
@@ -77,6 +77,7 @@ def exact_mixture(
     tight: Sequence[int],
     numeric: npt.NDArray[np.float64],
     values: Mapping[str, float],
+    solve: Callable[[Sequence[int]], tuple[tuple[sympy.Expr, ...], sympy.Expr] | None] | None = None,
 ) -> tuple[tuple[sympy.Expr, ...], sympy.Expr] | None:
     """Exact probabilities (over all rows of ``M``) and the opponent's payoff ``w``, or None.
 
@@ -84,6 +85,8 @@ def exact_mixture(
     ``support`` lists this actor's strategies in use and ``tight`` the opponent's best responses.
     In a degenerate game there are more tight columns than the support needs; the full system is
     tried first and then square subsystems, and a solution is kept only if it matches ``numeric``.
+    ``solve(cols)`` solves the system of columns ``cols`` (default :func:`indifference` on ``M``
+    and ``support``; a caller may pass one that keeps its solutions).
     """
     rows = M.shape[0]
     need = len(support)
@@ -91,7 +94,7 @@ def exact_mixture(
     if len(tight) > need:
         candidates += [c for c in combinations(tight, need)]
     for cols in candidates:
-        solved = indifference(M, support, cols)
+        solved = indifference(M, support, cols) if solve is None else solve(cols)
         if solved is None:
             continue
         probs_s, w = solved

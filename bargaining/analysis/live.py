@@ -46,7 +46,6 @@ import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -65,7 +64,7 @@ from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_dea
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.dispatch import Solution, solve
 from bargaining.analysis.incentives import DECIMALS, BestReply, _exact_values, best_reply
-from bargaining.analysis.indifference import indifference, matches
+from bargaining.analysis.indifference import exact_mixture, indifference
 from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
 from bargaining.analysis.subgame import SubgamePerfect, _path
 from bargaining.analysis.threshold import Threshold, _evaluate, _open_conditions, _side, threshold_again
@@ -167,22 +166,9 @@ class LiveSolver:
         values: Mapping[str, float],
     ) -> tuple[tuple[sympy.Expr, ...], sympy.Expr] | None:
         """:func:`~bargaining.analysis.indifference.exact_mixture`, its systems solved once."""
-        rows = entries.shape[0]
-        need = len(support)
-        candidates: list[Sequence[int]] = [tight]
-        if len(tight) > need:
-            candidates += list(combinations(tight, need))
-        for cols in candidates:
-            solved = self._indifference(who, entries, support, cols)
-            if solved is None:
-                continue
-            probs_s, w = solved
-            full = [sympy.Integer(0)] * rows
-            for k, s in enumerate(support):
-                full[s] = probs_s[k]
-            if all(matches(full[r], float(numeric[r]), values) for r in range(rows)):
-                return tuple(full), w
-        return None
+        return exact_mixture(
+            entries, support, tight, numeric, values, lambda cols: self._indifference(who, entries, support, cols)
+        )
 
     def _normal(self, vals: Mapping[str, float]) -> EquilibriumSet:
         game = self.scenario.game
