@@ -704,7 +704,8 @@ def nash_codes(problem: BargainingProblem, params: Mapping[str, npt.ArrayLike]) 
     """The support of the symmetric Nash solution at every point of ``params`` (as :func:`deal_solutions`
     takes them): codes numbered by first appearance in the order of the points, and their labels,
     formatted as :func:`~bargaining.analysis.sweep_deal.sweep_deal` labels them (the packages of the
-    solution's lottery, sorted by index, ``issue=option`` joined by ``, ``, packages by `` / ``; or
+    solution's lottery, sorted by index, each as ``issue=option`` pairs joined by a comma, packages
+    by a slash; or
     :data:`NO_DEAL`). Outside options do not move the Nash solution, so none are asked for.
 
     >>> from bargaining.io.scenario_file import load
