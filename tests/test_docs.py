@@ -94,7 +94,7 @@ def test_tutorial_and_how_to_pages_are_executed(site: Path) -> None:
         assert "Traceback (most recent call last)" not in html, page
     assert re.search(r'<img[^>]+src="[^"]+\.png"', _page(site, "howto/sweep.html"))
     # the command transcripts are the command's real output
-    assert "$ bargaining history eu_russia_offer --region 200 --quiet" in _page(site, "howto/record.html")
+    assert "$ bargaining history eu_russia_offer --region 20000 --quiet" in _page(site, "howto/record.html")
     assert "Consistent region" in _page(site, "howto/record.html")
 
 
