@@ -144,3 +144,13 @@ def test_cluster_benchmark_quick_mode_runs() -> None:
     for case in ("eurasia_chain, compiled", "eu_russia_ratification, per point"):
         assert re.search(rf"^{re.escape(case)}.*\d\.\d+x$", out, re.MULTILINE), f"no row for {case!r}:\n{out}"
     assert "results identical" in out
+
+
+NESTED_SCRIPT = SCRIPT.with_name("nested.py")
+
+
+def test_nested_offers_benchmark_quick_mode_runs() -> None:
+    out = run_quick(NESTED_SCRIPT)
+    for k in (2, 4, 6):
+        assert re.search(rf"^\s*{k}\s+symbolic\s+\d+\.\d+s\s+\d+\.\d+ms\s+\d+\.\d+ ms$", out, re.MULTILINE), out
+    assert "every share equals the closed form" in out
