@@ -66,7 +66,7 @@ from bargaining.analysis.dispatch import Solution, solve
 from bargaining.analysis.incentives import DECIMALS, BestReply, _exact_values, best_reply
 from bargaining.analysis.indifference import exact_mixture, indifference
 from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
-from bargaining.analysis.subgame import SubgamePerfect, _path
+from bargaining.analysis.subgame import SubgamePerfect, _path, tie_note
 from bargaining.analysis.threshold import Threshold, _evaluate, _open_conditions, _side, threshold_again
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
@@ -254,11 +254,7 @@ class LiveSolver:
         formulas = {n: self._formula(n, kinds[n]) for n in all_offers}
         notes = []
         if ties:
-            notes.append(
-                "Ties (another move as good for the mover) at "
-                + ", ".join(sorted(ties))
-                + "; the first listed move is taken."
-            )
+            notes.append(tie_note(ties))
         return SubgamePerfect(
             tree=tree,
             values=vals,

@@ -34,7 +34,7 @@ resting on a non-credible threat at a named node.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 from typing import Any
@@ -62,6 +62,7 @@ __all__ = [
     "reduced_normal_form",
     "sequential_reading",
     "subgame_perfect",
+    "tie_note",
 ]
 
 GRID = 2001  # dense bracketing for conditions sympy cannot solve
@@ -811,6 +812,12 @@ def _perfect_information(model: Scenario, tree: TreeGame) -> None:
         )
 
 
+def tie_note(ties: Iterable[str]) -> str:
+    """The note of a subgame-perfect play with ties at the nodes ``ties``."""
+    moves = ", ".join(sorted(ties))
+    return f"Ties (another move as good for the mover) at {moves}; the first listed move is taken."
+
+
 def subgame_perfect(
     scenario: Scenario | TreeGame,
     values: Mapping[str, float] | None = None,
@@ -896,11 +903,7 @@ def _subgame_perfect(
                 " with them and may be larger than the true region."
             )
     if ties:
-        notes.append(
-            "Ties (another move as good for the mover) at "
-            + ", ".join(sorted(ties))
-            + "; the first listed move is taken."
-        )
+        notes.append(tie_note(ties))
     return SubgamePerfect(
         tree=tree,
         values=vals,

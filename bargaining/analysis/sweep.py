@@ -1236,6 +1236,20 @@ class _Outcomes:
         return self.codes, sets
 
 
+def _outcome(
+    eqs: tuple[str, ...], degenerate: bool, points: int, total: int, ranges: Mapping[str, tuple[float, float]]
+) -> dict[str, Any]:
+    """One entry of :meth:`Sweep.outcomes`: a set of equilibria, where and how often it holds."""
+    return {
+        "label": " | ".join(eqs) + (" (degenerate)" if degenerate else "") if eqs else "no equilibrium found",
+        "equilibria": list(eqs),
+        "degenerate": degenerate,
+        "points": points,
+        "share": points / total,
+        "ranges": {a: [clean_number(lo), clean_number(hi)] for a, (lo, hi) in ranges.items()},
+    }
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # repr: GridAxes's, short
 class Sweep(GridAxes, Result):
     """The equilibria of a game at every point of a parameter grid.
@@ -1318,24 +1332,8 @@ class Sweep(GridAxes, Result):
         for (eqs, degen), members in groups.items():
             where = np.isin(inverse, members)
             idx = np.flatnonzero(where)
-            found.append(
-                (
-                    {
-                        "label": " | ".join(eqs) + (" (degenerate)" if degen else "")
-                        if eqs
-                        else "no equilibrium found",
-                        "equilibria": list(eqs),
-                        "degenerate": degen,
-                        "points": int(idx.size),
-                        "share": idx.size / total,
-                        "ranges": {
-                            a: [clean_number(float(v[idx].min())), clean_number(float(v[idx].max()))]
-                            for a, v in grid.items()
-                        },
-                    },
-                    where,
-                )
-            )
+            ranges = {a: (float(v[idx].min()), float(v[idx].max())) for a, v in grid.items()}
+            found.append((_outcome(eqs, degen, int(idx.size), total, ranges), where))
         found.sort(key=lambda item: -item[0]["points"])
         point_code = np.zeros(total, dtype=np.int64)
         for g, (_, where) in enumerate(found):
@@ -1361,27 +1359,11 @@ class Sweep(GridAxes, Result):
         found: list[tuple[dict[str, Any], list[int]]] = []
         for (eqs, degen), members in groups.items():
             points = sum(self.sets[c].points for c in members)
-            found.append(
-                (
-                    {
-                        "label": " | ".join(eqs) + (" (degenerate)" if degen else "")
-                        if eqs
-                        else "no equilibrium found",
-                        "equilibria": list(eqs),
-                        "degenerate": degen,
-                        "points": points,
-                        "share": points / total,
-                        "ranges": {
-                            a: [
-                                clean_number(min(self.sets[c].low[i] for c in members)),
-                                clean_number(max(self.sets[c].high[i] for c in members)),
-                            ]
-                            for i, a in enumerate(names)
-                        },
-                    },
-                    members,
-                )
-            )
+            ranges = {
+                a: (min(self.sets[c].low[i] for c in members), max(self.sets[c].high[i] for c in members))
+                for i, a in enumerate(names)
+            }
+            found.append((_outcome(eqs, degen, points, total, ranges), members))
         found.sort(key=lambda item: -item[0]["points"])
         table = np.zeros(max(1, len(self.sets)), dtype=codes.dtype)
         for g, (_, members) in enumerate(found):
