@@ -730,18 +730,12 @@ def _solve_2x2(
             covers[key] = m if m.any() else None
         return covers[key]
 
-    keys: list[tuple[int, int]] = []
-    valid: list[BoolArray] = []
-    for i in live_x:
-        for j in live_y:
-            cx = cover(x, 0, i, SUPPORTS_2X2[j])
-            cy = None if cx is None else cover(y, 1, j, SUPPORTS_2X2[i])
-            if cx is None or cy is None:
-                continue
-            ok = cx & cy
-            if ok.any():
-                keys.append((i, j))
-                valid.append(ok)
+    keys, valid = _pair_up(
+        live_x,
+        live_y,
+        lambda i, j: cover(x, 0, i, SUPPORTS_2X2[j]),
+        lambda i, j: cover(y, 1, j, SUPPORTS_2X2[i]),
+    )
     K = len(keys)
     degenerate = np.zeros(N, dtype=bool)
     continuum = np.zeros(N, dtype=bool)
@@ -824,18 +818,12 @@ def solve_chunk(
     # (kept only where that happens somewhere in the chunk: a pair needs it both ways)
     covers_x = _covers(okx, brx, live_x, sorted({vy[j].support for j in live_y}))
     covers_y = _covers(oky, bry, live_y, sorted({vx[i].support for i in live_x}))
-    pairs = []
-    valid = []
-    for i in live_x:
-        for j in live_y:
-            cx = covers_x.get((i, vy[j].support))
-            cy = None if cx is None else covers_y.get((j, vx[i].support))
-            if cx is None or cy is None:
-                continue
-            ok = cx & cy
-            if ok.any():
-                pairs.append((i, j))
-                valid.append(ok)
+    pairs, valid = _pair_up(
+        live_x,
+        live_y,
+        lambda i, j: covers_x.get((i, vy[j].support)),
+        lambda i, j: covers_y.get((j, vx[i].support)),
+    )
     K = len(pairs)
     valid_arr = np.array(valid, dtype=bool).reshape(K, N)
     pair_arr = np.array(pairs, dtype=np.intp).reshape(K, 2).T
@@ -1234,6 +1222,30 @@ class _Outcomes:
         self.codes.resize(shape, refcheck=False)
         self.codes.flags.writeable = False
         return self.codes, sets
+
+
+def _pair_up(
+    live_x: Sequence[int],
+    live_y: Sequence[int],
+    cover_x: Callable[[int, int], BoolArray | None],
+    cover_y: Callable[[int, int], BoolArray | None],
+) -> tuple[list[tuple[int, int]], list[BoolArray]]:
+    """The vertex pairs (i, j) that are equilibria somewhere in the chunk, and where: ``cover_x(i, j)``
+    is where x's vertex i is one and its best replies cover the support of y's vertex j (None: nowhere),
+    ``cover_y(i, j)`` the same the other way (asked only where ``cover_x`` holds somewhere)."""
+    pairs: list[tuple[int, int]] = []
+    valid: list[BoolArray] = []
+    for i in live_x:
+        for j in live_y:
+            cx = cover_x(i, j)
+            cy = None if cx is None else cover_y(i, j)
+            if cx is None or cy is None:
+                continue
+            ok = cx & cy
+            if ok.any():
+                pairs.append((i, j))
+                valid.append(ok)
+    return pairs, valid
 
 
 def _outcome(
