@@ -476,12 +476,12 @@ def test_a_sweep_whose_vertex_formulas_are_late_solves_them_numerically_and_agre
     def late(*args: object, **kwargs: object) -> None:
         raise DeadlineExceeded(0.01)
 
-    sweep_module._plan.cache_clear()
+    sweep_module.vertex_plan.cache_clear()
     monkeypatch.setattr(sweep_module, "within_deadline", late)
     try:
         numeric = sweep(inspection, grid)
     finally:
-        sweep_module._plan.cache_clear()
+        sweep_module.vertex_plan.cache_clear()
     assert any("solved numerically" in n for n in numeric.notes) and "numerically" in numeric.method
 
     # several candidates (vertex pairs) may share a label: compare, label by label, where each holds

@@ -176,7 +176,7 @@ def test_kept_offer_solutions_change_nothing(name: str, monkeypatch: pytest.Monk
     scenario = stahl(3) if name == "stahl3" else load(name)
     points = box_points(scenario, 6, seed=8)
     kept = [subgame_perfect(scenario, {p: float(v[j]) for p, v in points.items()}, exact=j < 2) for j in range(6)]
-    monkeypatch.setattr(subgame._Solver, "best_offer", subgame._Solver._best_offer)
+    monkeypatch.setattr(subgame.TreeSolver, "best_offer", subgame.TreeSolver._best_offer)
     cold = [subgame_perfect(scenario, {p: float(v[j]) for p, v in points.items()}, exact=j < 2) for j in range(6)]
     for a, b in zip(kept, cold, strict=True):
         for f in ("plan", "offers", "offer_formulas", "all_offers", "path", "outcome", "payoff", "ties", "notes"):

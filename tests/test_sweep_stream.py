@@ -71,7 +71,7 @@ def test_the_2x2_closed_forms_give_exactly_the_general_sweep(table: tuple[list[l
     grid = {"t": np.linspace(-3, 3, 25)}  # steps of 1/4: every crossing of these lines is on the grid
     fast = normal(sweep(scenario, grid, chunk=7))
     names = tuple(sorted(s.name for s in scenario.normal_form.parameter_symbols()))
-    assert sweep_module._closed_2x2(sweep_module._plan(scenario.normal_form, names, deadline_seconds()))
+    assert sweep_module._closed_2x2(sweep_module.vertex_plan(scenario.normal_form, names, deadline_seconds()))
     slow = general(scenario, grid, chunk=7)
     assert fast == slow  # candidates, valid, probabilities, payoffs, degenerate, continuum: every bit
     for k in range(0, 25, 6):  # and both are the equilibria solved at the point
@@ -114,7 +114,7 @@ def test_vertices_worked_out_on_an_axis_give_exactly_the_general_sweep(
     scenario = split_2x2(base, [[float(x) for x in row] for row in slope])
     grid = {"s": np.linspace(-3, 3, 25), "t": np.linspace(-3, 3, 9)}  # steps of 1/4 and 3/4: ties met
     names = tuple(sorted(x.name for x in scenario.normal_form.parameter_symbols()))
-    plan = sweep_module._plan(scenario.normal_form, names, deadline_seconds())
+    plan = sweep_module.vertex_plan(scenario.normal_form, names, deadline_seconds())
     assert all(len(used & {"s", "t"}) <= 1 for used in plan.uses)
     calls: list[int] = []
     real = sweep_module._side_on_axis
@@ -279,7 +279,7 @@ def test_chunks_reusing_their_buffers_leave_earlier_results_alone() -> None:
     reused = normal(sweep(INSPECTION, grid, chunk=64))
     kept = [a.copy() for a in (reused.valid, *reused.probabilities, reused.payoffs, reused.degenerate)]
     scenario, names = INSPECTION, tuple(sorted(s.name for s in INSPECTION.normal_form.parameter_symbols()))
-    plan = sweep_module._plan(scenario.normal_form, names, deadline_seconds())
+    plan = sweep_module.vertex_plan(scenario.normal_form, names, deadline_seconds())
     axes = tuple((k, np.asarray(v, dtype=float)) for k, v in grid.items())
     fixed = {k: v for k, v in scenario.values().items() if k not in grid}
     for start in range(0, 31 * 29, 64):  # chunk by chunk: reused buffers give the fresh arrays' numbers

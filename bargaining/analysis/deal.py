@@ -359,7 +359,7 @@ def rubinstein_exact(
     return split, ""
 
 
-def _outside(
+def outside_options(
     problem: BargainingProblem, given: Mapping[str, object] | None, extra: Mapping[str, object]
 ) -> dict[str, sympy.Expr]:
     """Outside options as formulas: ``given`` (numbers, formulas or expression strings in the
@@ -427,7 +427,7 @@ def bargain(
         raise ScenarioError(f"an actor among {', '.join(problem.actors)}", found=repr(who), field="proposer")
     p = problem.actors.index(who)
     discount = problem.discount_factors(vals)
-    options = _outside(problem, outside, model.extra)
+    options = outside_options(problem, outside, model.extra)
     subs = {sympy.Symbol(k, real=True): v for k, v in vals.items()}
     if discount is not None:
         w = np.array([float(options[a].subs(subs)) if a in options else d[k] for k, a in enumerate(problem.actors)])

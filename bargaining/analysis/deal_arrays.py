@@ -67,7 +67,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-from bargaining.analysis.deal import _outside
+from bargaining.analysis.deal import outside_options
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bargain import BargainingProblem
@@ -186,7 +186,7 @@ def _expressions(problem: BargainingProblem, options: Mapping[str, sympy.Expr]) 
 def compile_deal(problem: BargainingProblem, outside: Mapping[str, object] | None = None) -> CompiledDeal:
     """``problem``'s formulas compiled once (``outside``: actor -> outside option, a number or a formula
     in the parameters, as in a scenario's ``[outside]`` table)."""
-    options = _outside(problem, outside, {})
+    options = outside_options(problem, outside, {})
     exprs = _expressions(problem, options)
     symbols = sorted({s for e in exprs for s in e.free_symbols}, key=lambda s: s.name)
     f = compile_numpy(symbols, exprs)

@@ -80,14 +80,14 @@ def _json_number(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else clean_number(x)
 
 
-def _exact_values(values: Mapping[str, float]) -> dict[sympy.Basic, sympy.Expr]:
+def decimal_values(values: Mapping[str, float]) -> dict[sympy.Basic, sympy.Expr]:
     """Each parameter's value as the exact decimal it prints as, keyed by its symbol."""
     return {exact(sympy.Symbol(name)): exact(v, name) for name, v in values.items()}
 
 
 def _at(expr: sympy.Expr, values: Mapping[str, float]) -> float | None:
     """``expr`` at ``values`` as a float (inf allowed), None where symbols remain or it is not real."""
-    e = expr.xreplace(_exact_values(values))
+    e = expr.xreplace(decimal_values(values))
     if e.free_symbols:
         return None
     v = complex(sympy.N(e, 20)) if e.is_finite is not False else complex(float(e))
@@ -253,7 +253,7 @@ def best_reply(
             values=vals,
             statics=statics,
         )
-    at = _exact_values(vals)
+    at = decimal_values(vals)
     r_symbol = exact(sympy.Symbol(reward))
     slope = sympy.diff(t.difference, r_symbol).xreplace(at)
     # "r clears r*" means "comply" only where the difference rises with r
@@ -289,7 +289,7 @@ def complies(model: ExternalIncentives, r: Number, values: Mapping[str, float] |
     """
     vals = model.space.values(values)
     t = reward_threshold(model, vals, statics=False)
-    at = _exact_values(vals) | {exact(sympy.Symbol(_reward_name(model))): exact(r, "r")}
+    at = decimal_values(vals) | {exact(sympy.Symbol(_reward_name(model))): exact(r, "r")}
     return bool(t.difference.xreplace(at) >= 0)
 
 
@@ -358,7 +358,7 @@ def win_set(model: ExternalIncentives, values: Mapping[str, float] | None = None
     upper = sympy.Min(model.expr("r_cap"), _budget(model))
     width = sympy.simplify(upper - lower)
     nonempty = None if width.free_symbols else bool(width >= 0)
-    here = width.xreplace(_exact_values(vals))
+    here = width.xreplace(decimal_values(vals))
     return WinSet(
         lower=lower,
         upper=upper,
@@ -412,7 +412,7 @@ def _costs_dict(costs: Distribution) -> dict[str, str]:
 
 def _numbers(model: ExternalIncentives, values: Mapping[str, float]) -> dict[str, float]:
     """Every input as a float at ``values`` (a numeric evaluation needs numbers)."""
-    at = _exact_values(values)
+    at = decimal_values(values)
     out = {}
     for name in ExternalIncentives.INPUTS:
         if name == model.reward_parameter:
@@ -462,7 +462,7 @@ def best_reward(
             values=vals,
         )
     n = _numbers(model, vals)
-    xf, G, kk = float(x.xreplace(_exact_values(vals))), n["B"] - n["kappa"] - n["d_P"], n["k"] * n["p"]
+    xf, G, kk = float(x.xreplace(decimal_values(vals))), n["B"] - n["kappa"] - n["d_P"], n["k"] * n["p"]
 
     def expected(r: FloatArray) -> FloatArray:
         pi = costs.cdf_values(xf * r)
@@ -533,6 +533,6 @@ def compliance_curve(
     [0.0, 0.5, 1.0]
     """
     vals = model.space.values(values)
-    xf = float(model.discount().xreplace(_exact_values(vals)))
+    xf = float(model.discount().xreplace(decimal_values(vals)))
     grid = np.asarray(rewards, dtype=np.float64)
     return ComplianceCurve(grid, costs.cdf_values(xf * grid), costs, values=vals)

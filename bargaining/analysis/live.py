@@ -52,22 +52,18 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-# Private names of other modules used here (their owners' to make public; asked of the lead):
-# compiled_tree._Evaluator (one-point evaluation of a compiled tree), subgame._path (the path of a
-# plan), nash._Entries and nash._LATE (a payoff table's entries, the late-exact-forms note),
-# threshold._evaluate/_side/_open_conditions (a threshold's value, side and validity conditions),
-# incentives._exact_values (the values as exact decimals). Public names would be Evaluator,
-# play_path, PayoffEntries, LATE_NOTE, evaluate_threshold, side_of, open_conditions, exact_values.
+# compiled_tree._Evaluator (one-point evaluation of a compiled tree) is the one private name of
+# another module used here.
 from bargaining.analysis.bayes_nash import bayes_nash, exante_scenario
 from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, compile_tree
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.dispatch import Solution, solve
-from bargaining.analysis.incentives import DECIMALS, BestReply, _exact_values, best_reply
+from bargaining.analysis.incentives import DECIMALS, BestReply, best_reply, decimal_values
 from bargaining.analysis.indifference import exact_mixture, indifference
-from bargaining.analysis.nash import _LATE, EquilibriumSet, _Entries, col_tight, equilibria
-from bargaining.analysis.subgame import SubgamePerfect, _path, tie_note
-from bargaining.analysis.threshold import Threshold, _evaluate, _open_conditions, _side, threshold_again
+from bargaining.analysis.nash import LATE_NOTE, EquilibriumSet, PayoffEntries, col_tight, equilibria
+from bargaining.analysis.subgame import SubgamePerfect, play_path, tie_note
+from bargaining.analysis.threshold import Threshold, open_conditions, precise_value, side_of, threshold_again
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
 from bargaining.games.bayesian import BayesianGame
@@ -146,7 +142,7 @@ class LiveSolver:
 
     # ------------------------------------------------------------------------------ normal form
 
-    def _indifference(self, who: int, entries: _Entries, support: Sequence[int], cols: Sequence[int]) -> _Solved:
+    def _indifference(self, who: int, entries: PayoffEntries, support: Sequence[int], cols: Sequence[int]) -> _Solved:
         key = (who, tuple(support), tuple(cols))
         with self._lock:
             if key in self._solved:
@@ -159,7 +155,7 @@ class LiveSolver:
     def _mixture(
         self,
         who: int,
-        entries: _Entries,
+        entries: PayoffEntries,
         support: Sequence[int],
         tight: Sequence[int],
         numeric: FloatArray,
@@ -184,7 +180,7 @@ class LiveSolver:
         if not same:  # not the enumeration equilibria() ran: let it give the exact forms itself
             return equilibria(self.scenario, vals)
         m, n = game.shape
-        col, row = _Entries(game, 1), _Entries(game, 0).T
+        col, row = PayoffEntries(game, 1), PayoffEntries(game, 0).T
         specs = []
         for k, (x, y) in enumerate(pairs):
             sx = [i for i in range(m) if x[i] > 0]
@@ -210,7 +206,7 @@ class LiveSolver:
         except DeadlineExceeded:
             return equilibria(self.scenario, vals)  # gives the late note itself
         notes = list(found.notes)
-        if missing and not any(note.startswith(_LATE) for note in notes):
+        if missing and not any(note.startswith(LATE_NOTE) for note in notes):
             notes.append(
                 f"{missing} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
             )
@@ -249,7 +245,7 @@ class LiveSolver:
         ties: set[str] = set()
         with np.errstate(all="ignore"):
             value = self._values(ev, tree, tree.root, env, plan_index, all_offers, ties)
-        path, outcome, offer_path = _path(tree, plan)
+        path, outcome, offer_path = play_path(tree, plan)
         params = {tree.nodes[n].parameter: all_offers[n] for n in offer_path if n in all_offers}  # type: ignore[union-attr]
         formulas = {n: self._formula(n, kinds[n]) for n in all_offers}
         notes = []
@@ -372,14 +368,14 @@ class LiveThreshold:
         )
         self._symbols = sorted(formula.free_symbols, key=lambda x: x.name) if formula is not None else []
         self._numpy = compile_numpy(self._symbols, formula) if self._fast and formula is not None else None
-        self._conditions = _open_conditions(formula, scenario.parameters) if formula is not None else ()
+        self._conditions = open_conditions(formula, scenario.parameters) if formula is not None else ()
         self._difference_symbols = sorted(prepared.difference.free_symbols, key=lambda x: x.name)
         self._difference = compile_numpy(self._difference_symbols, prepared.difference)
 
     def _side(self, at: float | None, vals: Mapping[str, float]) -> str:
-        """``threshold._side`` with the difference compiled once (in every parameter, not per call)."""
+        """``threshold.side_of`` with the difference compiled once (in every parameter, not per call)."""
         if at is None:
-            return _side(self.prepared.difference, self.target, None, vals)
+            return side_of(self.prepared.difference, self.target, None, vals)
         args = [vals[x.name] for x in self._difference_symbols]
         k = self._difference_symbols.index(self.target.symbol)
         h = 1e-6 * max(1.0, abs(at))
@@ -403,7 +399,7 @@ class LiveThreshold:
         if not self._fast or self._numpy is None or p.formula is None:
             return threshold_again(p, self.scenario, vals)
         try:
-            v = _evaluate(p.formula, vals)
+            v = precise_value(p.formula, vals)
         except (TypeError, ValueError):
             return threshold_again(p, self.scenario, vals)
         if abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
@@ -451,7 +447,7 @@ class LiveThreshold:
         if p.formula is None or (p.prefer, p.over, p.parameter) != (COMPLY, DEFY, reward):
             return best_reply(self.scenario, vals, target=p.actor, reward=reward, prepared=p)
         t = self.at(vals)
-        at = _exact_values(vals)
+        at = decimal_values(vals)
         r_symbol = exact(sympy.Symbol(reward))
         slope = sympy.diff(p.difference, r_symbol).xreplace(at)
         gain = p.difference.xreplace(at)

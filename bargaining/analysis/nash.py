@@ -174,7 +174,7 @@ Method = Literal["vertex", "support", "lemke-howson", "some"]
 METHODS: tuple[Method, ...] = ("vertex", "support", "lemke-howson", "some")
 
 
-class _Entries:
+class PayoffEntries:
     """One actor's symbolic payoffs ``M[s, t]`` (row actor's strategy s, column actor's t), worked out
     only where asked: the exact forms need the entries of an equilibrium's supports, not the whole table."""
 
@@ -188,8 +188,8 @@ class _Entries:
         return _entry(self.game, self.actor, (t, s) if self.transposed else (s, t))
 
     @property
-    def T(self) -> _Entries:
-        return _Entries(self.game, self.actor, not self.transposed)
+    def T(self) -> PayoffEntries:
+        return PayoffEntries(self.game, self.actor, not self.transposed)
 
 
 @cache
@@ -363,7 +363,7 @@ def _bimatrix(
                 f"Equilibria {joined} are the extreme points of one component (#{c + 1}): a continuum of "
                 "equilibria joins them (convex combinations within each maximal Nash subset)."
             )
-    if missing_exact and not any(n.startswith(_LATE) for n in notes):
+    if missing_exact and not any(n.startswith(LATE_NOTE) for n in notes):
         notes.append(
             f"{missing_exact} equilibrium(s) have no exact form: their indifference conditions do not pin them down."
         )
@@ -381,19 +381,20 @@ def _bimatrix(
 
 _Spec = tuple[list[int], list[int], npt.NDArray[np.float64], list[int], list[int], npt.NDArray[np.float64]]
 _Form = tuple[tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]], tuple[sympy.Expr, sympy.Expr]] | None
-_LATE = "Exact forms"
+LATE_NOTE = "Exact forms"
+"""How the note begins when the exact forms were not found (past the deadline or too large)."""
 
 
 def _exact_forms(game: NormalFormGame, specs: list[_Spec], values: dict[str, float]) -> tuple[list[_Form], str | None]:
     """Each equilibrium's exact probabilities and payoffs (None where the indifference conditions do
     not pin it down), or none and a note: when the payoffs on the supports are too large to expand
     (:func:`~bargaining.analysis.deadline.too_large`), or when the work passes its deadline."""
-    col, row = _Entries(game, 1), _Entries(game, 0).T
+    col, row = PayoffEntries(game, 1), PayoffEntries(game, 0).T
     used = {col[s, t] for sx, tc, _, _, _, _ in specs for s in sx for t in tc}
     used |= {row[s, t] for _, _, _, sy, tr, _ in specs for s in sy for t in tr}
     big = too_large(used)
     if big is not None:
-        return [None] * len(specs), f"{_LATE} are not tried: a payoff on the supports is {big}; the numbers stand."
+        return [None] * len(specs), f"{LATE_NOTE} are not tried: a payoff on the supports is {big}; the numbers stand."
 
     def solve() -> list[_Form]:
         out: list[_Form] = []
@@ -406,7 +407,7 @@ def _exact_forms(game: NormalFormGame, specs: list[_Spec], values: dict[str, flo
     try:
         return within_deadline(solve), None
     except DeadlineExceeded as late:
-        return [None] * len(specs), f"{_LATE}: {late}."
+        return [None] * len(specs), f"{LATE_NOTE}: {late}."
 
 
 def col_tight(labels: tuple[npt.NDArray[np.bool_], ...] | None, k: int, label: int) -> bool:

@@ -532,7 +532,9 @@ def _normal_claim(claim: Claim, result: EquilibriumSet, vals: Mapping[str, float
     )
 
 
-def _tree(obs: Entry, spe: SubgamePerfect, vals: Mapping[str, float]) -> Verdict:
+def judge_tree(obs: Entry, spe: SubgamePerfect, vals: Mapping[str, float]) -> Verdict:
+    """An observed move against a subgame-perfect plan: it agrees when every named actor makes the
+    observed move at one of its nodes on the path."""
     nodes = _path_nodes(spe.tree, spe.plan)
     by_actor: dict[str, list[str]] = {}
     for nid in nodes:
@@ -570,7 +572,9 @@ def _lottery_text(nash: NashPackage) -> str:
     return "Nash solution: " + (text or "none (no feasible point)")
 
 
-def _bargain(obs: Entry, nash: NashPackage, vals: Mapping[str, float]) -> Verdict:
+def judge_package(obs: Entry, nash: NashPackage, vals: Mapping[str, float]) -> Verdict:
+    """An observed package against the Nash solution's lottery: it agrees when it carries the most
+    weight, more than every other package's."""
     game = nash.problem
     weights = dict(nash.lottery)
     top = max(weights.values(), default=0.0)
@@ -614,10 +618,10 @@ def _judge_group(
     else:
         chosen, joint = None, ()
         if isinstance(result, SubgamePerfect):
-            verdicts = [_tree(o, result, vals) for o in observed]
+            verdicts = [judge_tree(o, result, vals) for o in observed]
             detail, method = verdicts[0].detail, "the subgame-perfect path"
         else:
-            verdicts = [_bargain(o, result, vals) for o in observed]
+            verdicts = [judge_package(o, result, vals) for o in observed]
             detail, method = _lottery_text(result), "the symmetric Nash bargaining solution"
     agrees = all(v.agrees for v in verdicts)
     notes = tuple(dict.fromkeys(n for v in verdicts for n in v.notes))
@@ -640,8 +644,8 @@ def _judge_claim(claim: Claim, result: Solved, vals: Mapping[str, float]) -> Ver
     if isinstance(result, EquilibriumSet):
         return _normal_claim(claim, result, vals)
     if isinstance(result, SubgamePerfect):
-        return _tree(claim, result, vals)
-    return _bargain(claim, result, vals)
+        return judge_tree(claim, result, vals)
+    return judge_package(claim, result, vals)
 
 
 class _Solver:

@@ -7,7 +7,7 @@ At a point the judge only needs the game's *discrete* solution there
 * **game tree**: the subgame-perfect path. :func:`~bargaining.analysis.compiled_tree.compile_tree`
   solves backward induction once in the parameters (Kuhn 1953) and evaluates it on arrays; the path
   code at each point gives every actor's moves on the path, and an entry agrees when each observed
-  actor makes the observed move at one of its nodes on the path (as ``record._tree``);
+  actor makes the observed move at one of its nodes on the path (as ``record.judge_tree``);
 * **normal form, two actors**: the set of extreme Nash equilibria. The sweep's vertex pairs
   (von Stengel 2007; :func:`~bargaining.analysis.sweep.solve_chunk`) give, per candidate pair of
   best-response-polytope vertices, where it is an equilibrium and its probabilities. A group of
@@ -28,7 +28,7 @@ At a point the judge only needs the game's *discrete* solution there
 * **package deal**: the symmetric Nash bargaining solution's lottery (Nash 1950) at every point,
   from :func:`~bargaining.analysis.deal_arrays.deal_solutions` (which mirrors the per-point solver's
   tolerances and tie rules): an entry agrees when the observed package's weight :math:`w` exceeds
-  :math:`10^{-9}` and every rival's weight by :math:`10^{-9}` (as ``record._bargain``); weights
+  :math:`10^{-9}` and every rival's weight by :math:`10^{-9}` (as ``record.judge_package``); weights
   within :data:`BAND` of either threshold are unsure.
 
 Every answer comes with an ``unsure`` mask: points where the arrays do not decide as the per-point
@@ -60,8 +60,8 @@ import numpy.typing as npt
 
 from bargaining.analysis.compiled_tree import CompiledTree
 from bargaining.analysis.deal_arrays import CompiledDeal, compile_deal, deal_solutions
-from bargaining.analysis.sweep import _plan, solve_chunk
-from bargaining.analysis.sweep_tree import _compiled
+from bargaining.analysis.sweep import solve_chunk, vertex_plan
+from bargaining.analysis.sweep_tree import compiled_tree_of
 from bargaining.budget import deadline_seconds
 from bargaining.games.bargain import BargainingProblem
 from bargaining.games.normal import NormalFormGame
@@ -313,7 +313,7 @@ class _DealSolution(PointSolution):
         w = self.weights[:, k]
         others = np.delete(self.weights, k, axis=1)
         rival = others.max(axis=1) if others.shape[1] else np.zeros(self.size)
-        rival = np.maximum(rival, 0.0)  # record._bargain: the most weight of another package, 0 if none
+        rival = np.maximum(rival, 0.0)  # record.judge_package: the most weight of another package, 0 if none
         ok = (w > TOL) & (w > rival + TOL)
         # a weight of exactly 0 (the package is not in the lottery) certainly does not agree
         near = (w > 0) & ((np.abs(w - TOL) <= BAND) | (np.abs(w - rival - TOL) <= BAND))
@@ -395,7 +395,7 @@ class ArrayJudge:
         if self._tree is None:
             tree = self.scenario.game
             assert isinstance(tree, TreeGame)
-            self._tree = _compiled(tree)
+            self._tree = compiled_tree_of(tree)
         return self._tree
 
     def solve(self, params: Mapping[str, FloatArray], size: int) -> PointSolution:
@@ -419,7 +419,7 @@ class ArrayJudge:
         if self.kind == "normal_n":
             return _NormalNSolution(game, game.payoff_array(params), size)
         names = tuple(sorted(s.name for s in game.parameter_symbols()))
-        plan = _plan(game, names, deadline_seconds())
+        plan = vertex_plan(game, names, deadline_seconds())
         with np.errstate(all="ignore"):
             out = solve_chunk(plan, params)
         return _Normal2Solution(game, out, size)

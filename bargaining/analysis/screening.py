@@ -41,7 +41,7 @@ import sympy
 
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.signs import SignResult, sign_over_box
-from bargaining.analysis.subgame import SubgamePerfect, _Solver, continuation, subgame_perfect
+from bargaining.analysis.subgame import SubgamePerfect, TreeSolver, continuation, subgame_perfect
 from bargaining.analysis.threshold import Threshold, threshold_of
 from bargaining.errors import ScenarioError
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
@@ -207,14 +207,14 @@ def screening_threshold(
     vals = scenario.values(values)
     spe = subgame_perfect(scenario, vals)
 
-    solver = _Solver(tree, vals)
+    solver = TreeSolver(tree, vals)
     solver.solve(tree.root, vals)
     solution = solver.solutions.get(node_id)
     if solution is None:
         raise ScenarioError("an offer node that subgame-perfect play reaches", found=repr(node_id), field="at")
     i = tree.actors.index(node.actor)
     v_sym = sympy.Symbol(node.parameter, real=True)
-    lo, hi = (float(x) for x in solver.bounds[node_id](*solver._args(vals)))
+    lo, hi = (float(x) for x in solver.bounds[node_id](*solver.args(vals)))
     best: dict[Kind, tuple[float, float, sympy.Expr, dict[str, str], sympy.Expr]] = {}
     notes: list[str] = []
     numeric = False

@@ -193,7 +193,7 @@ def _key(plan: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(plan.items()))
 
 
-class _Solver:
+class TreeSolver:
     """Backward induction with compiled payoffs; at an offer node the play below is split into pieces
     of constant play at the exact roots (in the offered number) of every condition that keeps it, and
     the best number is taken among the pieces' endpoints and interior critical points."""
@@ -216,14 +216,16 @@ class _Solver:
         self.kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         """Offer nodes solved at this point (:meth:`best_offer`), by the values their subtree uses."""
 
-    def _args(self, vals: Mapping[str, float]) -> list[float]:
+    def args(self, vals: Mapping[str, float]) -> list[float]:
+        """The compiled formulas' arguments at ``vals``: each parameter's value, the solver's own
+        values where ``vals`` has none, 0 where neither has."""
         return [float(vals.get(s.name, self.values.get(s.name, 0.0))) for s in self.symbols]
 
     def solve(
         self, start: str, vals: Mapping[str, float]
     ) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, float], set[str]]:
         """Values of every node below ``start``, the plan, offers by node, ties, at ``vals``."""
-        args = self._args(vals)
+        args = self.args(vals)
         value: dict[str, np.ndarray] = {}
         plan: dict[str, str] = {}
         offers: dict[str, float] = {}
@@ -270,7 +272,7 @@ class _Solver:
         inner = {**vals, node.parameter: v}
         if node.next in self.tree.outcomes:
             f = self.pay[node.next]
-            return np.asarray(f(*self._args(inner)), dtype=float), {}, {}, set()
+            return np.asarray(f(*self.args(inner)), dtype=float), {}, {}, set()
         value, plan, offers, ties = self.solve(node.next, inner)
         return value[node.next], plan, offers, ties
 
@@ -409,7 +411,7 @@ class _Solver:
         self, node: OfferNode, vals: Mapping[str, float]
     ) -> tuple[float, np.ndarray, dict[str, str], dict[str, float], set[str]]:
         """:meth:`best_offer`, worked out."""
-        lo, hi = (float(x) for x in self.bounds[node.id](*self._args(vals)))
+        lo, hi = (float(x) for x in self.bounds[node.id](*self.args(vals)))
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
             raise ScenarioError(
                 "finite bounds with low <= high", found=f"[{lo:g}, {hi:g}]", field=f"nodes.{node.id}.within"
@@ -426,7 +428,7 @@ class _Solver:
             mid = (a + b) / 2
             _, plan, _, _ = self._at(node, vals, mid)
             pk, state = _key(plan), self._inner_state(node)
-            args = self._args({**vals, node.parameter: mid})
+            args = self.args({**vals, node.parameter: mid})
             inside, out = self._switches(node, self.conditions_below(node, pk, state), args, a, b, where)
             for r, f in out:
                 outside.setdefault(r, f)
@@ -504,7 +506,7 @@ class _Solver:
             self.cache[key] = slope
         if v_sym not in slope.free_symbols:  # linear (or constant) in v: no interior maximum
             return []
-        args = self._args({**vals, node.parameter: (a + b) / 2})
+        args = self.args({**vals, node.parameter: (a + b) / 2})
         inside, _ = self._switches(node, [slope], args, a, b, self.symbols.index(v_sym))
         return inside
 
@@ -658,7 +660,7 @@ def _tidy(cond: sympy.Basic, cache: dict[Any, Any]) -> sympy.Basic:
     return out
 
 
-def _region(tree: TreeGame, plan: Mapping[str, str], solver: _Solver) -> tuple[tuple[sympy.Basic, ...], bool]:
+def _region(tree: TreeGame, plan: Mapping[str, str], solver: TreeSolver) -> tuple[tuple[sympy.Basic, ...], bool]:
     r"""Where the plan and the offers' formulas are subgame perfect, and whether every offer entered it.
 
     The conjunction of: at every decision node, the chosen move's continuation at least every other's
@@ -774,7 +776,9 @@ def _region(tree: TreeGame, plan: Mapping[str, str], solver: _Solver) -> tuple[t
     return tuple(dict.fromkeys([*main, *extra])), complete
 
 
-def _path(tree: TreeGame, plan: Mapping[str, str]) -> tuple[tuple[str, ...], str | None, list[str]]:
+def play_path(tree: TreeGame, plan: Mapping[str, str]) -> tuple[tuple[str, ...], str | None, list[str]]:
+    """The moves a plan (decision node -> move) takes from the root, the outcome it ends at (None at a
+    chance node) and the offer nodes it passes."""
     moves: list[str] = []
     offer_nodes: list[str] = []
     at = tree.root
@@ -867,10 +871,10 @@ def _subgame_perfect(
             f"A tree of {len(tree.nodes)} nodes: payoffs as formulas and the region's conditions are skipped"
             f" (they are computed for trees of at most {EXACT_LIMIT} nodes)."
         )
-    solver = _Solver(tree, vals, exact=exact)
+    solver = TreeSolver(tree, vals, exact=exact)
     value, plan, offers_by_node, ties = solver.solve(tree.root, vals)
     # off-path decision nodes below offer nodes are solved at the chosen offers by the solver
-    path, outcome, offer_path = _path(tree, plan)
+    path, outcome, offer_path = play_path(tree, plan)
     params = {tree.nodes[n].parameter: offers_by_node[n] for n in offer_path if n in offers_by_node}  # type: ignore[union-attr]
     formulas_by_param = {tree.nodes[n].parameter: solver.formulas.get(n) for n in offer_path}  # type: ignore[union-attr]
     exact_pay = continuation(tree, tree.root, plan, solver.formulas) if exact else None
@@ -960,8 +964,8 @@ def _normal_form(
     total = math.prod(len(p) for p in plans.values())
     if total > 200_000:
         raise ScenarioError("a tree whose normal form has at most 200,000 profiles", found=f"{total}")
-    solver = _Solver(tree, vals)
-    args = solver._args(vals)
+    solver = TreeSolver(tree, vals)
+    args = solver.args(vals)
     pay = {o: np.asarray(f(*args), dtype=float) for o, f in solver.pay.items()}
     probs = {n: np.asarray(f(*args), dtype=float) for n, f in solver.prob.items()}
 
@@ -1114,7 +1118,7 @@ def credibility(
         node = tree.nodes[nid]
         assert isinstance(node, OfferNode)
         at[node.parameter] = v
-    solver = _Solver(tree, at)
+    solver = TreeSolver(tree, at)
     labels: list[bool] = []
     where: list[tuple[str, ...]] = []
     for eq in found:
@@ -1150,7 +1154,7 @@ def credibility(
 
 def _threats(
     tree: TreeGame,
-    solver: _Solver,
+    solver: TreeSolver,
     at: Mapping[str, float],
     behaviour: Mapping[str, Mapping[str, float]],
     spe_plan: Mapping[str, str],
@@ -1159,7 +1163,7 @@ def _threats(
     """Decision nodes where ``behaviour`` plays a move that is not a best reply in that subgame."""
 
     def values_at(point: Mapping[str, float]) -> dict[str, np.ndarray]:
-        args = solver._args(point)
+        args = solver.args(point)
         memo: dict[str, np.ndarray] = {o: np.asarray(f(*args), dtype=float) for o, f in solver.pay.items()}
         for nid in reversed(tree.order):
             node = tree.nodes[nid]

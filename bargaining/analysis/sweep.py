@@ -167,7 +167,7 @@ def _vertices(M: npt.NDArray[np.object_]) -> tuple[Vertex, ...]:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class VertexPlan:
     """What every chunk needs: the game, its possible vertices compiled to numpy (None: solved
     numerically at each point), parameter order, and a note when the formulas were not found."""
 
@@ -219,9 +219,12 @@ def _parameter_names(game: NormalFormGame) -> tuple[str, ...]:
 
 
 @functools.cache
-def _plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> _Plan:
+def vertex_plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> VertexPlan:
+    """What every chunk of a sweep of ``game`` over the parameters ``names`` needs: for two actors,
+    each one's candidate vertices as formulas compiled to numpy (worked out by sympy within ``seconds``,
+    else left to be solved numerically at each point, with a note saying why)."""
     if game.n_actors != 2:
-        return _Plan(game, names, (), ())
+        return VertexPlan(game, names, (), ())
     m, n = game.shape
     check_count(
         "a two-actor game to sweep",
@@ -246,18 +249,18 @@ def _plan(game: NormalFormGame, names: tuple[str, ...], seconds: float) -> _Plan
         compiled: tuple[tuple[Callable[..., Any] | None, ...], ...] = tuple(
             tuple(None if len(v.support) > 1 else _one for v in vs) for vs in (vx, vy)
         )
-        return _Plan(game, names, (vx, vy), compiled, note)
+        return VertexPlan(game, names, (vx, vy), compiled, note)
     symbols = [sympy.Symbol(n, real=True) for n in names]
     compiled = tuple(tuple(compile_numpy(symbols, list(v.mixture)) for v in vs) for vs in symbolic)
     if (m, n) != (2, 2):  # the parameters each actor's vertices use: for 2 x 2 games' chunks (_side_on_axis)
-        return _Plan(game, names, symbolic, compiled)
+        return VertexPlan(game, names, symbolic, compiled)
     table = game.payoff_table()
     uses = tuple(
         frozenset(str(x) for e in table[1 - side].flat for x in sympy.sympify(e).free_symbols)
         | frozenset(str(x) for v in symbolic[side] for e in v.mixture for x in sympy.sympify(e).free_symbols)
         for side in (0, 1)
     )
-    return _Plan(game, names, symbolic, compiled, uses=uses)
+    return VertexPlan(game, names, symbolic, compiled, uses=uses)
 
 
 def _one(*args: Any) -> list[float]:
@@ -310,7 +313,7 @@ def _det_indifference(opponent: FloatArray, support: Sequence[int], tight: Seque
 
 
 def _evaluate_vertices(
-    plan: _Plan,
+    plan: VertexPlan,
     side: int,
     args: Sequence[FloatArray],
     opponent: FloatArray,
@@ -393,7 +396,7 @@ GENERAL_ONLY = False
 """Set True (tests) to solve 2 x 2 games by the general route instead of their closed forms."""
 
 
-def _closed_2x2(plan: _Plan) -> bool:
+def _closed_2x2(plan: VertexPlan) -> bool:
     """Whether a chunk of ``plan``'s game is solved by the 2 x 2 closed forms (:func:`_vertices_2x2`):
     a 2 x 2 game whose vertices' formulas were found."""
     return not GENERAL_ONLY and plan.game.shape == (2, 2) and plan.note is None
@@ -410,7 +413,7 @@ def _vertices_2x2(
     reply to s, :math:`o_{su} \ge \max_{u'} o_{su'} - tol`, and the first such u is kept (the
     second reaches the same point); the mixed vertex (index 4, when the indifference has a
     solution) is :math:`p = (o_{11} - o_{10}) / (o_{00} - o_{10} - o_{01} + o_{11})` on strategy 0
-    (von Stengel 2007, section 3.3), here its formula from :func:`_plan` evaluated at the points,
+    (von Stengel 2007, section 3.3), here its formula from :func:`vertex_plan` evaluated at the points,
     valid where both probabilities exceed ``tol``, both replies are best, and the indifference system's
     determinant :math:`o_{00} - o_{10} - o_{01} + o_{11}` exceeds ``tol`` in size.
 
@@ -658,11 +661,11 @@ def _table_2x2(
     (what :meth:`~bargaining.games.normal.NormalFormGame.payoff_array` evaluates, called with the same
     arguments, so the same numbers) without writing constants out at every point. None when the
     payoffs are not a table of terms, or are not finite somewhere (``payoff_array`` then says where)."""
-    tables = game._compiled_tables
+    tables = game.compiled_tables
     if any(t is None for t in tables):
         return None
     mem = mem or _Fresh()
-    args = [np.asarray(params[s.name], dtype=float) for s in game._parameter_order]
+    args = [np.asarray(params[s.name], dtype=float) for s in game.parameter_order]
     out: list[list[list[Any]]] = []
     with np.errstate(all="ignore"):
         for actor, table in enumerate(tables):
@@ -781,7 +784,7 @@ def _solve_2x2(
 
 
 def solve_chunk(
-    plan: _Plan, params: Mapping[str, FloatArray], *, payoffs: bool = True, mem: _Fresh | None = None
+    plan: VertexPlan, params: Mapping[str, FloatArray], *, payoffs: bool = True, mem: _Fresh | None = None
 ) -> dict[str, npt.NDArray[Any]]:
     """Equilibria on one chunk of N points; ``params`` maps every parameter to an array (N,).
 
@@ -914,7 +917,7 @@ chunk when they are at most 1 / AXIS_SHARE of its points, then spread onto the p
 
 
 def _side_on_axis(
-    plan: _Plan,
+    plan: VertexPlan,
     side: int,
     params: Mapping[str, FloatArray],
     axis: str,
@@ -956,7 +959,7 @@ def _side_on_axis(
 
 
 def _solve_points(
-    plan: _Plan,
+    plan: VertexPlan,
     axes: Axes,
     fixed: Mapping[str, float],
     shape: tuple[int, ...],
@@ -1665,7 +1668,7 @@ def _sweep_normal(
         instead="a coarser grid or fewer axes" + (', or keep="outcomes"' if full else ""),
         found=f"{total:,} points of about {per_point:,} bytes, {describe_bytes(float(total) * per_point)}",
     )
-    plan = _plan(game, names, deadline_seconds())
+    plan = vertex_plan(game, names, deadline_seconds())
     # a chunk's payoff array (and, for two actors, its vertices' mixtures) within a quarter of the budget
     chunk_bytes = 8 * (game.n_actors + 2) * n_profiles
     if game.n_actors == 2:

@@ -70,7 +70,7 @@ SweepRoute = Literal["auto", "compiled", "per-point"]
 _COMPILED: dict[tuple[int, float], tuple[TreeGame, CompiledTree]] = {}
 
 
-def _compiled(tree: TreeGame) -> CompiledTree:
+def compiled_tree_of(tree: TreeGame) -> CompiledTree:
     """The tree's compiled backward induction, kept per tree (by identity: trees hold dicts, so do not
     hash) and budget (the symbolic route's deadline scales with it)."""
     key = (id(tree), budget_mb())
@@ -211,7 +211,7 @@ def sweep_tree(
             found=f"{total:,} points of about {per_point:,} bytes, {describe_bytes(float(total) * per_point)}",
         )
         try:
-            compiled = _compiled(tree)
+            compiled = compiled_tree_of(tree)
         except Exception as err:  # any failure of compiling falls back to the per-point route
             if route == "compiled":
                 raise

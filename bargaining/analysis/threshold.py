@@ -49,7 +49,7 @@ from bargaining.analysis.nash import equilibria
 from bargaining.analysis.result import Result, clean_number
 from bargaining.analysis.signs import SignResult, bounded_symbols, interval_on_box
 from bargaining.analysis.statics import comparative_statics
-from bargaining.analysis.subgame import _Solver, continuation
+from bargaining.analysis.subgame import TreeSolver, continuation
 from bargaining.budget import using_budget
 from bargaining.errors import ScenarioError
 from bargaining.expressions import compile_numpy
@@ -135,7 +135,9 @@ class Threshold(Result):
         }
 
 
-def _evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
+def precise_value(expr: sympy.Expr, values: Mapping[str, float]) -> complex:
+    """``expr`` at ``values`` to 20 significant digits (the values read as 30-digit floats), complex
+    where the formula leaves the reals."""
     subs = {s: sympy.Float(values[s.name], 30) for s in expr.free_symbols if s.name in values}
     return complex(sympy.N(expr.xreplace(subs), 20))
 
@@ -204,7 +206,7 @@ def _guaranteed(condition: sympy.Basic, box: Mapping[sympy.Symbol, tuple[float, 
     return bool(assumed.is_nonnegative) or (found is not None and bool(found[0].is_nonnegative))
 
 
-def _open_conditions(formula: sympy.Expr, parameters: Sequence[Parameter]) -> tuple[sympy.Basic, ...]:
+def open_conditions(formula: sympy.Expr, parameters: Sequence[Parameter]) -> tuple[sympy.Basic, ...]:
     """The formula's validity conditions, less those its parameters' bounds already guarantee
     (``p != 0`` is dropped when p ranges over [0.01, 1], ``log(delta) != 0`` when delta ranges over
     [0.5, 0.99], ``delta >= 0`` for a power ``delta**tau`` when delta ranges over [0.5, 1])."""
@@ -242,7 +244,11 @@ def _numeric_root(difference: sympy.Expr, target: Parameter, values: Mapping[str
     return float(scipy.optimize.brentq(lambda x: float(f(x)), grid[k], grid[k + 1], xtol=1e-14, rtol=1e-14))
 
 
-def _side(difference: sympy.Expr, target: Parameter, at: float | None, values: Mapping[str, float]) -> Side:
+def side_of(difference: sympy.Expr, target: Parameter, at: float | None, values: Mapping[str, float]) -> Side:
+    """Where ``difference`` (preferred minus rejected) is positive as ``target`` moves, the other
+    parameters held at ``values``: ``above`` or ``below`` the threshold ``at`` (by its sign a relative
+    10^-6 either side), else ``always`` or ``never`` (by the least value on 101 points of the
+    target's range: a sampled answer)."""
     others = {s: values[s.name] for s in difference.free_symbols if s.name in values and s != target.symbol}
     f = compile_numpy([target.symbol], difference.xreplace(others))
     if at is None:
@@ -302,7 +308,7 @@ def threshold_of(
     real_roots: list[tuple[sympy.Expr, float]] = []
     for r in roots:
         try:
-            v = _evaluate(r, vals)
+            v = precise_value(r, vals)
         except (TypeError, ValueError):
             continue
         if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)):
@@ -347,8 +353,8 @@ def threshold_of(
             notes.append(f"The payoff difference does not change sign for {solve_for} in its range.")
     found = value if math.isfinite(value) else None
     numeric_only = formula is None or not evaluable
-    side = _side(difference, target, found if (in_range or numeric_only) else None, vals)
-    near = _side(difference, target, found, vals) if found is not None else None
+    side = side_of(difference, target, found if (in_range or numeric_only) else None, vals)
+    near = side_of(difference, target, found, vals) if found is not None else None
     direction: Literal["above", "below"] | None = "above" if near == "above" else "below" if near == "below" else None
     derivatives: dict[str, sympy.Expr] = {}
     signs: dict[str, SignResult] = {}
@@ -367,7 +373,7 @@ def threshold_of(
         exact=exact,
         values=vals,
         solutions=tuple(r for r, _ in real_roots) or tuple(roots),
-        conditions=_open_conditions(formula, parameters) if formula is not None else (),
+        conditions=open_conditions(formula, parameters) if formula is not None else (),
         derivatives=derivatives,
         comparative_statics=signs,
         notes=tuple(notes),
@@ -901,7 +907,7 @@ def threshold_at(
             raise ScenarioError(f"a move at {node} ({', '.join(targets)})", found=repr(move), field=name)
     vals = scenario.values(values)
 
-    solver = _Solver(tree, vals)
+    solver = TreeSolver(tree, vals)
     _, plan, _, _ = solver.solve(tree.root, vals)
     i = tree.actors.index(d.actor)
     difference = (

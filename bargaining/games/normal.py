@@ -446,7 +446,9 @@ class NormalFormGame(Parameterised):
     # -- evaluation ---------------------------------------------------------------------------
 
     @functools.cached_property
-    def _parameter_order(self) -> tuple[sympy.Symbol, ...]:
+    def parameter_order(self) -> tuple[sympy.Symbol, ...]:
+        """The parameters, sorted by name, in the order the compiled payoffs take them as arguments
+        (for tables, only those their payoffs use)."""
         if all(t is not None for t in self._tables):  # tables: the parameters of their payoffs (a few symbols each)
             found = {s for t in self._tables if t is not None for e in t.values() for s in e.free_symbols}
             return tuple(sorted(found, key=lambda s: s.name))
@@ -458,7 +460,7 @@ class NormalFormGame(Parameterised):
         parameters (only those it uses: a game of 100,000 strategies does not compile 100,000 arguments)."""
         out: list[tuple[Callable[..., Any] | None, tuple[tuple[int, int], ...]]] = []
         for i, f in enumerate(self.formulas):
-            if self._table_terms(i) is not None:  # a table: evaluated from its terms (_compiled_tables)
+            if self._table_terms(i) is not None:  # a table: evaluated from its terms (compiled_tables)
                 out.append((None, ()))
                 continue
             used = [
@@ -467,12 +469,12 @@ class NormalFormGame(Parameterised):
                 for k, sym in enumerate(row)
                 if sym in self._free_indicators[i]
             ]
-            args = [*self._parameter_order, *(self._indicator_symbols[j][k] for j, k in used)]
+            args = [*self.parameter_order, *(self._indicator_symbols[j][k] for j, k in used)]
             out.append((compile_numpy(args, f), tuple(used)))
         return tuple(out)
 
     @functools.cached_property
-    def _compiled_tables(self) -> tuple[_Table | None, ...]:
+    def compiled_tables(self) -> tuple[_Table | None, ...]:
         """For each payoff table (:meth:`_table_terms`): its profiles, each one's index among the
         table's distinct payoffs, and one numpy function of the parameters giving those as a list
         (numbers are read once; a formula repeated across profiles is compiled once)."""
@@ -486,7 +488,7 @@ class NormalFormGame(Parameterised):
             distinct: dict[sympy.Expr, int] = {}
             slots = tuple(distinct.setdefault(found[k], len(distinct)) for k in keys)
             exprs = list(distinct)
-            f = compile_numpy(list(self._parameter_order), exprs) if exprs else None
+            f = compile_numpy(list(self.parameter_order), exprs) if exprs else None
             out.append((keys, slots, f))
         return tuple(out)
 
@@ -507,12 +509,12 @@ class NormalFormGame(Parameterised):
         (1, 2, 3)
         """
         values = values or {}
-        missing = [s.name for s in self._parameter_order if s.name not in values]
+        missing = [s.name for s in self.parameter_order if s.name not in values]
         if missing:
             raise ScenarioError(
                 "a value for every parameter", found=f"none for {', '.join(missing)}", field="parameters"
             )
-        params = [np.asarray(values[s.name], dtype=float) for s in self._parameter_order]
+        params = [np.asarray(values[s.name], dtype=float) for s in self.parameter_order]
         grid = np.broadcast_shapes(*(p.shape for p in params)) if params else ()
         shape = self.shape
         full = (*shape, *grid)
@@ -531,7 +533,7 @@ class NormalFormGame(Parameterised):
         out = np.empty((self.n_actors, *full))
         with np.errstate(all="ignore"):
             for i, (f, used) in enumerate(self._compiled):
-                table = self._compiled_tables[i]
+                table = self.compiled_tables[i]
                 if table is not None:
                     out[i] = 0.0
                     keys, slots, g = table
@@ -558,7 +560,7 @@ class NormalFormGame(Parameterised):
                 point = tuple(int(k) for k in bad[1 + len(shape) :])
                 where = " at " + ", ".join(
                     f"{s.name} = {float(np.broadcast_to(p, grid)[point]):g}"
-                    for s, p in zip(self._parameter_order, params, strict=True)
+                    for s, p in zip(self.parameter_order, params, strict=True)
                 )
             raise ScenarioError(
                 "finite payoffs at these parameter values",
