@@ -68,6 +68,7 @@ import sympy
 
 from bargaining.errors import ScenarioError, ScenarioFileError
 from bargaining.expressions import FLOAT_MAX, parameter_symbol
+from bargaining.games.incentives import exact
 from bargaining.games.normal import NormalFormGame
 from bargaining.games.tree import ChanceNode, DecisionNode, OfferNode, TreeGame
 from bargaining.io.limits import MAX_ITEMS_ENV, MAX_STRING, max_entries, read_limited
@@ -656,11 +657,11 @@ def exact_number(value: float) -> sympy.Rational:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction) or value != value:
         raise ScenarioError("a finite number", found=repr(value))
-    if isinstance(value, float):
-        if value in (float("inf"), float("-inf")):
-            raise ScenarioError("a finite number", found=repr(value))
-        return _rational(Fraction(repr(value)))
-    return _rational(Fraction(value))
+    if value in (float("inf"), float("-inf")):
+        raise ScenarioError("a finite number", found=repr(value))
+    out = exact(value)  # the toolkit's one reading of a number as the decimal it prints as
+    assert isinstance(out, sympy.Rational)
+    return out
 
 
 def exact_values(
