@@ -372,15 +372,20 @@ def _two(u0: Any, u1: Any, tie: float) -> tuple[Any, Any]:
         floor_s = u1 - tie * (1.0 + np.abs(u1))
         high = u1 + 4.0 * tie * (1.0 + np.abs(u1))
         ge = u0 >= floor_s
-        if not (ge & (u0 <= high)).any():
-            return ge & (u0 < np.inf), None
+        above = u0 > high  # within ge (high >= floor_s): no point between where the counts agree
+        over = np.count_nonzero(above)
+        if np.count_nonzero(ge) == over:
+            if not over or np.max(u0) < np.inf:  # no +inf (nor NaN: its maximum is NaN)
+                return ge, None
+            return _and_into(ge, u0 < np.inf), None
     if getattr(u1, "ndim", 1) == 0 and getattr(u0, "ndim", 0):  # numpy's maximum is faster on two arrays
-        best = np.maximum(u0, np.full(np.shape(u0), u1))
+        best = np.full(np.shape(u0), u1)
+        np.maximum(u0, best, out=best)
     else:
         best = np.maximum(u0, u1)
     floor = _floor(best, tie)
     near0 = u0 >= floor
-    tied = near0 & (u1 >= floor)
+    tied = _and_into(np.greater_equal(u1, floor), near0)
     return near0, tied if tied.any() else None
 
 
@@ -393,6 +398,42 @@ def _floor(best: Any, tie: float) -> Any:
         np.multiply(scale, tie, out=scale)
         return np.subtract(best, scale, out=scale)
     return best - tie * (1.0 + scale)
+
+
+def _owned(x: Any) -> Any:
+    """``x`` if it is an array with dimensions (fresh from an operation: ours to overwrite), else None."""
+    return x if isinstance(x, np.ndarray) and x.ndim else None
+
+
+def _tol(u: Any) -> Any:
+    """``TIE * (1 + |u|)``, the tie tolerance at payoff ``u`` (the same operations, on one scratch array)."""
+    scale = np.abs(u)
+    if isinstance(scale, np.ndarray) and scale.ndim:
+        np.add(scale, 1.0, out=scale)
+        return np.multiply(scale, TIE, out=scale)
+    return TIE * (1.0 + scale)
+
+
+def _plus_tol(u: Any) -> Any:
+    """``u + TIE * (1 + |u|)``, the upper tie threshold of payoff ``u`` (one scratch array)."""
+    tol = _tol(u)
+    if isinstance(tol, np.ndarray) and tol.ndim and tol.shape == np.shape(u):
+        return np.add(tol, u, out=tol)
+    return u + tol
+
+
+def _and_into(a: Any, b: Any) -> Any:
+    """``a & b``, into ``a`` when it is an array of the result's shape (``a`` fresh: not shared)."""
+    if isinstance(a, np.ndarray) and a.ndim and a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        return np.bitwise_and(a, b, out=a)
+    return a & b
+
+
+def _or_into(a: Any, b: Any) -> Any:
+    """``a | b``, into ``a`` when it is an array of the result's shape (``a`` fresh: not shared)."""
+    if isinstance(a, np.ndarray) and a.ndim and a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        return np.bitwise_or(a, b, out=a)
+    return a | b
 
 
 def _take(x: Any, idx: IntArray, shape: tuple[int, ...]) -> Any:
@@ -651,7 +692,7 @@ class _Evaluator:
             best_u, best_v = keep.play.value[i], keep.play.offer[node.id]
             bu, bv = (best_u, best_v) if idx is None else (_take(best_u, idx, shape), _take(best_v, idx, shape))
             if keep.thr is None or idx is not None:
-                thr = bu + TIE * (1.0 + np.abs(bu))
+                thr = _plus_tol(bu)
                 if idx is None:
                     keep.thr = thr
             else:
@@ -660,12 +701,15 @@ class _Evaluator:
             smaller = v_at < bv
             u_thr = None
             if smaller.any():
-                tol = TIE * (1.0 + np.abs(u))
-                better = better | ((np.abs(u - bu) <= tol) & smaller)
+                tol = _tol(u)
+                near = _owned(u - bu)
+                near = np.abs(near, out=near) if near is not None else np.abs(u - bu)
+                near = near <= tol
+                better = _or_into(better, _and_into(near, smaller))
                 if not last:
-                    u_thr = u + tol
+                    u_thr = np.add(tol, u, out=tol) if _owned(tol) is not None and tol.shape == np.shape(u) else u + tol
             if valid is not None and idx is None:
-                better = better & valid
+                better = _and_into(better, valid)
             if not better.any():
                 return
             if idx is not None:
@@ -1016,7 +1060,7 @@ class CompiledTree:
         actors = self.tree.actors
         codes = np.empty(layout, dtype=np.int64)
         params = list(dict.fromkeys(self.tree.nodes[n].parameter for n in self.tree.offer_nodes()))  # type: ignore[union-attr]
-        offers = {p: np.full(layout, np.nan) for p in params}
+        offers = {p: np.empty(layout) for p in params}  # every chunk written by _paths_taken
         payoffs = {a: np.empty(layout) for a in actors}
         ties = np.zeros(layout, dtype=bool)
         warnings: dict[str, int] = {}
@@ -1059,7 +1103,8 @@ class CompiledTree:
         self, play: _Play, part: tuple[int, ...], codes: IntArray, offers: Mapping[str, FloatArray]
     ) -> None:
         """Write the path code of ``play`` into ``codes`` (the paths numbered as :func:`_paths` lists
-        them) and the numbers of the offer nodes on the path into ``offers`` (NaN elsewhere), walking
+        them) and the numbers of the offer nodes on the path into ``offers`` (NaN elsewhere, and in the
+        whole of a parameter set only after a chance node), walking
         the tree once: a decision node's code is its chosen move's, an offer node's number is shown
         where the moves above lead to it (a deeper offer node's of the same parameter over it)."""
         tree = self.tree
@@ -1093,8 +1138,8 @@ class CompiledTree:
             return code
 
         codes[...] = walk(tree.root, np.True_)
-        for p, val in shown.items():
-            offers[p][...] = val
+        for p, arr in offers.items():
+            arr[...] = shown.get(p, np.nan)
 
 
 def numeric_notes(why: str, warnings: Mapping[str, int]) -> tuple[str, ...]:
