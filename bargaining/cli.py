@@ -734,7 +734,10 @@ def _say(text: str, stream: TextIO, *, one_line: bool = False) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    _say(f"bargaining: {message}", sys.stderr, one_line=True)
+    """One line on stderr and the exit code. Bad input (2) is the line ``FILE: FIELD: expected WHAT,
+    found WHAT`` itself, for scripts to read; an internal error (1) or an interruption (130) is
+    prefixed by the program's name, since no file or field is at fault."""
+    _say(message if code == 2 else f"bargaining: {message}", sys.stderr, one_line=True)
     return code
 
 

@@ -175,7 +175,7 @@ def test_new_force_on_a_fifo_fails_fast_and_leaves_it(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.toml")
     done = command("new", "fifo.toml", "--force", cwd=tmp_path, timeout=30)  # a hang would time out
     assert done.returncode == 2
-    assert done.stderr == b"bargaining: fifo.toml: expected a regular file or a new name, found a fifo\n"
+    assert done.stderr == b"fifo.toml: expected a regular file or a new name, found a fifo\n"
     assert (tmp_path / "fifo.toml").is_fifo() and sorted(os.listdir(tmp_path)) == ["fifo.toml"]
 
 
@@ -367,7 +367,7 @@ def test_os_errors_are_one_line_with_exit_2(
         (tmp_path / setup).mkdir()
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("bargaining: ") and err.count("\n") == 1, err
+    assert not err.startswith("bargaining: ") and ": expected " in err and err.count("\n") == 1, err
     assert re.search(r"found (No such file or directory|a directory|File name too long)$", err.strip()), err
     assert sorted(os.listdir(tmp_path)) == ([setup] if setup else [])
 
@@ -458,7 +458,7 @@ def test_errors_are_one_escaped_line(argv: list[str], tmp_path: Path) -> None:
     done = command(*argv, cwd=tmp_path)
     assert done.returncode == 2
     _, err = _clean(done)
-    assert err.count("\n") == 1 and err.startswith("bargaining: ")
+    assert err.count("\n") == 1 and ": expected " in err and not err.startswith("bargaining: ")
     assert "\\x1b" in err or "\\n" in err
 
 
@@ -467,7 +467,7 @@ def test_a_newline_in_an_existing_file_name_gives_one_line(tmp_path: Path) -> No
     done = command("check", "bad\nname.toml", cwd=tmp_path)
     assert done.returncode == 2
     _, err = _clean(done)
-    assert err.startswith("bargaining: bad\\nname.toml: ") and err.count("\n") == 1
+    assert err.startswith("bad\\nname.toml: ") and err.count("\n") == 1
 
 
 def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes(tmp_path: Path) -> None:

@@ -534,7 +534,7 @@ def test_the_command_takes_a_budget_and_names_its_flag(capsys: pytest.CaptureFix
     assert main(["history", "eu_russia_2007", "--region", "-5"]) == 2
     assert "--region" in capsys.readouterr().err
     assert main(["solve", "conditionality", "--budget", "-1"]) == 2
-    assert capsys.readouterr().err.startswith("bargaining: --budget: expected a positive number of MiB")
+    assert capsys.readouterr().err.startswith("--budget: expected a positive number of MiB")
     # a two-level game is solved point by point: its grids are capped by MAX_POINTS
     assert main(["sweep", "eu_russia_ratification", "--grid", f"cap_c=0.3:0.9:{MAX_POINTS + 1}", "--quiet"]) == 2
     assert f"at most {MAX_POINTS:,} points" in capsys.readouterr().err

@@ -387,7 +387,7 @@ def test_threshold_plot_refuses_a_suffix_it_cannot_draw_before_the_work(tmp_path
         str(tmp_path / "t.txt"),
     )
     assert done.returncode == 2
-    assert done.stderr.strip().startswith("bargaining: --plot: expected a file name ending in .png, .pdf or .svg")
+    assert done.stderr.strip().startswith("--plot: expected a file name ending in .png, .pdf or .svg")
     assert not (tmp_path / "t.txt").exists()
 
 

@@ -26,7 +26,8 @@ directory is the case's own directory, under ``RLIMIT_AS`` = :data:`MEMORY`, and
   killed at a wall-clock cap of :data:`WALL_CAP` seconds plus the start-up (which catches a command
   that hangs without computing: a fifo, a lock, a sleeping worker);
 - the exit code is one the case allows (never 1, an internal error, nor a signal);
-- on a non-zero exit, exactly one line on stderr, starting ``bargaining: ``; on exit 0 at most one;
+- on a non-zero exit, exactly one line on stderr: on exit 2 the line ``FILE: FIELD: expected WHAT, found
+  WHAT`` (``expected`` in it, no program name before it), else starting ``bargaining: ``; on exit 0 at most one;
 - no traceback and no Python warning on stderr;
 - no raw control character (C0 other than newline and tab, DEL, C1) on stdout or stderr: text
   from a file or an argument reaches the terminal escaped;
@@ -207,8 +208,10 @@ def run_command(argv: Sequence[str | bytes], cwd: Path, timeout: float, cpu_limi
 def output_problems(returncode: int | None, stdout: str, stderr: str, allowed: frozenset[int]) -> list[str]:
     """What is wrong with one command's exit code and output (an empty list: nothing).
 
-    >>> output_problems(2, "", "bargaining: x.toml: title: expected a string, found 3\\n", frozenset({2}))
+    >>> output_problems(2, "", "x.toml: title: expected a string, found 3\\n", frozenset({2}))
     []
+    >>> output_problems(2, "", "bargaining: x.toml: title: expected a string, found 3\\n", frozenset({2}))
+    ["the bad-input line starts with the program's name"]
     >>> output_problems(1, "", "bargaining: internal error (ValueError: x)\\n", frozenset({2}))
     ['exit 1, expected 2']
     """
@@ -222,7 +225,13 @@ def output_problems(returncode: int | None, stdout: str, stderr: str, allowed: f
         problems.append(f"{len(lines)} lines on stderr, expected exactly one")
     if returncode == 0 and len(lines) > 1:
         problems.append(f"{len(lines)} lines on stderr on success")
-    if returncode not in (0, None) and lines and not lines[0].startswith("bargaining: "):
+    if returncode == 2 and lines and (lines[0].startswith("bargaining: ") or ": expected " not in lines[0]):
+        problems.append(
+            "the bad-input line starts with the program's name"
+            if lines[0].startswith("bargaining: ")
+            else "the bad-input line is not 'FILE: FIELD: expected WHAT, found WHAT'"
+        )
+    if returncode not in (0, 2, None) and lines and not lines[0].startswith("bargaining: "):
         problems.append("the error line does not start with 'bargaining: '")
     if "Traceback" in stderr:
         problems.append("a traceback on stderr")
