@@ -345,7 +345,11 @@ def _or(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
 
 def _select(mask: Any, a: Any, b: Any) -> Any:
     """``np.where(mask, a, b)``, without the work where ``mask`` is the same at every point (then
-    ``a`` or ``b`` itself, which broadcasts to the same values)."""
+    ``a`` or ``b`` itself, which broadcasts to the same values).
+
+    Booleans and one-byte integers (the moves chosen) are selected bit by bit, as
+    ``b ^ ((a ^ b) & m)`` with ``m`` all ones where ``mask`` holds: the same values in fewer,
+    branch-free passes."""
     if not getattr(mask, "ndim", 0):
         return a if mask else b
     count = np.count_nonzero(mask)
@@ -353,7 +357,25 @@ def _select(mask: Any, a: Any, b: Any) -> Any:
         return b
     if count == mask.size:
         return a
+    if mask.dtype == np.bool_:
+        a_bool, b_bool = _is_bool(a), _is_bool(b)
+        if a_bool and b_bool:
+            out = np.bitwise_and(np.bitwise_xor(a, b), mask)
+            return np.bitwise_xor(out, b, out=out)
+        if (
+            not (a_bool or b_bool)
+            and isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype == np.int8
+        ):
+            out = np.bitwise_and(np.bitwise_xor(a, b), np.negative(mask.view(np.int8)))
+            return np.bitwise_xor(out, b, out=out)
     return np.where(mask, a, b)
+
+
+def _is_bool(x: Any) -> bool:
+    """Whether ``x`` is a boolean array or a Python or numpy boolean."""
+    return isinstance(x, bool | np.bool_) or (isinstance(x, np.ndarray) and x.dtype == np.bool_)
 
 
 def _two(u0: Any, u1: Any, tie: float) -> tuple[Any, Any]:
@@ -523,7 +545,16 @@ class _Evaluator:
         for const, coeffs in self.c._payoffs[oid]:
             val = self.call(const, env, at)
             for w, f in coeffs:
-                val = val + self.call(f, env, at) * env[w]
+                term = self.call(f, env, at) * env[w]
+                if (
+                    isinstance(term, np.ndarray)
+                    and term.ndim
+                    and term.dtype == np.float64
+                    and term.shape == np.broadcast_shapes(term.shape, np.shape(val))
+                ):
+                    val = np.add(val, term, out=term)  # the product is fresh: the sum goes into it
+                else:
+                    val = val + term
             out.append(np.asarray(val, dtype=float))
         return out
 
