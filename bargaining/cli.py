@@ -14,6 +14,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -46,7 +47,43 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
-        raise ScenarioError(message, file=None, field="options")
+        raise option_error(message)
+
+
+_ARGPARSE = (
+    (r"argument (?P<field>\S+?): invalid choice: (?P<found>'.*?') \(choose from (?P<what>.*)\)$", "one of {what}"),
+    (r"argument (?P<field>\S+?): invalid (?P<kind>\w+) value: (?P<found>.*)$", "{kind_text}"),
+    (r"argument (?P<field>\S+?): expected (?P<what>.*)$", "{what}"),
+    (r"the following arguments are required: (?P<field>.*)$", "a value (required)"),
+    (r"unrecognized arguments: (?P<found>.*)$", "an option of the command (see --help)"),
+)
+_KINDS = {"float": "a number", "int": "a whole number"}
+
+
+def option_error(message: str) -> ScenarioError:
+    """An argparse message as the one-line form ``FIELD: expected WHAT, found WHAT``, the option (or
+    argument) in place of the file and field.
+
+    >>> str(option_error("argument --keep: invalid choice: 'zz' (choose from 'all', 'outcomes')"))
+    "--keep: expected one of 'all', 'outcomes', found 'zz'"
+    >>> str(option_error("the following arguments are required: --solve-for, --actor"))
+    '--solve-for, --actor: expected a value (required), found none'
+    >>> str(option_error("argument --budget: invalid float value: 'abc'"))
+    "--budget: expected a number, found 'abc'"
+    >>> str(option_error("unrecognized arguments: --frob"))
+    'options: expected an option of the command (see --help), found --frob'
+    """
+    for pattern, expected in _ARGPARSE:
+        m = re.match(pattern, message)
+        if m is None:
+            continue
+        got = m.groupdict()
+        field = got.get("field") or "options"
+        if field == "command":
+            field = "COMMAND"
+        what = expected.format(what=got.get("what", ""), kind_text=_KINDS.get(got.get("kind") or "", "a value"))
+        return ScenarioError(what, found=got.get("found") or "none", file=None, field=field)
+    return ScenarioError(message, file=None, field="options")
 
 
 def _json(data: object) -> str:

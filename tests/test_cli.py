@@ -74,8 +74,17 @@ def test_many_actor_game_enumerates_mixed_equilibria() -> None:
         (["solve", "eu_russia_2007", "--set", "T=abc"], "--set T: expected a number, found 'abc'"),
         (["solve", "eu_russia_2007", "--set", "T"], "--set: expected NAME=NUMBER"),
         (["solve", "eu_russia_2007", "--set", "T=-5"], "--set T: expected a number in"),
-        (["frobnicate"], "invalid choice"),
-        (["check"], "arguments are required"),
+        (["frobnicate"], "COMMAND: expected one of 'list', 'check', "),
+        (["check"], "SCENARIO: expected a value (required), found none"),
+        (
+            ["sweep", "eu_russia_2007", "--grid", "T=1:2:3", "--keep", "zz"],
+            "--keep: expected one of 'all', 'outcomes', found 'zz'",
+        ),
+        (["sweep", "eu_russia_2007", "--grid"], "--grid: expected one argument, found none"),
+        (
+            ["solve", "eu_russia_2007", "--frob"],
+            "options: expected an option of the command (see --help), found --frob",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_traceback(args: list[str], message: str) -> None:
