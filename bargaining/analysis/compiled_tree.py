@@ -343,16 +343,17 @@ def _or(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
     return b if a is None else a if b is None else a | b
 
 
-def _select(mask: Any, a: Any, b: Any) -> Any:
+def _select(mask: Any, a: Any, b: Any, count: int | None = None) -> Any:
     """``np.where(mask, a, b)``, without the work where ``mask`` is the same at every point (then
     ``a`` or ``b`` itself, which broadcasts to the same values).
 
     Booleans and one-byte integers (the moves chosen) are selected bit by bit, as
     ``b ^ ((a ^ b) & m)`` with ``m`` all ones where ``mask`` holds: the same values in fewer,
-    branch-free passes."""
+    branch-free passes. ``count``: ``np.count_nonzero(mask)`` if the caller has it."""
     if not getattr(mask, "ndim", 0):
         return a if mask else b
-    count = np.count_nonzero(mask)
+    if count is None:
+        count = int(np.count_nonzero(mask))
     if not count:
         return b
     if count == mask.size:
@@ -389,17 +390,28 @@ def _two(u0: Any, u1: Any, tie: float) -> tuple[Any, Any]:
     payoff is more than the tolerance below :math:`u_0`, rounding included); if no point lies
     between the two, the first move is near where :math:`u_0 \ge s - t(1 + |s|)` and
     :math:`u_0 < \infty` (the rule's floor is NaN at :math:`u_0 = \infty`) and there is no tie.
-    Otherwise (and whenever ``u1`` varies) the rule is applied as it stands."""
+    Otherwise the first move is near at the same points, and both moves are where
+    :math:`s - t(1 + |s|) \le u_0 \le s`, or where :math:`s < u_0 \le s + 4t(1 + |s|)` and
+    :math:`s \ge u_0 - t(1 + |u_0|)` (there the best is :math:`u_0`; its floor computed as the rule
+    does). Whenever ``u1`` varies the rule is applied as it stands."""
     if getattr(u1, "ndim", 1) == 0 and getattr(u0, "ndim", 0) and math.isfinite(u1) and tie >= 0:
         floor_s = u1 - tie * (1.0 + np.abs(u1))
         high = u1 + 4.0 * tie * (1.0 + np.abs(u1))
         ge = u0 >= floor_s
         above = u0 > high  # within ge (high >= floor_s): no point between where the counts agree
         over = np.count_nonzero(above)
-        if np.count_nonzero(ge) == over:
-            if not over or np.max(u0) < np.inf:  # no +inf (nor NaN: its maximum is NaN)
-                return ge, None
-            return _and_into(ge, u0 < np.inf), None
+        between = np.count_nonzero(ge) != over
+        near0 = ge if not over or np.max(u0) < np.inf else _and_into(ge.copy(), u0 < np.inf)
+        if not between:
+            return near0, None
+        # between s and high the rule's floor is u0's own (u0 > s is the best), which u0 reaches:
+        # the first move is near wherever ge (and u0 finite), both are where u0 <= s or where
+        # s reaches u0's floor below high
+        reaches = np.greater_equal(u1, _floor(u0, tie))
+        np.bitwise_and(reaches, ~above, out=reaches)
+        np.bitwise_or(reaches, u0 <= u1, out=reaches)
+        tied = np.bitwise_and(reaches, ge, out=reaches)
+        return near0, tied if tied.any() else None
     if getattr(u1, "ndim", 1) == 0 and getattr(u0, "ndim", 0):  # numpy's maximum is faster on two arrays
         best = np.full(np.shape(u0), u1)
         np.maximum(u0, best, out=best)
@@ -741,7 +753,8 @@ class _Evaluator:
                     u_thr = np.add(tol, u, out=tol) if _owned(tol) is not None and tol.shape == np.shape(u) else u + tol
             if valid is not None and idx is None:
                 better = _and_into(better, valid)
-            if not better.any():
+            won = int(np.count_nonzero(better))
+            if not won:
                 return
             if idx is not None:
                 best = own()
@@ -761,16 +774,18 @@ class _Evaluator:
                 return
             best = keep.play
             keep.owned = False
-            keep.thr = None if u_thr is None or keep.thr is None else _select(better, u_thr, keep.thr)
-            best.value = [_select(better, a, b) for a, b in zip(p.value, best.value, strict=True)]
+            keep.thr = None if u_thr is None or keep.thr is None else _select(better, u_thr, keep.thr, won)
+            best.value = [_select(better, a, b, won) for a, b in zip(p.value, best.value, strict=True)]
             for key in best.choice:
-                best.choice[key] = _select(better, p.choice[key], best.choice[key])
+                best.choice[key] = _select(better, p.choice[key], best.choice[key], won)
             for key in best.offer:
-                best.offer[key] = _select(better, p.offer[key], best.offer[key])
+                best.offer[key] = _select(better, p.offer[key], best.offer[key], won)
             for key in best.kind:
-                best.kind[key] = _select(better, p.kind[key], best.kind[key])
+                best.kind[key] = _select(better, p.kind[key], best.kind[key], won)
             if best.tied is not None or p.tied is not None:
-                tied = _select(better, False if p.tied is None else p.tied, False if best.tied is None else best.tied)
+                tied = _select(
+                    better, False if p.tied is None else p.tied, False if best.tied is None else best.tied, won
+                )
                 best.tied = None if not getattr(tied, "ndim", 0) and not tied else tied
 
         consider(lo, 0, None)
