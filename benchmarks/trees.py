@@ -72,6 +72,7 @@ from __future__ import annotations
 import argparse
 import math
 import platform
+import resource
 import statistics
 import sys
 import threading
@@ -481,6 +482,10 @@ class GameRow:
     baseline_per_point: float
     checked: int
     full_s: float = math.nan
+    kernel_s: float = math.nan
+    """Kernel CPU time a call of the compiled evaluation on the mesh (getrusage), mostly page faults."""
+    faults: float = math.nan
+    """Minor page faults a call: fresh pages for the output arrays."""
 
     @property
     def ratio(self) -> float:
@@ -520,9 +525,24 @@ def bench_game(plan: GamePlan) -> GameRow:
     pairs += [(on_axes.payoffs[a], on_full.payoffs[a]) for a in on_axes.payoffs]
     for mine, other in pairs:
         assert np.array_equal(mine, other, equal_nan=True), f"{plan.name}: on the axes and on full arrays"
+    before = resource.getrusage(resource.RUSAGE_SELF)
     seconds = median_seconds(partial(compiled.evaluate, mesh), plan.calls)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    kernel = (after.ru_stime - before.ru_stime) / plan.calls
+    faults = (after.ru_minflt - before.ru_minflt) / plan.calls
     full_s = median_seconds(partial(compiled.evaluate, full), plan.calls)
-    row = GameRow(plan, math.prod(plan.shape), compiled.route, compile_s, seconds, per_point, plan.baseline, full_s)
+    row = GameRow(
+        plan,
+        math.prod(plan.shape),
+        compiled.route,
+        compile_s,
+        seconds,
+        per_point,
+        plan.baseline,
+        full_s,
+        kernel,
+        faults,
+    )
     print(f"  {plan.name} over {fmt_count(row.points)} points: done ({plan.baseline} points agree)")
     return row
 
@@ -539,6 +559,12 @@ def print_games(rows: Sequence[GameRow]) -> None:
             f"{r.plan.name:<16} {fmt_count(r.points):>8} {r.route:>9} {fmt_s(r.compile_s):>9}"
             f" {fmt_s(r.compiled_s):>10} {r.compiled_s / r.points * 1e9:>8.0f}ns"
             f" {fmt_s(r.baseline_per_point):>19} {r.ratio:>8.0f}x {fmt_s(r.full_s):>12}"
+        )
+    for r in rows:
+        print(
+            f"of {r.plan.name}'s compiled {fmt_s(r.compiled_s)}, {fmt_s(r.kernel_s)} a call is kernel time"
+            f" ({r.faults:,.0f} page faults a call: fresh pages for the output arrays, which the allocator"
+            " may or may not reuse from the previous call)"
         )
 
 
