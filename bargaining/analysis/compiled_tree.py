@@ -505,7 +505,7 @@ class _Best:
         self.thr: Any = None
 
 
-class _Evaluator:
+class Evaluator:
     """Backward induction over a chunk of points (see the module docstring); one per chunk.
 
     ``env`` holds arrays broadcastable to the chunk's ``shape`` (an int: that many scattered
@@ -543,6 +543,10 @@ class _Evaluator:
         if at is not None:
             out = [_take(x, at, self.shape) for x in out]
         return out if many else out[0]
+
+    def chance(self, node_id: str, env: Mapping[str, npt.NDArray[Any]], at: IntArray | None) -> list[Any]:
+        """The probabilities of the chance node ``node_id``'s moves at ``env`` (points ``at``)."""
+        return list(self.call(self.c._probabilities[node_id], env, at))
 
     def full(self, x: Any, shape: tuple[int, ...]) -> npt.NDArray[Any]:
         arr = np.asarray(x, dtype=float)
@@ -630,7 +634,7 @@ class _Evaluator:
             result.kind.update(p.kind)
             result.tied = _or(result.tied, p.tied)
         if isinstance(node, ChanceNode):
-            probs = self.call(self.c._probabilities[n], env, at)
+            probs = self.chance(n, env, at)
             value = [np.zeros(()) for _ in tree.actors]
             for pr, pl in zip(probs, plays, strict=True):
                 value = [v + pr * x for v, x in zip(value, pl.value, strict=True)]
@@ -1117,7 +1121,7 @@ class CompiledTree:
                 env: dict[str, npt.NDArray[Any]] = {k: np.asarray(v) for k, v in scalars.items()}
                 for name, arr in inputs.items():
                     env[name] = arr if arr.shape[0] == 1 else arr[start:stop]
-                ev = _Evaluator(self, env, part)
+                ev = Evaluator(self, env, part)
                 ev.kinds = self.route == "numeric"
                 play = ev.play(self.tree.root, env, part, TIE, None)
                 for key, val in ev.warnings.items():

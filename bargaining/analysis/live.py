@@ -52,10 +52,8 @@ import numpy as np
 import numpy.typing as npt
 import sympy
 
-# compiled_tree._Evaluator (one-point evaluation of a compiled tree) is the one private name of
-# another module used here.
 from bargaining.analysis.bayes_nash import bayes_nash, exante_scenario
-from bargaining.analysis.compiled_tree import TIE, CompiledTree, _Evaluator, compile_tree
+from bargaining.analysis.compiled_tree import TIE, CompiledTree, Evaluator, compile_tree
 from bargaining.analysis.deadline import DeadlineExceeded, too_large, within_deadline
 from bargaining.analysis.deal import bargain
 from bargaining.analysis.dispatch import Solution, solve
@@ -231,7 +229,7 @@ class LiveSolver:
         for name in compiled.defaults:
             env.setdefault(name, np.array([float(compiled.defaults[name])]))
         with np.errstate(all="ignore"):
-            ev = _Evaluator(compiled, env, 1)
+            ev = Evaluator(compiled, env, 1)
             play = ev.play(tree.root, env, 1, TIE, None)
 
         def first(x: Any) -> Any:
@@ -274,7 +272,7 @@ class LiveSolver:
 
     def _values(
         self,
-        ev: _Evaluator,
+        ev: Evaluator,
         tree: TreeGame,
         at: str,
         env: dict[str, Any],
@@ -291,7 +289,7 @@ class LiveSolver:
             below = {**env, node.parameter: np.array([offers[at]])}
             return self._values(ev, tree, node.next, below, plan, offers, ties)
         if isinstance(node, ChanceNode):
-            probs = ev.call(ev.c._probabilities[at], env, None)
+            probs = ev.chance(at, env, None)
             total = np.zeros(len(tree.actors))
             for p, (_, target) in zip(probs, node.moves, strict=True):
                 total += float(np.asarray(p).reshape(-1)[0]) * np.array(
