@@ -700,9 +700,8 @@ def number_text(value: sympy.Expr) -> str:
     if isinstance(value, sympy.Rational):
         return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
     approx = sympy.Float(sympy.N(value, SIGNIFICANT_DIGITS), SIGNIFICANT_DIGITS)
-    text: str = mpmath.nstr(
-        approx._to_mpmath(approx._prec), SIGNIFICANT_DIGITS, strip_zeros=False, min_fixed=-4, max_fixed=17
-    )
+    with mpmath.workdps(2 * SIGNIFICANT_DIGITS):  # mpf() then holds the Float's bits exactly (mpmath's own protocol)
+        text: str = mpmath.nstr(mpmath.mpf(approx), SIGNIFICANT_DIGITS, strip_zeros=False, min_fixed=-4, max_fixed=17)
     return text.replace("E", "e").replace("e+", "e")
 
 
