@@ -25,8 +25,8 @@ chunk is solved in one fused pass (:func:`_solve_2x2`, :func:`_side_2x2`; :func:
 :func:`solve_chunk`): the same comparisons on the same numbers as the general route, bit for bit, with
 each shared term computed once, payoffs that use no swept parameter kept as numbers, and the mixed
 vertex's tests only where its probabilities can pass. Computed in this process, a chunk's largest
-temporaries (and a 2 x 2 chunk's results, copied out before the next chunk) are buffers reused from
-chunk to chunk (:class:`_Scratch`), so chunks do not page-fault on fresh memory.
+temporaries are buffers reused from chunk to chunk (:class:`_Scratch`), so chunks do not page-fault on
+fresh memory, and a 2 x 2 chunk's results are written straight into the sweep's arrays.
 
 >>> from bargaining.io.scenario_file import load
 >>> s = sweep(load("eu_russia_2007"), {"T": [0, 1, 2, 3, 4]})
@@ -527,13 +527,25 @@ class _Side2x2:
     more best replies than its support's size (``over``, a degenerate game), and its mixture (a pair
     of arrays or numbers)."""
 
-    __slots__ = ("br", "mix", "ok", "over")
+    __slots__ = ("br", "done", "mix", "ok", "over", "spread")
 
     def __init__(self) -> None:
         self.ok: list[BoolArray] = []
         self.br: list[tuple[BoolArray, BoolArray] | None] = []
         self.over: list[BoolArray | None] = []
         self.mix: list[tuple[Any, Any]] = []
+        self.spread: Callable[[npt.NDArray[Any]], npt.NDArray[Any]] | None = None
+        self.done: dict[int, tuple[npt.NDArray[Any], npt.NDArray[Any]]] = {}
+
+    def full(self, arr: Any) -> Any:
+        """``arr`` (one of this side's arrays) on the chunk's points: itself, or, for a side worked out
+        on an axis's values (``spread`` set, :func:`_side_on_axis`), spread onto the points once."""
+        if self.spread is None or not isinstance(arr, np.ndarray):
+            return arr
+        found = self.done.get(id(arr))
+        if found is None:  # the array is kept with its spread copy, so its id is not reused meanwhile
+            found = self.done[id(arr)] = (arr, self.spread(arr))
+        return found[1]
 
 
 SUPPORTS_2X2 = ((0,), (0,), (1,), (1,), (0, 1))
@@ -698,6 +710,7 @@ def _solve_2x2(
     N: int,
     mem: _Fresh | None = None,
     sides: Sequence[_Side2x2 | None] = (None, None),
+    into: tuple[_Rows, int] | None = None,
 ) -> dict[str, Any]:
     """:func:`_solve_points`' result for a 2 x 2 game from its payoffs ``P`` (2, 2, 2, N) on the chunk:
     :func:`solve_chunk` with :func:`_side_2x2`, the same pairs in the same order, the same flags,
@@ -708,7 +721,10 @@ def _solve_2x2(
     has more best replies than its support's size; the payoffs are :math:`x^\\top A y` and
     :math:`x^\\top B y` summed over the supports in the general route's order. With ``mem`` a
     :class:`_Scratch`, the results too are its buffers, valid until the next chunk in this thread.
-    ``sides`` may give either actor's vertices already worked out (:func:`_side_on_axis`).
+    ``sides`` may give either actor's vertices already worked out (:func:`_side_on_axis`). With
+    ``into`` (the sweep's :class:`_Rows` and the chunk's first flat index), the pairs' validity,
+    mixtures and payoffs are written straight into the sweep's arrays instead (``written`` in the
+    result; no ``valid``, ``probabilities`` or ``payoffs``).
     """
     mem = mem or _Fresh()
     A, B = P[0], P[1]
@@ -728,7 +744,7 @@ def _solve_2x2(
             m = side.ok[v] & br[T[0]]
             if len(T) == 2:
                 m &= br[T[1]]
-            covers[key] = m if m.any() else None
+            covers[key] = None if not m.any() else m if side.spread is None else side.spread(m)
         return covers[key]
 
     keys, valid = _pair_up(
@@ -741,43 +757,70 @@ def _solve_2x2(
     degenerate = np.zeros(N, dtype=bool)
     continuum = np.zeros(N, dtype=bool)
     for k, (i, j) in enumerate(keys):
-        for over in (x.over[i], y.over[j]):
+        for side, over in ((x, x.over[i]), (y, y.over[j])):
             if over is not None:
-                degenerate |= valid[k] & over
+                degenerate |= valid[k] & side.full(over)
     for a, b in itertools.combinations(range(K), 2):
         if keys[a][0] == keys[b][0] or keys[a][1] == keys[b][1]:  # two extreme equilibria share a strategy
             continuum |= valid[a] & valid[b]
-    valid_arr = np.array(valid, dtype=bool).reshape(K, N)
-    result: dict[str, Any] = {"keys": keys, "valid": valid_arr, "degenerate": degenerate, "continuum": continuum}
+    result: dict[str, Any] = {"keys": keys, "degenerate": degenerate, "continuum": continuum}
+    if not full or into is None:
+        result["valid"] = np.array(valid, dtype=bool).reshape(K, N)
     if not full:
         return result
-    probs = [mem.take("prob0", (K, N, 2)), mem.take("prob1", (K, N, 2))]
-    pays = mem.take("payoffs", (K, N, 2))
-    for arr in (*probs, pays):
-        arr.fill(0.0)
+    # each pair's mixtures and payoffs: into the sweep's own arrays (zeros until written) at the
+    # chunk's columns, or into reused buffers (old numbers: every entry written) returned as results
+    if into is None:
+        zeroed = False
+        probs = [mem.take("prob0", (K, N, 2)), mem.take("prob1", (K, N, 2))]
+        pays = mem.take("payoffs", (K, N, 2))
+        dests = [(probs[0][k], probs[1][k], pays[k]) for k in range(K)]
+        result["probabilities"] = probs
+        result["payoffs"] = pays
+    else:
+        zeroed = True
+        rows, start = into
+        at = rows.rows(keys)  # may grow the arrays: views are taken after
+        stop = start + N
+        dests = [(rows.probs[0][r, start:stop], rows.probs[1][r, start:stop], rows.pays[r, start:stop]) for r in at]
+        for r, ok in zip(at, valid, strict=True):
+            rows.valid[r, start:stop] = ok
+        result["written"] = True
     total, inner, term = mem.take("total", (N,)), mem.take("inner", (N,)), mem.take("term", (N,))
     with np.errstate(all="ignore"):
         for k, (i, j) in enumerate(keys):
-            ok = valid_arr[k]
-            X, Y = x.mix[i], y.mix[j]
-            for dest, mix in ((probs[0][k], X), (probs[1][k], Y)):
+            ok = valid[k]
+            every = bool(ok.all())  # then plain copies, no mask
+            X, Y = tuple(x.full(p) for p in x.mix[i]), tuple(y.full(p) for p in y.mix[j])
+            dx, dy, dp = dests[k]
+            if not (every or zeroed):
+                for d in (dx, dy, dp):
+                    d.fill(0.0)
+            for dest, mix in ((dx, X), (dy, Y)):
                 for s in (0, 1):
-                    if isinstance(mix[s], np.ndarray):
+                    if every:
+                        dest[:, s] = mix[s]
+                    elif isinstance(mix[s], np.ndarray):
                         np.copyto(dest[:, s], mix[s], where=ok)
                     elif mix[s]:
                         dest[:, s] = ok
             sx, sy = SUPPORTS_2X2[i], SUPPORTS_2X2[j]
-            for a, M in enumerate((A, B)):  # x^T M y over the supports, as solve_chunk sums it
-                total.fill(0.0)
-                for s in sx:
-                    np.multiply(M[s][sy[0]], Y[sy[0]], out=inner)
+            for a, M in enumerate((A, B)):
+                # x^T M y over the supports as solve_chunk sums it, 0 + inner_0 (+ inner_1): here
+                # inner_0 (+ inner_1) + 0, the same number (IEEE addition commutes; 0 + u = u except
+                # that -0 becomes +0, and u + v is -0 only when both are -0)
+                for n_s, s in enumerate(sx):
+                    acc = inner if n_s else total
+                    np.multiply(M[s][sy[0]], Y[sy[0]], out=acc)
                     for t in sy[1:]:
-                        inner += np.multiply(M[s][t], Y[t], out=term)
-                    inner *= X[s]
-                    total += inner
-                np.copyto(pays[k, :, a], total, where=ok)
-    result["probabilities"] = probs
-    result["payoffs"] = pays
+                        acc += np.multiply(M[s][t], Y[t], out=term)
+                    acc *= X[s]
+                    if n_s:
+                        total += inner
+                if every:
+                    np.add(total, 0.0, out=dp[:, a])
+                else:
+                    np.add(total, 0.0, out=dp[:, a], where=ok)
     return result
 
 
@@ -925,9 +968,12 @@ def _side_on_axis(
 ) -> _Side2x2 | None:
     """One actor's vertices of a 2 x 2 game (:func:`_side_2x2`) on a chunk, when they depend on one swept
     axis only: worked out at the values ``seen`` of that axis in the chunk, the other axes held at any
-    of their values (the vertices do not use them), and spread onto the chunk's points. Each point's
-    numbers are those of the same operations on the same values, so they equal the pointwise ones
-    bit for bit. None when the payoffs there are no table (the pointwise route then answers)."""
+    of their values (the vertices do not use them), kept on those values and spread onto the chunk's
+    points only where needed (:meth:`_Side2x2.full`: a pair's cover, a valid pair's mixture and
+    flags). Each point's numbers are those of the same operations on the same values, so they equal
+    the pointwise ones bit for bit; every value in ``seen`` occurs in the chunk, so a test "somewhere
+    in the chunk" (``any``) is the same on ``seen``. None when the payoffs there are no table (the
+    pointwise route then answers)."""
     n = len(seen)
     sub = {k: (seen if k == axis else v if v.ndim == 0 else np.asarray(v[0])) for k, v in params.items()}
     table = _table_2x2(plan.game, sub, n, _Fresh())
@@ -939,21 +985,8 @@ def _side_on_axis(
     A, B = table
     o = (B[0][0], B[0][1], B[1][0], B[1][1]) if side == 0 else (A[0][0], A[1][0], A[0][1], A[1][1])
     small = _side_2x2(*o, f, args, n, mem, f"axis{side}")
-    done: dict[int, npt.NDArray[Any]] = {}
-
-    def out(arr: Any) -> Any:
-        if not isinstance(arr, np.ndarray):
-            return arr
-        if id(arr) not in done:
-            done[id(arr)] = spread(arr)
-        return done[id(arr)]
-
-    side_out = _Side2x2()
-    side_out.ok = [out(k) for k in small.ok]
-    side_out.br = [None if b is None else (out(b[0]), out(b[1])) for b in small.br]
-    side_out.over = [None if v is None else out(v) for v in small.over]
-    side_out.mix = [(out(p0), out(p1)) for p0, p1 in small.mix]
-    return side_out
+    small.spread = spread  # its arrays are spread onto the points only where needed (_Side2x2.full)
+    return small
 
 
 def _solve_points(
@@ -966,6 +999,7 @@ def _solve_points(
     stop: int,
     *,
     scratch: bool = False,
+    into: _Rows | None = None,
 ) -> dict[str, Any]:
     """The chunk function of a normal-form sweep, pure in its bounds: the equilibria at the flat grid
     indices ``[start, stop)``, compacted to the candidates valid somewhere in the chunk.
@@ -974,7 +1008,9 @@ def _solve_points(
     ``continuum`` (N,); with ``full`` also ``probabilities`` (one (K, N, m_i) per actor) and ``payoffs``
     (K, N, n), zero where the candidate is not an equilibrium. With ``scratch`` (chunks computed in this
     process, each result copied out before the next chunk) a 2 x 2 game's temporaries and results are
-    this thread's reused buffers (:class:`_Scratch`).
+    this thread's reused buffers (:class:`_Scratch`). With ``into`` (the sweep's :class:`_Rows`, chunks
+    computed in this process, in order) a 2 x 2 game's pairs are written straight into its arrays
+    (``written`` in the result, :func:`_solve_2x2`).
     """
     game = plan.game
     params = _chunk_params(axes, fixed, shape, start, stop)
@@ -1015,7 +1051,7 @@ def _solve_points(
             seen, spread = _axis_chunk(axes[k][1], shape[k], _strides(shape)[k], start, stop)
             if AXIS_SHARE * len(seen) <= N:
                 sides[side] = _side_on_axis(plan, side, params, axes[k][0], seen, spread, mem)
-        return _solve_2x2(table, plan.compiled, args, full, N, mem, sides)
+        return _solve_2x2(table, plan.compiled, args, full, N, mem, sides, None if into is None else (into, start))
     out = solve_chunk(plan, params, payoffs=full, mem=mem)  # its mixtures are copied below
     pairs = out["pairs"]
     valid = out["valid"]
@@ -1661,12 +1697,17 @@ def _sweep_normal(
     degenerate = np.zeros(total, dtype=bool)
     continuum = np.zeros(total, dtype=bool)
     axis_items = tuple(axes.items())
-    # computed here, a chunk's results are copied out before the next chunk: they may reuse memory
-    work = functools.partial(_solve_points, plan, axis_items, fixed, shape, full, scratch=scheduler is None)
+    # computed here, a chunk's results are copied out before the next chunk (they may reuse memory), or
+    # a 2 x 2 game's are written straight into the sweep's arrays
+    here = scheduler is None
+    work = functools.partial(
+        _solve_points, plan, axis_items, fixed, shape, full, scratch=here, into=rows if here and full else None
+    )
     for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
         at = rows.rows(out["keys"])
         if kept is None:
-            rows.write(start, stop, at, out)
+            if not out.get("written"):
+                rows.write(start, stop, at, out)
         else:
             kept.write(start, stop, at, out, axis_items, shape)
         degenerate[start:stop] = out["degenerate"]
