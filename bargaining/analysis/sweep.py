@@ -547,6 +547,23 @@ class _Side2x2:
             found = self.done[id(arr)] = (arr, self.spread(arr))
         return found[1]
 
+    def on(
+        self, index: slice | npt.NDArray[np.intp], spread: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]
+    ) -> _Side2x2:
+        """This side, worked out on an axis's values, at the values ``index`` picks (the ones a chunk
+        meets), spread onto the chunk's points by ``spread``: the same numbers as worked out there."""
+
+        def at(arr: Any) -> Any:
+            return arr[index] if isinstance(arr, np.ndarray) else arr
+
+        out = _Side2x2()
+        out.ok = [at(k) for k in self.ok]
+        out.br = [None if b is None else (at(b[0]), at(b[1])) for b in self.br]
+        out.over = [None if v is None else at(v) for v in self.over]
+        out.mix = [(at(p0), at(p1)) for p0, p1 in self.mix]
+        out.spread = spread
+        return out
+
 
 SUPPORTS_2X2 = ((0,), (0,), (1,), (1,), (0, 1))
 """The supports of a 2 x 2 game's vertices, in the order of :func:`_vertices` (pure s tight u at 2s + u)."""
@@ -989,6 +1006,42 @@ def _side_on_axis(
     return small
 
 
+def _axis_values(n: int, stride: int, start: int, stop: int) -> slice | npt.NDArray[np.intp]:
+    """Which of an axis's n values the flat grid indices ``[start, stop)`` meet, in the order
+    :func:`_axis_chunk` gives them: a slice where they do not wrap around the axis.
+
+    >>> _axis_values(3, 1, 2, 7), _axis_values(4, 5, 6, 14), _axis_values(3, 2, 4, 12).tolist()
+    (slice(None, None, None), slice(1, 3, None), [2, 0, 1, 2])
+    """
+    if stride == 1:
+        return slice(None)
+    first, last = start // stride, (stop - 1) // stride
+    if last - first < n and first % n <= last % n:
+        return slice(first % n, last % n + 1)
+    return np.arange(first, last + 1) % n
+
+
+def _whole_axis_sides(
+    plan: VertexPlan, axes: Axes, fixed: Mapping[str, float]
+) -> tuple[_Side2x2 | None, _Side2x2 | None]:
+    """Each actor's vertices of a 2 x 2 game worked out once on all the values of the one swept axis
+    they depend on (:func:`_side_on_axis` on the whole axis, in new arrays), for every chunk to take
+    the values it meets (:meth:`_Side2x2.on`); None for an actor whose vertices use no axis or several."""
+    out: list[_Side2x2 | None] = [None, None]
+    if not plan.uses or GENERAL_ONLY or not _closed_2x2(plan):
+        return out[0], out[1]
+    params = {k: np.asarray(float(v)) for k, v in fixed.items()} | {a: np.asarray(v, dtype=float) for a, v in axes}
+    for side in (0, 1):
+        used = [a for a, _ in axes if a in plan.uses[side]]
+        if len(used) == 1:
+            out[side] = _side_on_axis(plan, side, params, used[0], params[used[0]], _same, _Fresh())
+    return out[0], out[1]
+
+
+def _same(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    return arr
+
+
 def _solve_points(
     plan: VertexPlan,
     axes: Axes,
@@ -1000,6 +1053,7 @@ def _solve_points(
     *,
     scratch: bool = False,
     into: _Rows | None = None,
+    whole: Sequence[_Side2x2 | None] = (),
 ) -> dict[str, Any]:
     """The chunk function of a normal-form sweep, pure in its bounds: the equilibria at the flat grid
     indices ``[start, stop)``, compacted to the candidates valid somewhere in the chunk.
@@ -1010,7 +1064,9 @@ def _solve_points(
     process, each result copied out before the next chunk) a 2 x 2 game's temporaries and results are
     this thread's reused buffers (:class:`_Scratch`). With ``into`` (the sweep's :class:`_Rows`, chunks
     computed in this process, in order) a 2 x 2 game's pairs are written straight into its arrays
-    (``written`` in the result, :func:`_solve_2x2`).
+    (``written`` in the result, :func:`_solve_2x2`). ``whole`` may give a 2 x 2 actor's vertices worked
+    out once on the whole axis they depend on (:func:`_whole_axis_sides`): a chunk takes the values it
+    meets instead of working them out again.
     """
     game = plan.game
     params = _chunk_params(axes, fixed, shape, start, stop)
@@ -1048,8 +1104,14 @@ def _solve_points(
             if len(used) != 1:
                 continue
             (k,) = used
-            seen, spread = _axis_chunk(axes[k][1], shape[k], _strides(shape)[k], start, stop)
-            if AXIS_SHARE * len(seen) <= N:
+            stride = _strides(shape)[k]
+            seen, spread = _axis_chunk(axes[k][1], shape[k], stride, start, stop)
+            if AXIS_SHARE * len(seen) > N:
+                continue
+            pre = whole[side] if whole else None
+            if pre is not None:  # worked out on the whole axis once: the values this chunk meets
+                sides[side] = pre.on(_axis_values(shape[k], stride, start, stop), spread)
+            else:
                 sides[side] = _side_on_axis(plan, side, params, axes[k][0], seen, spread, mem)
         return _solve_2x2(table, plan.compiled, args, full, N, mem, sides, None if into is None else (into, start))
     out = solve_chunk(plan, params, payoffs=full, mem=mem)  # its mixtures are copied below
@@ -1700,8 +1762,17 @@ def _sweep_normal(
     # computed here, a chunk's results are copied out before the next chunk (they may reuse memory), or
     # a 2 x 2 game's are written straight into the sweep's arrays
     here = scheduler is None
+    whole = _whole_axis_sides(plan, axis_items, fixed) if here and game.n_actors == 2 else ()
     work = functools.partial(
-        _solve_points, plan, axis_items, fixed, shape, full, scratch=here, into=rows if here and full else None
+        _solve_points,
+        plan,
+        axis_items,
+        fixed,
+        shape,
+        full,
+        scratch=here,
+        into=rows if here and full else None,
+        whole=whole,
     )
     for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
         at = rows.rows(out["keys"])
