@@ -681,13 +681,14 @@ def _side_2x2(
 
 
 def _table_2x2(
-    game: NormalFormGame, params: Mapping[str, Any], N: int, mem: _Fresh | None = None
+    game: NormalFormGame, params: Mapping[str, Any], N: int, mem: _Fresh | None = None, *, finite: bool = True
 ) -> list[list[list[Any]]] | None:
     """A 2 x 2 payoff table's eight entries ``[actor][s][t]`` on a chunk, each a number where it uses
     no parameter that varies over the chunk, else an array (N,): the game's own compiled table
     (what :meth:`~bargaining.games.normal.NormalFormGame.payoff_array` evaluates, called with the same
     arguments, so the same numbers) without writing constants out at every point. None when the
-    payoffs are not a table of terms, or are not finite somewhere (``payoff_array`` then says where)."""
+    payoffs are not a table of terms, or are not finite somewhere (``payoff_array`` then says where;
+    arrays are not checked without ``finite``)."""
     tables = game.compiled_tables
     if any(t is None for t in tables):
         return None
@@ -712,7 +713,7 @@ def _table_2x2(
                     entry[key[0]][key[1]] = number
                     continue
                 value = np.add(value, 0.0, out=mem.take(f"table{actor}{key}", (N,)))
-                if not np.isfinite(value).all():
+                if finite and not np.isfinite(value).all():
                     return None
                 entry[key[0]][key[1]] = value
             out.append(entry)
@@ -1006,6 +1007,66 @@ def _side_on_axis(
     return small
 
 
+AxisTable = tuple[tuple[tuple[tuple[int, Any], ...], ...], ...]
+"""A 2 x 2 table worked out on the axes (:func:`_axis_tables`): ``[actor][s][t]`` is ``(-1, number)``
+for an entry that uses no swept parameter, ``(k, values)`` for one that uses axis k only, its values
+(n_k,) at each of that axis's values."""
+
+
+def _axis_tables(game: NormalFormGame, axes: Axes, fixed: Mapping[str, float]) -> AxisTable | None:
+    """A 2 x 2 payoff table whose every entry uses at most one swept parameter, worked out once on the
+    values of that axis (:func:`_table_2x2` with the other axes at any of their values, which the
+    entry does not use): each point's entries are then the same operations on the same numbers. None
+    when an entry uses several axes or the payoffs are no table (chunks then evaluate it at their
+    points); non-finite values are left for each chunk to find among the values it meets."""
+    if not axes:
+        return None
+    params = {k: np.asarray(float(v)) for k, v in fixed.items()} | {a: np.asarray(v[0], dtype=float) for a, v in axes}
+    on: list[list[list[list[Any]]]] = []
+    for a, values in axes:
+        table = _table_2x2(game, params | {a: np.asarray(values, dtype=float)}, len(values), _Fresh(), finite=False)
+        if table is None:
+            return None
+        on.append(table)
+    out: list[tuple[tuple[tuple[int, Any], ...], ...]] = []
+    for actor in (0, 1):
+        rows = []
+        for s in (0, 1):
+            row = []
+            for t in (0, 1):
+                used = [k for k, table in enumerate(on) if isinstance(table[actor][s][t], np.ndarray)]
+                if len(used) > 1:
+                    return None
+                row.append((used[0], on[used[0]][actor][s][t]) if used else (-1, on[0][actor][s][t]))
+            rows.append(tuple(row))
+        out.append(tuple(rows))
+    return tuple(out)
+
+
+def _table_on_axes(
+    tables: AxisTable, at: Callable[[int], tuple[slice | npt.NDArray[np.intp], Callable[..., Any]]]
+) -> list[list[list[Any]]] | None:
+    """:func:`_table_2x2` on a chunk from the table worked out on the axes: each entry's values at the
+    axis values the chunk meets (``at(k)``: which, and how they spread onto its points), the same
+    numbers; None where one is not finite (the chunk's own evaluation then says the same)."""
+    out: list[list[list[Any]]] = []
+    for actor in (0, 1):
+        entry: list[list[Any]] = [[0.0, 0.0], [0.0, 0.0]]
+        for s in (0, 1):
+            for t in (0, 1):
+                k, values = tables[actor][s][t]
+                if k < 0:
+                    entry[s][t] = values
+                    continue
+                index, spread = at(k)
+                met = values[index]
+                if not np.isfinite(met).all():
+                    return None
+                entry[s][t] = spread(met)
+        out.append(entry)
+    return out
+
+
 def _axis_values(n: int, stride: int, start: int, stop: int) -> slice | npt.NDArray[np.intp]:
     """Which of an axis's n values the flat grid indices ``[start, stop)`` meet, in the order
     :func:`_axis_chunk` gives them: a slice where they do not wrap around the axis.
@@ -1054,6 +1115,7 @@ def _solve_points(
     scratch: bool = False,
     into: _Rows | None = None,
     whole: Sequence[_Side2x2 | None] = (),
+    tables: AxisTable | None = None,
 ) -> dict[str, Any]:
     """The chunk function of a normal-form sweep, pure in its bounds: the equilibria at the flat grid
     indices ``[start, stop)``, compacted to the candidates valid somewhere in the chunk.
@@ -1066,13 +1128,20 @@ def _solve_points(
     computed in this process, in order) a 2 x 2 game's pairs are written straight into its arrays
     (``written`` in the result, :func:`_solve_2x2`). ``whole`` may give a 2 x 2 actor's vertices worked
     out once on the whole axis they depend on (:func:`_whole_axis_sides`): a chunk takes the values it
-    meets instead of working them out again.
+    meets instead of working them out again, and ``tables`` its payoff table worked out on the axes
+    (:func:`_axis_tables`): then a chunk needs its parameters' values at its points only where
+    something uses several axes.
     """
     game = plan.game
-    params = _chunk_params(axes, fixed, shape, start, stop)
     N = stop - start
     n = game.n_actors
     continuum = np.zeros(N, dtype=bool)
+    if n == 2 and _closed_2x2(plan):
+        mem = _scratch() if scratch else _Fresh()
+        found = _solve_2x2_points(plan, axes, fixed, shape, full, start, stop, mem, into, whole, tables)
+        if found is not None:
+            return found
+    params = _chunk_params(axes, fixed, shape, start, stop)
     if n != 2:
         out = solve_chunk(plan, params)
         live = np.flatnonzero(out["valid"].any(axis=1))
@@ -1095,25 +1164,6 @@ def _solve_points(
             result["probabilities"] = probs
         return result
     mem = _scratch() if scratch else _Fresh()
-    table = _table_2x2(game, params, N, mem) if _closed_2x2(plan) else None
-    if table is not None:
-        args = [np.asarray(params[name], dtype=float) for name in plan.names]
-        sides: list[_Side2x2 | None] = [None, None]
-        for side in (0, 1) if plan.uses and not GENERAL_ONLY else ():
-            used = [k for k, (a, _) in enumerate(axes) if a in plan.uses[side]]
-            if len(used) != 1:
-                continue
-            (k,) = used
-            stride = _strides(shape)[k]
-            seen, spread = _axis_chunk(axes[k][1], shape[k], stride, start, stop)
-            if AXIS_SHARE * len(seen) > N:
-                continue
-            pre = whole[side] if whole else None
-            if pre is not None:  # worked out on the whole axis once: the values this chunk meets
-                sides[side] = pre.on(_axis_values(shape[k], stride, start, stop), spread)
-            else:
-                sides[side] = _side_on_axis(plan, side, params, axes[k][0], seen, spread, mem)
-        return _solve_2x2(table, plan.compiled, args, full, N, mem, sides, None if into is None else (into, start))
     out = solve_chunk(plan, params, payoffs=full, mem=mem)  # its mixtures are copied below
     pairs = out["pairs"]
     valid = out["valid"]
@@ -1130,6 +1180,64 @@ def _solve_points(
         ]
         result["payoffs"] = out["payoffs"]
     return result
+
+
+def _solve_2x2_points(
+    plan: VertexPlan,
+    axes: Axes,
+    fixed: Mapping[str, float],
+    shape: tuple[int, ...],
+    full: bool,
+    start: int,
+    stop: int,
+    mem: _Fresh,
+    into: _Rows | None,
+    whole: Sequence[_Side2x2 | None],
+    tables: AxisTable | None,
+) -> dict[str, Any] | None:
+    """:func:`_solve_points` for a 2 x 2 game solved in closed form (:func:`_solve_2x2`), the chunk's
+    parameters at its points computed only if used; None where its payoffs are no finite table (the
+    general route then answers)."""
+    N = stop - start
+    strides = _strides(shape)
+    met: dict[int, tuple[FloatArray, Callable[..., Any]]] = {}
+    lazy: list[dict[str, FloatArray]] = []
+
+    def seen(k: int) -> tuple[FloatArray, Callable[..., Any]]:
+        if k not in met:
+            met[k] = _axis_chunk(axes[k][1], shape[k], strides[k], start, stop)
+        return met[k]
+
+    def at(k: int) -> tuple[slice | npt.NDArray[np.intp], Callable[..., Any]]:
+        return _axis_values(shape[k], strides[k], start, stop), seen(k)[1]
+
+    def params() -> dict[str, FloatArray]:
+        if not lazy:
+            lazy.append(_chunk_params(axes, fixed, shape, start, stop))
+        return lazy[0]
+
+    table = _table_on_axes(tables, at) if tables is not None else None
+    if table is None:
+        table = _table_2x2(plan.game, params(), N, mem)
+    if table is None:
+        return None
+    sides: list[_Side2x2 | None] = [None, None]
+    for side in (0, 1) if plan.uses and not GENERAL_ONLY else ():
+        used = [k for k, (a, _) in enumerate(axes) if a in plan.uses[side]]
+        if len(used) != 1:
+            continue
+        (k,) = used
+        values, spread = seen(k)
+        if AXIS_SHARE * len(values) > N:
+            continue
+        pre = whole[side] if whole else None
+        if pre is not None:  # worked out on the whole axis once: the values this chunk meets
+            sides[side] = pre.on(at(k)[0], spread)
+        else:
+            sides[side] = _side_on_axis(plan, side, params(), axes[k][0], values, spread, mem)
+    # the mixed vertices' formulas at the points, for an actor whose vertices are not worked out on an axis
+    args = [] if all(sides) else [np.asarray(params()[name], dtype=float) for name in plan.names]
+    return _solve_2x2(table, plan.compiled, args, full, N, mem, sides, None if into is None else (into, start))
 
 
 def _bytes_per_row(total: int, sizes: Sequence[int]) -> int:
@@ -1763,6 +1871,7 @@ def _sweep_normal(
     # a 2 x 2 game's are written straight into the sweep's arrays
     here = scheduler is None
     whole = _whole_axis_sides(plan, axis_items, fixed) if here and game.n_actors == 2 else ()
+    tables = _axis_tables(game, axis_items, fixed) if here and game.n_actors == 2 and _closed_2x2(plan) else None
     work = functools.partial(
         _solve_points,
         plan,
@@ -1773,6 +1882,7 @@ def _sweep_normal(
         scratch=here,
         into=rows if here and full else None,
         whole=whole,
+        tables=tables,
     )
     for start, stop, out in map_chunks(work, total, step, scheduler=scheduler, progress=progress):
         at = rows.rows(out["keys"])
