@@ -1870,8 +1870,12 @@ def _sweep_normal(
     # computed here, a chunk's results are copied out before the next chunk (they may reuse memory), or
     # a 2 x 2 game's are written straight into the sweep's arrays
     here = scheduler is None
-    whole = _whole_axis_sides(plan, axis_items, fixed) if here and game.n_actors == 2 else ()
-    tables = _axis_tables(game, axis_items, fixed) if here and game.n_actors == 2 and _closed_2x2(plan) else None
+    # a 2 x 2 game's vertices and payoffs worked out once on the axes' values, when no axis is longer
+    # than a chunk (their arrays then take no more memory than a chunk's)
+    short = all(len(v) <= step for _, v in axis_items)
+    whole = _whole_axis_sides(plan, axis_items, fixed) if here and short and game.n_actors == 2 else ()
+    closed = here and short and game.n_actors == 2 and _closed_2x2(plan)
+    tables = _axis_tables(game, axis_items, fixed) if closed else None
     work = functools.partial(
         _solve_points,
         plan,
