@@ -798,10 +798,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reaches the terminal with its control characters escaped, and an error is always one line,
     whatever newlines a name holds.
     """
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        out = run(sys.argv[1:] if argv is None else argv)
+        out = run(args)
     except ScenarioError as err:
-        return _fail(str(as_flags(err)), 2)
+        err = as_flags(err)
+        if not err.file and not err.field:  # every bad-input line names where: the command at least
+            err = err.located(field=args[0] if args and not args[0].startswith("-") else "options")
+        return _fail(str(err), 2)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as exc:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import bargaining.cli as cli
 from bargaining.cli import main
+from bargaining.errors import ScenarioError
 from bargaining.io.builtins import builtin_names
 
 
@@ -77,6 +79,10 @@ def test_many_actor_game_enumerates_mixed_equilibria() -> None:
         (["frobnicate"], "COMMAND: expected one of 'list', 'check', "),
         (["check"], "SCENARIO: expected a value (required), found none"),
         (
+            ["check", "eu_russia_2007", ""],
+            "SCENARIO: expected a scenario file or a built-in scenario, found an empty name",
+        ),
+        (
             ["sweep", "eu_russia_2007", "--grid", "T=1:2:3", "--keep", "zz"],
             "--keep: expected one of 'all', 'outcomes', found 'zz'",
         ),
@@ -94,6 +100,20 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(args: list[str], messa
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "place"), [(["solve", "x"], "solve"), (["--version"], "options"), ([], "options")])
+def test_a_bad_input_line_without_a_place_names_the_command(
+    argv: list[str], place: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A safety net: an error raised with neither file nor field still has a place before 'expected'."""
+
+    def refuse(args: list[str]) -> str:
+        raise ScenarioError("a finite number", found="inf")
+
+    monkeypatch.setattr(cli, "run", refuse)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"{place}: expected a finite number, found inf\n"
 
 
 def test_check_reports_ok_or_the_error(tmp_path: Path) -> None:

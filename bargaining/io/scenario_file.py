@@ -685,6 +685,8 @@ def loads(text: str, *, name: str = "<string>") -> Scenario:
 
 def resolve(scenario: str | Path) -> Path:
     """The file a user means: an existing path, or the name of a built-in scenario."""
+    if not str(scenario):  # Path("") is the current folder: say what was given instead
+        raise ScenarioFileError("a scenario file or a built-in scenario", found="an empty name", field="SCENARIO")
     path = Path(scenario)
     try:
         if path.is_file():
