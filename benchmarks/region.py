@@ -47,17 +47,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import fmt_ratio, fmt_s, median_seconds
 
 from bargaining.analysis.record import ConsistentRegion, consistent_region
+from bargaining.io.builtins import builtin_names
 from bargaining.io.scenario_file import load
 from bargaining.scenario import Scenario
 
-SCENARIOS = (
-    "central_asia_signing",
-    "eu_russia_2007",
-    "eu_russia_offer",
-    "eu_russia_package",
-    "eurasia_chain",
-    "russia_uzbekistan_2007",
-)
+SCENARIOS = [name for name in builtin_names() if load(name).observed]
+"""Every built-in with a record to check."""
 GOAL_SECONDS = 10.0
 
 

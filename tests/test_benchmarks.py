@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bargaining.io.builtins import builtin_names
+from bargaining.io.scenario_file import load
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "equilibria.py"
 needs_quantecon = pytest.mark.skipif(importlib.util.find_spec("quantecon") is None, reason="needs QuantEcon")
 
@@ -118,14 +121,7 @@ def test_bargain_benchmark_quick_mode_runs() -> None:
 
 
 REGION_SCRIPT = SCRIPT.with_name("region.py")
-REGION_BUILTINS = (
-    "central_asia_signing",
-    "eu_russia_2007",
-    "eu_russia_offer",
-    "eu_russia_package",
-    "eurasia_chain",
-    "russia_uzbekistan_2007",
-)
+REGION_BUILTINS = [name for name in builtin_names() if load(name).observed]  # every built-in with a record
 
 
 def test_region_benchmark_quick_mode_runs() -> None:

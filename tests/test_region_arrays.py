@@ -20,16 +20,10 @@ import pytest
 from bargaining.analysis.record import MAX_SAMPLES, _RegionChunks, consistent_region, history
 from bargaining.analysis.region import ArrayJudge, array_kind
 from bargaining.errors import ScenarioError
+from bargaining.io.builtins import builtin_names
 from bargaining.io.scenario_file import load
 
-RECORDED = [
-    "central_asia_signing",
-    "eu_russia_2007",
-    "eu_russia_offer",
-    "eu_russia_package",
-    "eurasia_chain",
-    "russia_uzbekistan_2007",
-]
+RECORDED = [name for name in builtin_names() if load(name).observed]  # as tests/test_record.py's WITH_RECORD
 T_STAR = math.log(20 / 27) / math.log(0.9)
 """The transitory period at which Russia's least acceptable offer is exactly the cap (a tie)."""
 
