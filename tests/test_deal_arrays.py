@@ -4,6 +4,7 @@ per-point route; the Nash solution's defining properties hold on random problems
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -170,21 +171,26 @@ def lotteries(points: np.ndarray, steps: int = 201) -> np.ndarray:
     return np.asarray(mix.reshape(-1, 2), dtype=float)
 
 
+def each_point(spec: tuple[Any, ...]) -> Iterator[tuple[DealArrays, int, np.ndarray, np.ndarray, float]]:
+    """The drawn problem solved as arrays at its drawn points, then point by point: the solutions, the
+    point's index, its packages' utilities, its disagreement point and a tolerance at its scale."""
+    utilities, scale, discount, outside, seed = spec
+    problem = random_problem(utilities, scale, discount, outside)
+    params = draw_points(seed)
+    out = deal_solutions(problem, params)
+    for i in range(len(out)):
+        pts = problem.utilities({k: float(v[i]) for k, v in params.items()})
+        d = out.disagreement[i]
+        yield out, i, pts, d, 1e-9 * (1 + float(np.abs(pts).max()) + float(np.abs(d).max()))
+
+
 @settings(max_examples=60, deadline=None)
 @given(problems)
 def test_nash_properties_on_random_problems(spec: tuple[Any, ...]) -> None:
     """The Nash point is a lottery on the frontier, individually rational, and no lottery of two
     packages (on a grid of 201 weights) has a larger Nash product; with no such point, no lottery
     gives both actors more than their disagreement payoffs."""
-    utilities, scale, discount, outside, seed = spec
-    problem = random_problem(utilities, scale, discount, outside)
-    params = draw_points(seed)
-    out = deal_solutions(problem, params)
-    for i in range(len(out)):
-        vals = {k: float(v[i]) for k, v in params.items()}
-        pts = problem.utilities(vals)
-        d = out.disagreement[i]
-        tol = 1e-9 * (1 + float(np.abs(pts).max()) + float(np.abs(d).max()))
+    for out, i, pts, d, tol in each_point(spec):
         mixes = lotteries(pts)
         u = out.payoffs["nash"][i]
         weights = out.weights("nash")[i]
@@ -206,15 +212,7 @@ def test_nash_properties_on_random_problems(spec: tuple[Any, ...]) -> None:
 def test_other_solutions_properties_on_random_problems(spec: tuple[Any, ...]) -> None:
     """Utilitarian: no individually rational two-package lottery has a larger sum; egalitarian: equal
     gains wherever its lottery mixes two packages; every solution's lottery reaches its point."""
-    utilities, scale, discount, outside, seed = spec
-    problem = random_problem(utilities, scale, discount, outside)
-    params = draw_points(seed)
-    out = deal_solutions(problem, params)
-    for i in range(len(out)):
-        vals = {k: float(v[i]) for k, v in params.items()}
-        pts = problem.utilities(vals)
-        d = out.disagreement[i]
-        tol = 1e-9 * (1 + float(np.abs(pts).max()) + float(np.abs(d).max()))
+    for out, i, pts, d, tol in each_point(spec):
         for name in out.solutions:
             if out.first[name][i] >= 0:
                 assert np.allclose(out.weights(name)[i] @ pts, out.payoffs[name][i], atol=tol), name
