@@ -25,7 +25,7 @@ from bargaining.analysis.bayes_nash import BayesNash
 from bargaining.analysis.deal import BargainResult
 from bargaining.analysis.dispatch import solve
 from bargaining.analysis.incentives import best_reply
-from bargaining.analysis.live import LiveThreshold, live, live_threshold
+from bargaining.analysis.live import LiveSolver, LiveThreshold, live, live_threshold
 from bargaining.analysis.subgame import SubgamePerfect, subgame_perfect
 from bargaining.analysis.threshold import threshold, threshold_again
 from bargaining.display.classroom import conditionality_view
@@ -83,6 +83,18 @@ def test_explore_shows_what_the_slow_path_shows_after_seeded_moves(name: str) ->
         assert _result_html(box) == repr_html(slow), (name, values)
 
 
+def solved_both_ways(sc: bargaining.Scenario, solver: LiveSolver, values: dict[str, float]) -> tuple[Any, Any] | None:
+    """``solve()``'s result and the live solver's at ``values``; None where ``solve()`` refuses the
+    values, after checking that the live solver refuses them too."""
+    try:
+        slow = solve(sc, values)
+    except bargaining.ScenarioError:
+        with pytest.raises(bargaining.ScenarioError):
+            solver.solve(values)
+        return None
+    return slow, solver.solve(values)
+
+
 @pytest.mark.parametrize("name", BUILTINS)
 def test_live_solution_equals_solve_field_by_field(name: str) -> None:
     """Every kind but trees gives the very result solve() gives (Result equality); a tree the same
@@ -91,13 +103,10 @@ def test_live_solution_equals_solve_field_by_field(name: str) -> None:
     solver = live(sc)
     for seed in range(2):
         values = sc.values(dict(_slider_moves(name, 100 + seed, moves=3)))
-        try:
-            slow = solve(sc, values)
-        except bargaining.ScenarioError:
-            with pytest.raises(bargaining.ScenarioError):
-                solver.solve(values)
+        both = solved_both_ways(sc, solver, values)
+        if both is None:
             continue
-        fast = solver.solve(values)
+        slow, fast = both
         if isinstance(slow, SubgamePerfect):
             assert isinstance(fast, SubgamePerfect)
             _same_play(fast, slow)
@@ -235,13 +244,10 @@ def test_bayesian_route_equals_bayes_nash_at_random_points_and_at_the_belief_thr
     points += [{"mu": 0.6, "c": 3.0, "g": 2.0}, {"mu": 0.5, "c": 1.0, "g": 1.0}, {"mu": 0.25, "c": 1.0, "g": 3.0}]
     exact_forms = 0
     for values in points:
-        try:
-            slow = solve(sc, values)
-        except bargaining.ScenarioError:
-            with pytest.raises(bargaining.ScenarioError):
-                solver.solve(values)
+        both = solved_both_ways(sc, solver, values)
+        if both is None:
             continue
-        fast = solver.solve(values)
+        slow, fast = both
         assert fast == slow, values
         assert isinstance(fast, BayesNash) and isinstance(slow, BayesNash)
         assert fast.exante is not None and slow.exante is not None
